@@ -1,0 +1,136 @@
+//! `to_item` and `from_item`: field by field through the runtime's codec traits.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{Codec, Missing, Model, Storage};
+
+/// The body of `to_item(&self)`.
+pub(crate) fn to_item(model: &Model) -> TokenStream {
+    let krate = &model.krate;
+    let count = model.stored().count();
+    let inserts = model.stored().map(|(_, field)| {
+        let ident = &field.ident;
+        let name = &field.name;
+        let ty = &field.ty;
+        let Storage::Stored { codec, .. } = field.storage else {
+            unreachable!("stored() yields stored fields")
+        };
+        let encode = match codec {
+            Codec::Native => quote_spanned! {ty.span()=>
+                <#ty as #krate::__private::IntoAttributeValue>::to_attribute_value(&self.#ident)
+            },
+            Codec::Serde => quote_spanned! {ty.span()=>
+                #krate::__private::serde_bridge::encode::<#ty>(&self.#ident)
+            },
+        };
+        quote! {
+            if let ::core::option::Option::Some(__value) =
+                #encode.map_err(|__e| __e.at(#name))?
+            {
+                __item.insert(#krate::__private::String::from(#name), __value);
+            }
+        }
+    });
+    quote! {
+        let mut __item = #krate::__private::HashMap::with_capacity(#count);
+        #(#inserts)*
+        ::core::result::Result::Ok(__item)
+    }
+}
+
+/// The body of `from_item(__item)`: one pass over the item's attributes, then each field from
+/// what was found, or from its missing-attribute rule.
+pub(crate) fn from_item(model: &Model) -> TokenStream {
+    let krate = &model.krate;
+    let slot = |i: usize| format_ident!("__f{}", i);
+    let slots = model.stored().map(|(i, field)| {
+        let ty = &field.ty;
+        let slot = slot(i);
+        quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
+    });
+    let arms = model.stored().map(|(i, field)| {
+        let name = &field.name;
+        let ty = &field.ty;
+        let slot = slot(i);
+        let Storage::Stored { codec, .. } = field.storage else {
+            unreachable!("stored() yields stored fields")
+        };
+        let decode = match codec {
+            Codec::Native => quote_spanned! {ty.span()=>
+                <#ty as #krate::__private::FromAttributeValue>::from_attribute_value(__value)
+            },
+            Codec::Serde => quote_spanned! {ty.span()=>
+                #krate::__private::serde_bridge::decode::<#ty>(__value)
+            },
+        };
+        quote! {
+            #name => {
+                #slot = ::core::option::Option::Some(#decode.map_err(|__e| __e.at(#name))?);
+            }
+        }
+    });
+    let inits = model.fields.iter().enumerate().map(|(i, field)| {
+        let ident = &field.ident;
+        let ty = &field.ty;
+        let name = &field.name;
+        let slot = slot(i);
+        let value = match field.storage {
+            Storage::Skipped => quote!(::core::default::Default::default()),
+            Storage::Stored {
+                missing: Missing::Default,
+                ..
+            } => quote! {
+                match #slot {
+                    ::core::option::Option::Some(__v) => __v,
+                    ::core::option::Option::None => ::core::default::Default::default(),
+                }
+            },
+            Storage::Stored {
+                missing: Missing::ByType,
+                codec,
+            } => {
+                let fallback = match codec {
+                    Codec::Native => quote_spanned! {ty.span()=>
+                        <#ty as #krate::__private::FromAttributeValue>::from_missing()
+                    },
+                    Codec::Serde => quote_spanned! {ty.span()=>
+                        #krate::__private::serde_bridge::decode_missing::<#ty>()
+                    },
+                };
+                quote! {
+                    match #slot {
+                        ::core::option::Option::Some(__v) => __v,
+                        ::core::option::Option::None => match #fallback {
+                            ::core::option::Option::Some(__v) => __v,
+                            ::core::option::Option::None => {
+                                return ::core::result::Result::Err(
+                                    #krate::__private::DecodeError::missing().at(#name),
+                                );
+                            }
+                        },
+                    }
+                }
+            }
+        };
+        quote!(#ident: #value,)
+    });
+    let unused = if model.stored().count() == 0 {
+        quote!(let _ = __item;)
+    } else {
+        quote! {
+            for (__name, __value) in __item {
+                match __name.as_str() {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
+    quote! {
+        #(#slots)*
+        #unused
+        ::core::result::Result::Ok(Self { #(#inits)* })
+    }
+}

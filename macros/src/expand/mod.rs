@@ -1,0 +1,110 @@
+//! Code generation from a validated [`Model`]. One file per generated piece.
+
+mod codec;
+mod key;
+mod schema;
+mod table;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{GenericParam, Generics, Type, WherePredicate};
+
+use crate::model::{Codec, Model, Storage};
+
+pub(crate) fn expand(model: &Model) -> TokenStream {
+    let key = key::expand(model);
+    let schema = schema::expand(model);
+    let table = table::expand(model);
+    // Items a user names (the key struct, the table handle, index markers) must be visible, so
+    // they stay outside the `const _` block; impls go inside it.
+    let (public, private) = (
+        [&key.public, &schema.public, &table.public],
+        [&key.private, &schema.private, &table.private],
+    );
+    quote! {
+        #(#public)*
+        #[allow(non_local_definitions)]
+        const _: () = {
+            #(#private)*
+        };
+    }
+}
+
+/// Generated code in two halves: items the user names, and impls that can be hidden.
+pub(crate) struct Piece {
+    pub(crate) public: TokenStream,
+    pub(crate) private: TokenStream,
+}
+
+/// The model's generics with the bounds generated impls need: every type parameter is
+/// `Send + Sync + 'static`, and every stored field type that mentions one can be encoded and
+/// decoded.
+pub(crate) fn bounded_generics(model: &Model) -> Generics {
+    let mut generics = model.generics.clone();
+    if generics.params.is_empty() {
+        return generics;
+    }
+    let krate = &model.krate;
+    let params: Vec<syn::Ident> = type_params(&generics);
+    let where_clause = generics.make_where_clause();
+    for param in &params {
+        where_clause.predicates.push(syn::parse_quote!(
+            #param: ::core::marker::Send + ::core::marker::Sync + 'static
+        ));
+    }
+    for field in &model.fields {
+        let ty = &field.ty;
+        if !mentions_any(ty, &params) {
+            continue;
+        }
+        let predicate: WherePredicate = match field.storage {
+            Storage::Stored {
+                codec: Codec::Native,
+                ..
+            } => syn::parse_quote!(
+                #ty: #krate::__private::IntoAttributeValue + #krate::__private::FromAttributeValue
+            ),
+            Storage::Stored {
+                codec: Codec::Serde,
+                ..
+            } => syn::parse_quote!(
+                #ty: #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
+            ),
+            Storage::Skipped => syn::parse_quote!(#ty: ::core::default::Default),
+        };
+        where_clause.predicates.push(predicate);
+    }
+    generics
+}
+
+/// The names of the type parameters.
+pub(crate) fn type_params(generics: &Generics) -> Vec<syn::Ident> {
+    generics
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            GenericParam::Type(t) => Some(t.ident.clone()),
+            GenericParam::Const(c) => Some(c.ident.clone()),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect()
+}
+
+/// Whether a type mentions any of `params` (by name, anywhere in its tokens).
+pub(crate) fn mentions_any(ty: &Type, params: &[syn::Ident]) -> bool {
+    fn walk(tokens: TokenStream, params: &[syn::Ident]) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => params.contains(&i),
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), params),
+            _ => false,
+        })
+    }
+    !params.is_empty() && walk(quote!(#ty), params)
+}
+
+/// The model's type as written in generated code (`Post` or `Post<T>`).
+pub(crate) fn model_type(model: &Model) -> TokenStream {
+    let ident = &model.ident;
+    let (_, ty_generics, _) = model.generics.split_for_impl();
+    quote!(#ident #ty_generics)
+}

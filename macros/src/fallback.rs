@@ -1,0 +1,67 @@
+//! What the derive emits when the model has errors: the errors, plus a stand-in
+//! `impl DynamoModel` so that code using the model shows the real errors, not a flood of
+//! follow-on ones (thiserror's `fallback.rs` does the same).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
+    let krate: syn::Path = crate_path(input).unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    if !matches!(input.data, syn::Data::Struct(_)) {
+        return errors;
+    }
+    quote! {
+        #errors
+        #[allow(unused_qualifications)]
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #krate::__private::DynamoModel for #ident #ty_generics #where_clause {
+                type Key = #krate::__private::FallbackKey;
+                const SCHEMA: #krate::__private::TableSchema = #krate::__private::TableSchema {
+                    table: "",
+                    hash: #krate::__private::KeyAttr {
+                        name: "",
+                        scalar: #krate::ScalarType::String,
+                    },
+                    range: ::core::option::Option::None,
+                    attributes: &[],
+                    indexes: &[],
+                    ttl: ::core::option::Option::None,
+                    stream: ::core::option::Option::None,
+                    version: ::core::option::Option::None,
+                };
+                fn key(&self) -> Self::Key {
+                    ::core::unreachable!()
+                }
+                fn to_item(&self) -> ::core::result::Result<#krate::Item, #krate::__private::EncodeError> {
+                    ::core::unreachable!()
+                }
+                fn from_item(_: #krate::Item) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+}
+
+/// `#[dynamo(crate = "...")]`, read leniently: the real parse already failed.
+fn crate_path(input: &DeriveInput) -> Option<syn::Path> {
+    let mut found = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("dynamo")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                found = lit.parse().ok();
+            } else if let Ok(value) = meta.value() {
+                let _: TokenStream = value.parse()?;
+            } else {
+                let _ = meta.input.parse::<TokenStream>();
+            }
+            Ok(())
+        });
+    }
+    found
+}

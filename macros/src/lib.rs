@@ -1,0 +1,56 @@
+//! The `DynamoModel` derive of [dynamo-types](https://crates.io/crates/dynamo-types).
+//!
+//! The pipeline reads top to bottom: `attr` parses `#[dynamo(...)]` with darling, `validate`
+//! applies the rules that span attributes and builds a `model::Model` that cannot hold an
+//! invalid schema, and `expand` generates code from it. On error, `fallback` emits the errors
+//! with a stand-in impl. Use the derive through the `dynamo-types` crate, whose docs show the
+//! attributes and the expansion.
+
+mod attr;
+mod expand;
+mod fallback;
+mod model;
+mod validate;
+
+use darling::FromDeriveInput;
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Derives `DynamoModel`: see the `dynamo-types` crate for the attributes and what is generated.
+#[proc_macro_derive(DynamoModel, attributes(dynamo))]
+pub fn derive_dynamo_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => fallback::expand(&input, errors.write_errors()).into(),
+    }
+}
+
+fn derive(input: &DeriveInput) -> darling::Result<proc_macro2::TokenStream> {
+    shape(input)?;
+    let parsed = attr::ModelInput::from_derive_input(input)?;
+    let model = validate::validate(parsed)?;
+    Ok(expand::expand(&model))
+}
+
+/// A model is a struct with named fields: say so in words for the other shapes.
+fn shape(input: &DeriveInput) -> darling::Result<()> {
+    let message = match &input.data {
+        syn::Data::Struct(s) => match s.fields {
+            syn::Fields::Named(_) => return Ok(()),
+            syn::Fields::Unnamed(_) => {
+                "`DynamoModel` needs named fields, which become the item's attributes: a tuple struct has none"
+            }
+            syn::Fields::Unit => {
+                "`DynamoModel` needs named fields, which become the item's attributes: a unit struct has none"
+            }
+        },
+        syn::Data::Enum(_) => {
+            "`DynamoModel` can only be derived for a struct with named fields, not an enum; to store a unit enum as a string attribute, derive `DynamoValue` on it"
+        }
+        syn::Data::Union(_) => {
+            "`DynamoModel` can only be derived for a struct with named fields, not a union"
+        }
+    };
+    Err(darling::Error::custom(message).with_span(&input.ident))
+}

@@ -1,0 +1,155 @@
+//! The validated model between `validate` and `expand`.
+//!
+//! Its types cannot hold an invalid schema: fields are referred to by index into `fields`,
+//! local secondary indexes live inside `TableKeys::Full` (a table without a sort key has
+//! nowhere to put one), and every name is already checked.
+
+use proc_macro2::Span;
+use syn::{Generics, Ident, Type, Visibility};
+
+/// A struct that passed every check.
+pub(crate) struct Model {
+    pub(crate) ident: Ident,
+    pub(crate) vis: Visibility,
+    pub(crate) generics: Generics,
+    /// Path of the `dynamo_types` crate (`crate = "..."`).
+    pub(crate) krate: syn::Path,
+    pub(crate) table: String,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) keys: TableKeys,
+    pub(crate) gsis: Vec<Gsi>,
+    pub(crate) ttl: Option<FieldId>,
+    pub(crate) version: Option<FieldId>,
+    pub(crate) stream: Option<StreamView>,
+}
+
+/// An index into `Model::fields`.
+pub(crate) type FieldId = usize;
+
+pub(crate) struct Field {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    /// The DynamoDB attribute name (after `rename`).
+    pub(crate) name: String,
+    pub(crate) storage: Storage,
+}
+
+/// How a field is stored.
+pub(crate) enum Storage {
+    /// Stored; `missing` says what an absent attribute decodes to.
+    Stored { missing: Missing, codec: Codec },
+    /// `#[dynamo(skip)]`: not stored, `Default` when read.
+    Skipped,
+}
+
+/// What an absent attribute decodes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// Whatever the type says (`None` for `Option`, empty for a set, else an error).
+    ByType,
+    /// `#[dynamo(default)]`: `Default::default()`.
+    Default,
+}
+
+/// Which conversion a stored field goes through.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Codec {
+    /// `IntoAttributeValue` / `FromAttributeValue`.
+    Native,
+    /// `#[dynamo(serde)]`: serde_dynamo.
+    Serde,
+}
+
+/// The table's primary key.
+pub(crate) enum TableKeys {
+    /// A partition key only: no local secondary index is possible.
+    Hash { hash: FieldId },
+    /// A partition and a sort key, and the local secondary indexes that need them.
+    Full {
+        hash: FieldId,
+        range: FieldId,
+        lsis: Vec<Lsi>,
+    },
+}
+
+impl TableKeys {
+    pub(crate) fn hash(&self) -> FieldId {
+        match self {
+            TableKeys::Hash { hash } | TableKeys::Full { hash, .. } => *hash,
+        }
+    }
+
+    pub(crate) fn range(&self) -> Option<FieldId> {
+        match self {
+            TableKeys::Hash { .. } => None,
+            TableKeys::Full { range, .. } => Some(*range),
+        }
+    }
+
+    pub(crate) fn lsis(&self) -> &[Lsi] {
+        match self {
+            TableKeys::Hash { .. } => &[],
+            TableKeys::Full { lsis, .. } => lsis,
+        }
+    }
+
+    /// The key fields, partition key first.
+    pub(crate) fn fields(&self) -> Vec<FieldId> {
+        let mut all = vec![self.hash()];
+        all.extend(self.range());
+        all
+    }
+}
+
+/// Names an index in generated code.
+pub(crate) struct IndexNames {
+    /// The DynamoDB index name.
+    pub(crate) name: String,
+    /// The handle method (`by_author`).
+    pub(crate) method: Ident,
+    /// The marker type (`PostByAuthorIndex`).
+    pub(crate) marker: Ident,
+    pub(crate) span: Span,
+}
+
+pub(crate) struct Lsi {
+    pub(crate) names: IndexNames,
+    pub(crate) range: FieldId,
+    pub(crate) projection: Projection,
+}
+
+pub(crate) struct Gsi {
+    pub(crate) names: IndexNames,
+    pub(crate) hash: FieldId,
+    pub(crate) range: Option<FieldId>,
+    pub(crate) projection: Projection,
+}
+
+pub(crate) enum Projection {
+    All,
+    KeysOnly,
+    /// Non-key fields the index holds.
+    Include(Vec<FieldId>),
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum StreamView {
+    KeysOnly,
+    NewImage,
+    OldImage,
+    NewAndOldImages,
+}
+
+impl Model {
+    pub(crate) fn field(&self, id: FieldId) -> &Field {
+        &self.fields[id]
+    }
+
+    /// The stored fields, with their ids.
+    pub(crate) fn stored(&self) -> impl Iterator<Item = (FieldId, &Field)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.storage, Storage::Stored { .. }))
+    }
+}

@@ -1,0 +1,111 @@
+//! Codecs for types of optional crates: `chrono`, `time`, `uuid` (each behind its feature) and
+//! the serde bridge (feature `serde`).
+
+#[cfg(any(feature = "chrono", feature = "time", feature = "uuid"))]
+use aws_sdk_dynamodb::types::AttributeValue;
+
+#[cfg(any(feature = "chrono", feature = "time", feature = "uuid"))]
+use super::{FromAttributeValue, IntoAttributeValue, KeyAttribute, PrefixKey, ScalarType};
+#[cfg(any(feature = "chrono", feature = "time", feature = "uuid"))]
+use crate::error::{DecodeError, EncodeError};
+
+/// Implements the codec for a type stored as a string (S) through `to_string` and a parser.
+#[cfg(any(feature = "chrono", feature = "time", feature = "uuid"))]
+macro_rules! string_codec {
+    ($t:ty, $expected:literal, |$v:ident| $encode:expr, |$s:ident| $decode:expr) => {
+        impl IntoAttributeValue for $t {
+            fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+                let $v = self;
+                let text: Result<String, EncodeError> = $encode;
+                Ok(Some(AttributeValue::S(text?)))
+            }
+        }
+
+        impl FromAttributeValue for $t {
+            fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+                match value {
+                    AttributeValue::S($s) => {
+                        let parsed: Option<$t> = $decode;
+                        parsed.ok_or_else(|| DecodeError::invalid_value($expected, &$s))
+                    }
+                    other => Err(DecodeError::wrong_type("a string (S)", &other)),
+                }
+            }
+        }
+
+        impl KeyAttribute for $t {
+            const SCALAR_TYPE: ScalarType = ScalarType::String;
+        }
+        impl PrefixKey for $t {}
+    };
+}
+
+// Timestamps are RFC 3339 strings in UTC with a fixed number of fractional digits, so that the
+// text order of a sort key is the time order.
+#[cfg(feature = "chrono")]
+string_codec!(
+    chrono::DateTime<chrono::Utc>,
+    "an RFC 3339 timestamp",
+    |v| Ok(v.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)),
+    |s| chrono::DateTime::parse_from_rfc3339(&s)
+        .ok()
+        .map(|d| d.with_timezone(&chrono::Utc))
+);
+
+#[cfg(feature = "chrono")]
+string_codec!(
+    chrono::NaiveDate,
+    "a date as YYYY-MM-DD",
+    |v| Ok(v.format("%Y-%m-%d").to_string()),
+    |s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+);
+
+#[cfg(feature = "time")]
+string_codec!(
+    time::OffsetDateTime,
+    "an RFC 3339 timestamp",
+    |v| {
+        v.to_offset(time::UtcOffset::UTC)
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_err(EncodeError::new)
+    },
+    |s| time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok()
+);
+
+#[cfg(feature = "uuid")]
+string_codec!(
+    uuid::Uuid,
+    "a UUID",
+    |v| Ok(v.hyphenated().to_string()),
+    |s| uuid::Uuid::parse_str(&s).ok()
+);
+
+/// The serde bridge: `#[dynamo(serde)]` on a field stores it through `serde_dynamo`.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub mod serde_bridge {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use crate::error::{DecodeError, EncodeError};
+
+    /// Encodes any `Serialize` value.
+    pub fn encode<T: serde::Serialize>(value: &T) -> Result<Option<AttributeValue>, EncodeError> {
+        let av: serde_dynamo::AttributeValue =
+            serde_dynamo::to_attribute_value(value).map_err(EncodeError::new)?;
+        let av: AttributeValue = av.into();
+        Ok(match av {
+            AttributeValue::Null(true) => None,
+            other => Some(other),
+        })
+    }
+
+    /// Decodes any `Deserialize` value.
+    pub fn decode<T: serde::de::DeserializeOwned>(value: AttributeValue) -> Result<T, DecodeError> {
+        serde_dynamo::from_attribute_value(value).map_err(DecodeError::custom)
+    }
+
+    /// The value of an absent attribute: what serde makes of `NULL` (`None` for an `Option`).
+    pub fn decode_missing<T: serde::de::DeserializeOwned>() -> Option<T> {
+        serde_dynamo::from_attribute_value(AttributeValue::Null(true)).ok()
+    }
+}

@@ -1,0 +1,868 @@
+//! Conversion between Rust values and DynamoDB attribute values, with no serde in the middle.
+//!
+//! The derive calls [`IntoAttributeValue`] and [`FromAttributeValue`] once per field. Implement
+//! them for your own types to store them; [`KeyAttribute`] marks the types a key can have.
+//!
+//! Choices made where DynamoDB leaves room:
+//! - `Option::None` is stored as an absent attribute (as `NULL` inside lists and maps); an absent
+//!   attribute or `NULL` decodes as `None`.
+//! - Sets (`HashSet` / `BTreeSet`) become SS / NS / BS. DynamoDB has no empty set, so an empty
+//!   set is stored as an absent attribute and an absent attribute decodes as an empty set.
+//! - Numbers keep DynamoDB's limits: 38 significant digits, magnitude between 1e-130 and
+//!   under 1e126. A value outside them (`u128::MAX`, `f64::NAN`, `1e300`) is an [`EncodeError`]
+//!   before anything is sent. Decoding an integer checks its range and never truncates.
+//! - `Vec<u8>` and `bytes::Bytes` are binary (B); any other `Vec<T>` is a list (L).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, Hash};
+
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::{DecodeError, EncodeError};
+
+mod ext;
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use ext::serde_bridge;
+
+/// A DynamoDB item: attribute names to values.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A Rust value that can be stored as a DynamoDB attribute value.
+///
+/// `Ok(None)` means "store nothing": the attribute is left out of the item (an `Option::None`,
+/// an empty set).
+pub trait IntoAttributeValue {
+    /// Encodes the value.
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError>;
+
+    /// Encodes a slice of values as one attribute. A list (L) unless overridden: `u8` overrides
+    /// it so that `Vec<u8>` is binary (B).
+    #[doc(hidden)]
+    fn slice_to_attribute_value(items: &[Self]) -> Result<Option<AttributeValue>, EncodeError>
+    where
+        Self: Sized,
+    {
+        let mut list = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            list.push(nested(
+                item.to_attribute_value().map_err(|e| e.at_index(i))?,
+            ));
+        }
+        Ok(Some(AttributeValue::L(list)))
+    }
+}
+
+/// A Rust value that can be read back from a DynamoDB attribute value.
+pub trait FromAttributeValue: Sized {
+    /// Decodes the value. Any mismatch is a [`DecodeError`], never a panic.
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError>;
+
+    /// The value of an absent attribute, or `None` when the attribute is required.
+    fn from_missing() -> Option<Self> {
+        None
+    }
+
+    /// Decodes a list (or, for `u8`, binary) into a `Vec`.
+    #[doc(hidden)]
+    fn vec_from_attribute_value(value: AttributeValue) -> Result<Vec<Self>, DecodeError> {
+        match value {
+            AttributeValue::L(list) => list
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| Self::from_nested(v).map_err(|e| e.at_index(i)))
+                .collect(),
+            other => Err(DecodeError::wrong_type("a list (L)", &other)),
+        }
+    }
+
+    /// Decodes a value found inside a list or map, where `NULL` stands for an absent value.
+    #[doc(hidden)]
+    fn from_nested(value: AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::Null(true) => Self::from_missing().ok_or_else(DecodeError::missing),
+            other => Self::from_attribute_value(other),
+        }
+    }
+}
+
+/// Which DynamoDB scalar type a key attribute has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarType {
+    /// S
+    String,
+    /// N
+    Number,
+    /// B
+    Binary,
+}
+
+impl ScalarType {
+    /// The SDK's name for this type.
+    pub fn to_sdk(self) -> aws_sdk_dynamodb::types::ScalarAttributeType {
+        use aws_sdk_dynamodb::types::ScalarAttributeType as S;
+        match self {
+            ScalarType::String => S::S,
+            ScalarType::Number => S::N,
+            ScalarType::Binary => S::B,
+        }
+    }
+}
+
+/// A type a partition or sort key can have: it is stored as a string, a number or binary.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a DynamoDB key attribute",
+    label = "a key must be stored as a string (S), a number (N) or binary (B)",
+    note = "key attributes can be `String`, any integer or float, `Vec<u8>`, `bytes::Bytes`, or a type implementing `KeyAttribute`; `bool`, `Option`, lists, sets and maps cannot be keys"
+)]
+pub trait KeyAttribute:
+    IntoAttributeValue + FromAttributeValue + Clone + Send + Sync + 'static
+{
+    /// The DynamoDB type of the key attribute.
+    const SCALAR_TYPE: ScalarType;
+}
+
+/// A key type stored as a string or binary: the only ones `begins_with` applies to.
+#[diagnostic::on_unimplemented(
+    message = "`begins_with` needs a string or binary sort key, and `{Self}` is not one",
+    label = "`begins_with` is not defined for this sort key",
+    note = "DynamoDB only supports `begins_with` on S and B sort keys; use `between`, `ge` or `lt` for numbers"
+)]
+pub trait PrefixKey: KeyAttribute {}
+
+/// An attribute that can hold a time-to-live: epoch seconds as a number.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a time to live",
+    label = "`ttl` must name an integer field (epoch seconds), optionally in an `Option`",
+    note = "DynamoDB's TTL reads a number of seconds since the Unix epoch"
+)]
+pub trait TtlAttribute {}
+
+/// An attribute that can hold an optimistic-locking version: an integer.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a version attribute",
+    label = "`#[dynamo(version)]` needs an integer field",
+    note = "the version is a counter that every write increments"
+)]
+pub trait VersionAttribute: Copy + Default {
+    /// The next version (saturating: a version never wraps around).
+    fn next(self) -> Self;
+    /// True when this is the value of a model that was never stored.
+    fn is_initial(self) -> bool;
+}
+
+/// A value that converts into a key of type `T`: `T` itself, and `&str` / `&String` for
+/// `String` keys. Unlike `Into<T>`, it lets an integer literal take the key's type.
+pub trait IntoKey<T> {
+    /// Converts into the key type.
+    fn into_key(self) -> T;
+}
+
+impl<T> IntoKey<T> for T {
+    fn into_key(self) -> T {
+        self
+    }
+}
+
+impl IntoKey<String> for &str {
+    fn into_key(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoKey<String> for &String {
+    fn into_key(self) -> String {
+        self.clone()
+    }
+}
+
+impl IntoKey<Vec<u8>> for &[u8] {
+    fn into_key(self) -> Vec<u8> {
+        self.to_vec()
+    }
+}
+
+/// Wraps an absent nested value as `NULL`, since lists and maps cannot have holes.
+fn nested(value: Option<AttributeValue>) -> AttributeValue {
+    value.unwrap_or(AttributeValue::Null(true))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings and booleans
+
+impl IntoAttributeValue for String {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        Ok(Some(AttributeValue::S(self.clone())))
+    }
+}
+
+impl IntoAttributeValue for str {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        Ok(Some(AttributeValue::S(self.to_owned())))
+    }
+}
+
+impl FromAttributeValue for String {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::S(s) => Ok(s),
+            other => Err(DecodeError::wrong_type("a string (S)", &other)),
+        }
+    }
+}
+
+impl KeyAttribute for String {
+    const SCALAR_TYPE: ScalarType = ScalarType::String;
+}
+impl PrefixKey for String {}
+
+impl IntoAttributeValue for bool {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        Ok(Some(AttributeValue::Bool(*self)))
+    }
+}
+
+impl FromAttributeValue for bool {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::Bool(b) => Ok(b),
+            other => Err(DecodeError::wrong_type("a boolean (BOOL)", &other)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+/// Checks a decimal string against DynamoDB's number limits: at most 38 significant digits and
+/// a magnitude in [1e-130, 1e126).
+pub(crate) fn check_number(text: &str) -> Result<(), String> {
+    let digits = text.trim_start_matches(['-', '+']);
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(at) => (
+            &digits[..at],
+            digits[at + 1..]
+                .parse::<i64>()
+                .map_err(|_| "a malformed exponent".to_owned())?,
+        ),
+        None => (digits, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = int_part.chars().chain(frac_part.chars()).collect();
+    let significant = all.trim_start_matches('0');
+    if significant.is_empty() {
+        return Ok(()); // zero
+    }
+    let significant_trimmed = significant.trim_end_matches('0');
+    if significant_trimmed.len() > 38 {
+        return Err(format!(
+            "{} significant digits (DynamoDB keeps at most 38)",
+            significant_trimmed.len()
+        ));
+    }
+    // Decimal exponent of the leading significant digit.
+    let leading_zeros = all.len() - significant.len();
+    let magnitude = int_part.len() as i64 - leading_zeros as i64 - 1 + exponent;
+    if magnitude >= 126 {
+        return Err("a magnitude of 1e126 or more (DynamoDB's limit)".to_owned());
+    }
+    if magnitude < -130 {
+        return Err("a magnitude below 1e-130 (DynamoDB's limit)".to_owned());
+    }
+    Ok(())
+}
+
+/// Parses DynamoDB's decimal text as an integer, accepting an integral `1.000` or `1E+2` form.
+fn parse_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
+    if let Ok(v) = text.parse::<T>() {
+        return Some(v);
+    }
+    // Normalise forms DynamoDB or other writers may produce for an integral value.
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut digits = format!("{int_part}{frac_part}");
+    let point = int_part.len() as i64 + exponent; // digits before the decimal point
+    if point < 0 || point > 60 {
+        return None;
+    }
+    let point = point as usize;
+    if digits.len() < point {
+        digits.extend(std::iter::repeat_n('0', point - digits.len()));
+    }
+    let (whole, fraction) = digits.split_at(point);
+    if !fraction.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    let whole = if whole.is_empty() { "0" } else { whole };
+    format!("{sign}{whole}").parse().ok()
+}
+
+macro_rules! integer_codec {
+    ($($t:ty),*) => {$(
+        impl IntoAttributeValue for $t {
+            fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+                let text = self.to_string();
+                if text.len() > 38 {
+                    check_number(&text).map_err(|why| EncodeError::new(format!("{self} has {why}")))?;
+                }
+                Ok(Some(AttributeValue::N(text)))
+            }
+        }
+
+        impl FromAttributeValue for $t {
+            fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+                match value {
+                    AttributeValue::N(n) => parse_integer::<$t>(&n).ok_or_else(|| {
+                        DecodeError::invalid_value(concat!("an integer that fits ", stringify!($t)), &n)
+                    }),
+                    other => Err(DecodeError::wrong_type("a number (N)", &other)),
+                }
+            }
+        }
+
+        impl KeyAttribute for $t {
+            const SCALAR_TYPE: ScalarType = ScalarType::Number;
+        }
+
+        impl TtlAttribute for $t {}
+
+        impl VersionAttribute for $t {
+            fn next(self) -> Self {
+                self.saturating_add(1)
+            }
+            fn is_initial(self) -> bool {
+                self == 0
+            }
+        }
+
+        impl SetElement for $t {
+            const KIND: SetKind = SetKind::Number;
+            fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+                match IntoAttributeValue::to_attribute_value(self)? {
+                    Some(AttributeValue::N(n)) => Ok(SetEntry::Text(n)),
+                    _ => Err(EncodeError::new("a number did not encode as N")),
+                }
+            }
+            fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+                Self::from_attribute_value(entry.into_number())
+            }
+        }
+    )*};
+}
+
+integer_codec!(i16, i32, i64, i128, isize, u16, u32, u64, u128, usize);
+
+// `i8` and `u8` are written out: `u8` must make `Vec<u8>` binary.
+macro_rules! byte_codec {
+    ($($t:ty),*) => {$(
+        impl KeyAttribute for $t {
+            const SCALAR_TYPE: ScalarType = ScalarType::Number;
+        }
+        impl TtlAttribute for $t {}
+        impl VersionAttribute for $t {
+            fn next(self) -> Self {
+                self.saturating_add(1)
+            }
+            fn is_initial(self) -> bool {
+                self == 0
+            }
+        }
+        impl FromAttributeValue for $t {
+            fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+                match value {
+                    AttributeValue::N(n) => parse_integer::<$t>(&n).ok_or_else(|| {
+                        DecodeError::invalid_value(concat!("an integer that fits ", stringify!($t)), &n)
+                    }),
+                    other => Err(DecodeError::wrong_type("a number (N)", &other)),
+                }
+            }
+            fn vec_from_attribute_value(value: AttributeValue) -> Result<Vec<Self>, DecodeError> {
+                <$t as ByteVec>::decode_vec(value)
+            }
+        }
+        impl IntoAttributeValue for $t {
+            fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+                Ok(Some(AttributeValue::N(self.to_string())))
+            }
+            fn slice_to_attribute_value(items: &[Self]) -> Result<Option<AttributeValue>, EncodeError> {
+                <$t as ByteVec>::encode_slice(items)
+            }
+        }
+    )*};
+}
+
+/// How a `Vec` of a byte-sized integer is stored: binary for `u8`, a list for `i8`.
+#[doc(hidden)]
+pub trait ByteVec: Sized {
+    fn encode_slice(items: &[Self]) -> Result<Option<AttributeValue>, EncodeError>;
+    fn decode_vec(value: AttributeValue) -> Result<Vec<Self>, DecodeError>;
+}
+
+impl ByteVec for u8 {
+    fn encode_slice(items: &[u8]) -> Result<Option<AttributeValue>, EncodeError> {
+        Ok(Some(AttributeValue::B(Blob::new(items.to_vec()))))
+    }
+    fn decode_vec(value: AttributeValue) -> Result<Vec<u8>, DecodeError> {
+        match value {
+            AttributeValue::B(b) => Ok(b.into_inner()),
+            other => Err(DecodeError::wrong_type("binary (B)", &other)),
+        }
+    }
+}
+
+impl ByteVec for i8 {
+    fn encode_slice(items: &[i8]) -> Result<Option<AttributeValue>, EncodeError> {
+        let list = items
+            .iter()
+            .map(|v| AttributeValue::N(v.to_string()))
+            .collect();
+        Ok(Some(AttributeValue::L(list)))
+    }
+    fn decode_vec(value: AttributeValue) -> Result<Vec<i8>, DecodeError> {
+        match value {
+            AttributeValue::L(list) => list
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| i8::from_attribute_value(v).map_err(|e| e.at_index(i)))
+                .collect(),
+            other => Err(DecodeError::wrong_type("a list (L)", &other)),
+        }
+    }
+}
+
+byte_codec!(i8, u8);
+
+impl SetElement for i8 {
+    const KIND: SetKind = SetKind::Number;
+    fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+        Ok(SetEntry::Text(self.to_string()))
+    }
+    fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+        Self::from_attribute_value(entry.into_number())
+    }
+}
+
+impl SetElement for u8 {
+    const KIND: SetKind = SetKind::Number;
+    fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+        Ok(SetEntry::Text(self.to_string()))
+    }
+    fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+        Self::from_attribute_value(entry.into_number())
+    }
+}
+
+macro_rules! float_codec {
+    ($($t:ty),*) => {$(
+        impl IntoAttributeValue for $t {
+            fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+                if !self.is_finite() {
+                    return Err(EncodeError::new(format!(
+                        "{self} is not a finite number; DynamoDB numbers cannot be NaN or infinite"
+                    )));
+                }
+                let text = self.to_string();
+                check_number(&text).map_err(|why| EncodeError::new(format!("{self:e} has {why}")))?;
+                Ok(Some(AttributeValue::N(text)))
+            }
+        }
+
+        impl FromAttributeValue for $t {
+            fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+                match value {
+                    AttributeValue::N(n) => match n.parse::<$t>() {
+                        Ok(v) if v.is_finite() => Ok(v),
+                        _ => Err(DecodeError::invalid_value(
+                            concat!("a finite number that fits ", stringify!($t)),
+                            &n,
+                        )),
+                    },
+                    other => Err(DecodeError::wrong_type("a number (N)", &other)),
+                }
+            }
+        }
+
+        impl KeyAttribute for $t {
+            const SCALAR_TYPE: ScalarType = ScalarType::Number;
+        }
+
+        impl SetElement for $t {
+            const KIND: SetKind = SetKind::Number;
+            fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+                match IntoAttributeValue::to_attribute_value(self)? {
+                    Some(AttributeValue::N(n)) => Ok(SetEntry::Text(n)),
+                    _ => Err(EncodeError::new("a number did not encode as N")),
+                }
+            }
+            fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+                Self::from_attribute_value(entry.into_number())
+            }
+        }
+    )*};
+}
+
+float_codec!(f32, f64);
+
+// ---------------------------------------------------------------------------------------------
+// Binary
+
+impl KeyAttribute for Vec<u8> {
+    const SCALAR_TYPE: ScalarType = ScalarType::Binary;
+}
+impl PrefixKey for Vec<u8> {}
+
+impl IntoAttributeValue for bytes::Bytes {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        Ok(Some(AttributeValue::B(Blob::new(self.to_vec()))))
+    }
+}
+
+impl FromAttributeValue for bytes::Bytes {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::B(b) => Ok(bytes::Bytes::from(b.into_inner())),
+            other => Err(DecodeError::wrong_type("binary (B)", &other)),
+        }
+    }
+}
+
+impl KeyAttribute for bytes::Bytes {
+    const SCALAR_TYPE: ScalarType = ScalarType::Binary;
+}
+impl PrefixKey for bytes::Bytes {}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+impl<T: IntoAttributeValue + ?Sized> IntoAttributeValue for &T {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        (**self).to_attribute_value()
+    }
+}
+
+impl<T: IntoAttributeValue + ?Sized> IntoAttributeValue for Box<T> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        (**self).to_attribute_value()
+    }
+}
+
+impl<T: FromAttributeValue> FromAttributeValue for Box<T> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        T::from_attribute_value(value).map(Box::new)
+    }
+    fn from_missing() -> Option<Self> {
+        T::from_missing().map(Box::new)
+    }
+}
+
+impl<T: IntoAttributeValue> IntoAttributeValue for Option<T> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        match self {
+            Some(v) => v.to_attribute_value(),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<T: FromAttributeValue> FromAttributeValue for Option<T> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        match value {
+            AttributeValue::Null(true) => Ok(None),
+            other => T::from_attribute_value(other).map(Some),
+        }
+    }
+    fn from_missing() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: TtlAttribute> TtlAttribute for Option<T> {}
+
+impl<T: IntoAttributeValue> IntoAttributeValue for Vec<T> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        T::slice_to_attribute_value(self)
+    }
+}
+
+impl<T: IntoAttributeValue> IntoAttributeValue for [T] {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        T::slice_to_attribute_value(self)
+    }
+}
+
+impl<T: FromAttributeValue> FromAttributeValue for Vec<T> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        T::vec_from_attribute_value(value)
+    }
+}
+
+fn encode_map<'a, T: IntoAttributeValue + 'a>(
+    len: usize,
+    entries: impl Iterator<Item = (&'a String, &'a T)>,
+) -> Result<Option<AttributeValue>, EncodeError> {
+    let mut map = HashMap::with_capacity(len);
+    for (k, v) in entries {
+        map.insert(
+            k.clone(),
+            nested(v.to_attribute_value().map_err(|e| e.at(k))?),
+        );
+    }
+    Ok(Some(AttributeValue::M(map)))
+}
+
+fn decode_map<T: FromAttributeValue, C: FromIterator<(String, T)>>(
+    value: AttributeValue,
+) -> Result<C, DecodeError> {
+    match value {
+        AttributeValue::M(map) => map
+            .into_iter()
+            .map(|(k, v)| match T::from_nested(v) {
+                Ok(v) => Ok((k, v)),
+                Err(e) => Err(e.at(&k)),
+            })
+            .collect(),
+        other => Err(DecodeError::wrong_type("a map (M)", &other)),
+    }
+}
+
+impl<T: IntoAttributeValue, S: BuildHasher> IntoAttributeValue for HashMap<String, T, S> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        encode_map(self.len(), self.iter())
+    }
+}
+
+impl<T: FromAttributeValue, S: BuildHasher + Default> FromAttributeValue for HashMap<String, T, S> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        decode_map(value)
+    }
+}
+
+impl<T: IntoAttributeValue> IntoAttributeValue for BTreeMap<String, T> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        encode_map(self.len(), self.iter())
+    }
+}
+
+impl<T: FromAttributeValue> FromAttributeValue for BTreeMap<String, T> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        decode_map(value)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sets
+
+/// Which set type a set element makes.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetKind {
+    String,
+    Number,
+    Binary,
+}
+
+/// One member of a set, before it is grouped into SS / NS / BS.
+#[doc(hidden)]
+pub enum SetEntry {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl SetEntry {
+    fn into_number(self) -> AttributeValue {
+        match self {
+            SetEntry::Text(t) => AttributeValue::N(t),
+            SetEntry::Bytes(b) => AttributeValue::B(Blob::new(b)),
+        }
+    }
+}
+
+/// A type that can be a member of a DynamoDB set: strings (SS), numbers (NS), binary (BS).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a DynamoDB set",
+    note = "sets hold strings (SS), numbers (NS) or binary (BS); use a `Vec` for a list of anything else"
+)]
+pub trait SetElement: Sized {
+    /// The set type this element makes.
+    #[doc(hidden)]
+    const KIND: SetKind;
+    /// Encodes one member.
+    #[doc(hidden)]
+    fn to_set_entry(&self) -> Result<SetEntry, EncodeError>;
+    /// Decodes one member.
+    #[doc(hidden)]
+    fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError>;
+}
+
+impl SetElement for String {
+    const KIND: SetKind = SetKind::String;
+    fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+        Ok(SetEntry::Text(self.clone()))
+    }
+    fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+        match entry {
+            SetEntry::Text(t) => Ok(t),
+            SetEntry::Bytes(_) => Err(DecodeError::custom("expected a string set member")),
+        }
+    }
+}
+
+impl SetElement for Vec<u8> {
+    const KIND: SetKind = SetKind::Binary;
+    fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+        Ok(SetEntry::Bytes(self.clone()))
+    }
+    fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+        match entry {
+            SetEntry::Bytes(b) => Ok(b),
+            SetEntry::Text(_) => Err(DecodeError::custom("expected a binary set member")),
+        }
+    }
+}
+
+impl SetElement for bytes::Bytes {
+    const KIND: SetKind = SetKind::Binary;
+    fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
+        Ok(SetEntry::Bytes(self.to_vec()))
+    }
+    fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
+        Vec::<u8>::from_set_entry(entry).map(bytes::Bytes::from)
+    }
+}
+
+fn encode_set<'a, T: SetElement + 'a>(
+    len: usize,
+    items: impl Iterator<Item = &'a T>,
+) -> Result<Option<AttributeValue>, EncodeError> {
+    if len == 0 {
+        return Ok(None); // DynamoDB has no empty set: store nothing.
+    }
+    let mut texts = Vec::new();
+    let mut blobs = Vec::new();
+    for (i, item) in items.enumerate() {
+        match item.to_set_entry().map_err(|e| e.at_index(i))? {
+            SetEntry::Text(t) => texts.push(t),
+            SetEntry::Bytes(b) => blobs.push(Blob::new(b)),
+        }
+    }
+    Ok(Some(match T::KIND {
+        SetKind::String => AttributeValue::Ss(texts),
+        SetKind::Number => AttributeValue::Ns(texts),
+        SetKind::Binary => AttributeValue::Bs(blobs),
+    }))
+}
+
+fn decode_set<T: SetElement, C: FromIterator<T>>(value: AttributeValue) -> Result<C, DecodeError> {
+    let entries: Vec<SetEntry> = match (T::KIND, value) {
+        (SetKind::String, AttributeValue::Ss(v)) | (SetKind::Number, AttributeValue::Ns(v)) => {
+            v.into_iter().map(SetEntry::Text).collect()
+        }
+        (SetKind::Binary, AttributeValue::Bs(v)) => v
+            .into_iter()
+            .map(|b| SetEntry::Bytes(b.into_inner()))
+            .collect(),
+        (kind, other) => {
+            let expected = match kind {
+                SetKind::String => "a string set (SS)",
+                SetKind::Number => "a number set (NS)",
+                SetKind::Binary => "a binary set (BS)",
+            };
+            return Err(DecodeError::wrong_type(expected, &other));
+        }
+    };
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| T::from_set_entry(e).map_err(|e| e.at_index(i)))
+        .collect()
+}
+
+impl<T: SetElement + Eq + Hash, S: BuildHasher> IntoAttributeValue for HashSet<T, S> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        encode_set(self.len(), self.iter())
+    }
+}
+
+impl<T: SetElement + Eq + Hash, S: BuildHasher + Default> FromAttributeValue for HashSet<T, S> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        decode_set(value)
+    }
+    fn from_missing() -> Option<Self> {
+        Some(HashSet::default())
+    }
+}
+
+impl<T: SetElement + Ord> IntoAttributeValue for BTreeSet<T> {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        encode_set(self.len(), self.iter())
+    }
+}
+
+impl<T: SetElement + Ord> FromAttributeValue for BTreeSet<T> {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        decode_set(value)
+    }
+    fn from_missing() -> Option<Self> {
+        Some(BTreeSet::new())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw attribute values pass through untouched.
+
+impl IntoAttributeValue for AttributeValue {
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
+        Ok(Some(self.clone()))
+    }
+}
+
+impl FromAttributeValue for AttributeValue {
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_limits() {
+        assert!(check_number("0").is_ok());
+        assert!(check_number("-12.50").is_ok());
+        assert!(check_number(&"9".repeat(38)).is_ok());
+        assert!(check_number(&"9".repeat(39)).is_err());
+        assert!(check_number(&format!("1{}", "0".repeat(125))).is_ok());
+        assert!(check_number(&format!("1{}", "0".repeat(126))).is_err());
+        assert!(check_number("1e-130").is_ok());
+        assert!(check_number("1e-131").is_err());
+    }
+
+    #[test]
+    fn integral_forms() {
+        assert_eq!(parse_integer::<i64>("12"), Some(12));
+        assert_eq!(parse_integer::<i64>("12.000"), Some(12));
+        assert_eq!(parse_integer::<i64>("1.2E+1"), Some(12));
+        assert_eq!(parse_integer::<i64>("-3e2"), Some(-300));
+        assert_eq!(parse_integer::<i64>("1.5"), None);
+        assert_eq!(parse_integer::<u8>("256"), None);
+        assert_eq!(parse_integer::<u8>("-1"), None);
+        assert_eq!(parse_integer::<i64>("NaN"), None);
+        assert_eq!(parse_integer::<i64>("1e999999999999"), None);
+    }
+}

@@ -1,0 +1,377 @@
+//! The one error type of the library, and the codec errors it wraps.
+
+use std::fmt;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::Item;
+
+/// The result of every operation of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong talking to DynamoDB through a model.
+///
+/// Variants are meant to be matched on: a failed condition, a cancelled transaction, an item
+/// that does not decode, input rejected before sending, and anything the SDK reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A condition expression (including the one implied by `#[dynamo(version)]`) was false.
+    /// `item` holds the item as it is now when the request asked for it.
+    #[error("the conditional check failed")]
+    ConditionalCheckFailed {
+        /// The current item, when the request asked for it with `return_old_on_failure()`.
+        item: Option<Box<Item>>,
+    },
+    /// A transaction was cancelled; one reason per request in the transaction, in order.
+    #[error("the transaction was cancelled: {}", describe_reasons(reasons))]
+    TransactionCanceled {
+        /// One entry per action of the transaction, in the order they were added.
+        reasons: Vec<CancellationReason>,
+    },
+    /// An item read from DynamoDB does not fit the model.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// A value of the model cannot be stored in DynamoDB.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The request was rejected before it was sent (a limit exceeded, a duplicate key, ...).
+    #[error("invalid request: {0}")]
+    Validation(String),
+    /// A live table differs from what the model declares.
+    #[error("table `{table}` does not match the model: {}", differences.join("; "))]
+    SchemaMismatch {
+        /// The table's full name.
+        table: String,
+        /// One line per difference.
+        differences: Vec<String>,
+    },
+    /// A batch get stopped retrying with keys still unprocessed.
+    #[error("batch get left {} key(s) unprocessed after {attempts} attempt(s)", unprocessed.len())]
+    BatchGetIncomplete {
+        /// The items that were read, as raw items (decode them with `DynamoModel::from_item`).
+        found: Vec<Item>,
+        /// Exactly the keys that were not processed.
+        unprocessed: Vec<Item>,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// A batch write stopped retrying with writes still unprocessed.
+    #[error("batch write left {} request(s) unprocessed after {attempts} attempt(s)", unprocessed.len())]
+    BatchWriteIncomplete {
+        /// Exactly the write requests that were not processed.
+        unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// A wait (for a table to become ACTIVE or to disappear) ran out of time.
+    #[error("timed out: {0}")]
+    Timeout(String),
+    /// Any other error reported by DynamoDB or the SDK (throttling, missing table, network).
+    #[error("DynamoDB error: {}", aws_sdk_dynamodb::error::DisplayErrorContext(.0.as_ref()))]
+    Sdk(#[source] Box<aws_sdk_dynamodb::Error>),
+}
+
+impl Error {
+    /// True when DynamoDB throttled the request (a caller may retry later).
+    pub fn is_throttling(&self) -> bool {
+        use aws_sdk_dynamodb::Error as E;
+        matches!(
+            self,
+            Error::Sdk(e) if matches!(
+                e.as_ref(),
+                E::ProvisionedThroughputExceededException(_)
+                    | E::RequestLimitExceeded(_)
+                    | E::ThrottlingException(_)
+            )
+        )
+    }
+
+    /// True when the table (or index) does not exist.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, Error::Sdk(e) if matches!(e.as_ref(), aws_sdk_dynamodb::Error::ResourceNotFoundException(_)))
+    }
+}
+
+/// Why one action of a cancelled transaction failed (`code` is `None` for actions that were fine).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancellationReason {
+    /// DynamoDB's code: `ConditionalCheckFailed`, `TransactionConflict`, `ValidationError`, ...
+    pub code: Option<String>,
+    /// DynamoDB's message.
+    pub message: Option<String>,
+    /// The current item, for a failed condition when the action asked for it.
+    pub item: Option<Item>,
+}
+
+fn describe_reasons(reasons: &[CancellationReason]) -> String {
+    let codes: Vec<String> = reasons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r.code.as_deref() {
+            None | Some("None") => None,
+            Some(code) => Some(format!("#{i}: {code}")),
+        })
+        .collect();
+    if codes.is_empty() {
+        "no reason given".to_owned()
+    } else {
+        codes.join(", ")
+    }
+}
+
+impl<E, R> From<aws_sdk_dynamodb::error::SdkError<E, R>> for Error
+where
+    aws_sdk_dynamodb::Error: From<aws_sdk_dynamodb::error::SdkError<E, R>>,
+{
+    fn from(err: aws_sdk_dynamodb::error::SdkError<E, R>) -> Self {
+        Error::from(aws_sdk_dynamodb::Error::from(err))
+    }
+}
+
+impl From<aws_sdk_dynamodb::Error> for Error {
+    fn from(err: aws_sdk_dynamodb::Error) -> Self {
+        match err {
+            aws_sdk_dynamodb::Error::ConditionalCheckFailedException(e) => {
+                Error::ConditionalCheckFailed {
+                    item: e.item.map(Box::new),
+                }
+            }
+            aws_sdk_dynamodb::Error::TransactionCanceledException(e) => {
+                Error::TransactionCanceled {
+                    reasons: e
+                        .cancellation_reasons
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|r| CancellationReason {
+                            code: r.code,
+                            message: r.message,
+                            item: r.item,
+                        })
+                        .collect(),
+                }
+            }
+            other => Error::Sdk(Box::new(other)),
+        }
+    }
+}
+
+/// An item (or one attribute value) that does not fit the Rust type it is decoded into.
+///
+/// It names the attribute (a path such as `tags[3]` or `meta.owner` for nested values), what
+/// was expected and what was found. Decoding never panics: every mismatch ends here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeError {
+    path: String,
+    kind: DecodeErrorKind,
+}
+
+/// What went wrong while decoding.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// A required attribute is absent.
+    Missing,
+    /// The attribute has another DynamoDB type than the field needs.
+    WrongType {
+        /// What the field needs, e.g. `a number (N)`.
+        expected: &'static str,
+        /// The DynamoDB type that was found, e.g. `S`.
+        found: &'static str,
+    },
+    /// The type is right but the value does not fit (out of range, not finite, bad format).
+    InvalidValue {
+        /// What the field needs, e.g. `an integer that fits u8`.
+        expected: String,
+        /// The value that was found (shortened when long).
+        found: String,
+    },
+    /// An error from a user codec or the serde bridge.
+    Custom(String),
+}
+
+impl DecodeError {
+    /// A required attribute is absent.
+    pub fn missing() -> Self {
+        Self::new(DecodeErrorKind::Missing)
+    }
+
+    /// The value has the wrong DynamoDB type.
+    pub fn wrong_type(expected: &'static str, found: &AttributeValue) -> Self {
+        Self::new(DecodeErrorKind::WrongType {
+            expected,
+            found: type_name(found),
+        })
+    }
+
+    /// The value has the right type but does not fit.
+    pub fn invalid_value(expected: impl Into<String>, found: &str) -> Self {
+        Self::new(DecodeErrorKind::InvalidValue {
+            expected: expected.into(),
+            found: preview(found),
+        })
+    }
+
+    /// Any other problem, in the user's words.
+    pub fn custom(message: impl fmt::Display) -> Self {
+        Self::new(DecodeErrorKind::Custom(message.to_string()))
+    }
+
+    fn new(kind: DecodeErrorKind) -> Self {
+        DecodeError {
+            path: String::new(),
+            kind,
+        }
+    }
+
+    /// Prefixes the path with an attribute name (used while unwinding nested values).
+    pub fn at(mut self, attribute: &str) -> Self {
+        prefix_path(&mut self.path, attribute, false);
+        self
+    }
+
+    /// Prefixes the path with a list index.
+    pub fn at_index(mut self, index: usize) -> Self {
+        prefix_path(&mut self.path, &index.to_string(), true);
+        self
+    }
+
+    /// The path of the attribute that failed (`""` for a bare value).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &DecodeErrorKind {
+        &self.kind
+    }
+}
+
+fn prefix_path(path: &mut String, segment: &str, index: bool) {
+    let joined = match (index, path.is_empty()) {
+        (true, _) => format!("[{segment}]{path}"),
+        (false, true) => segment.to_owned(),
+        (false, false) if path.starts_with('[') => format!("{segment}{path}"),
+        (false, false) => format!("{segment}.{path}"),
+    };
+    *path = joined;
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "value"
+        } else {
+            &self.path
+        };
+        match &self.kind {
+            DecodeErrorKind::Missing => write!(f, "attribute `{path}` is missing"),
+            DecodeErrorKind::WrongType { expected, found } => {
+                write!(f, "attribute `{path}`: expected {expected}, found {found}")
+            }
+            DecodeErrorKind::InvalidValue { expected, found } => {
+                write!(f, "attribute `{path}`: expected {expected}, found {found}")
+            }
+            DecodeErrorKind::Custom(message) => write!(f, "attribute `{path}`: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A value that DynamoDB cannot store (a NaN, a number beyond 38 digits, a serde failure).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodeError {
+    path: String,
+    message: String,
+}
+
+impl EncodeError {
+    /// A value that cannot be stored, and why.
+    pub fn new(message: impl fmt::Display) -> Self {
+        EncodeError {
+            path: String::new(),
+            message: message.to_string(),
+        }
+    }
+
+    /// Prefixes the path with an attribute name.
+    pub fn at(mut self, attribute: &str) -> Self {
+        prefix_path(&mut self.path, attribute, false);
+        self
+    }
+
+    /// Prefixes the path with a list index.
+    pub fn at_index(mut self, index: usize) -> Self {
+        prefix_path(&mut self.path, &index.to_string(), true);
+        self
+    }
+
+    /// The path of the attribute that failed.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "cannot encode value: {}", self.message)
+        } else {
+            write!(
+                f,
+                "cannot encode attribute `{}`: {}",
+                self.path, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// DynamoDB's name for the type of an attribute value.
+pub(crate) fn type_name(value: &AttributeValue) -> &'static str {
+    match value {
+        AttributeValue::S(_) => "a string (S)",
+        AttributeValue::N(_) => "a number (N)",
+        AttributeValue::B(_) => "binary (B)",
+        AttributeValue::Bool(_) => "a boolean (BOOL)",
+        AttributeValue::Null(_) => "null (NULL)",
+        AttributeValue::L(_) => "a list (L)",
+        AttributeValue::M(_) => "a map (M)",
+        AttributeValue::Ss(_) => "a string set (SS)",
+        AttributeValue::Ns(_) => "a number set (NS)",
+        AttributeValue::Bs(_) => "a binary set (BS)",
+        _ => "an attribute type this SDK version does not know",
+    }
+}
+
+fn preview(value: &str) -> String {
+    const MAX: usize = 48;
+    if value.chars().count() <= MAX {
+        format!("{value:?}")
+    } else {
+        let cut: String = value.chars().take(MAX).collect();
+        format!("{cut:?}... ({} bytes)", value.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_nest_like_document_paths() {
+        let e = DecodeError::missing().at("owner").at_index(3).at("meta");
+        assert_eq!(e.path(), "meta[3].owner");
+        assert_eq!(e.to_string(), "attribute `meta[3].owner` is missing");
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        let e = DecodeError::invalid_value("an integer", &"9".repeat(200)).at("n");
+        let text = e.to_string();
+        assert!(text.contains("(200 bytes)"), "{text}");
+        assert!(text.len() < 150, "{text}");
+    }
+}

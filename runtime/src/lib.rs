@@ -1,0 +1,73 @@
+//! The runtime of [dynamo-types](https://crates.io/crates/dynamo-types): the client, the codec
+//! traits the derive calls, the table handle and query objects, and the one error type.
+//!
+//! Use it through the `dynamo-types` crate, which re-exports all of it with the derive.
+
+mod client;
+pub mod codec;
+mod error;
+#[cfg(feature = "local")]
+pub mod local;
+mod model;
+mod query;
+mod table;
+
+pub use client::{Client, ENDPOINT_ENV};
+pub use codec::{
+    FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, PrefixKey, ScalarType,
+    SetElement, TtlAttribute, VersionAttribute,
+};
+pub use error::{CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result};
+pub use model::{
+    DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
+    StreamView, TableSchema,
+};
+pub use query::{
+    FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
+    KeySchemaOf, LocalSecondaryIndex, RangeKeySchemaOf,
+};
+pub use table::{SchemaDifference, TableDescription, TableRef};
+
+/// What generated code refers to. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use aws_sdk_dynamodb;
+    pub use aws_sdk_dynamodb::types::AttributeValue;
+    pub use core;
+    pub use std::collections::HashMap;
+    pub use std::string::String;
+    pub use std::vec::Vec;
+
+    pub use crate::client::Client;
+    #[cfg(feature = "serde")]
+    pub use crate::codec::serde_bridge;
+    pub use crate::codec::{
+        FromAttributeValue, IntoAttributeValue, KeyAttribute, TtlAttribute, VersionAttribute,
+    };
+    pub use crate::error::{DecodeError, EncodeError};
+    pub use crate::model::{
+        DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection,
+        RangeKeySchema, StreamView, TableSchema,
+    };
+    pub use crate::query::{
+        FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
+        LocalSecondaryIndex,
+    };
+    pub use crate::table::TableRef;
+    #[cfg(feature = "serde")]
+    pub use serde;
+
+    /// Stands in for the key of a model whose derive failed, so that the real error is the
+    /// only one shown.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FallbackKey;
+
+    impl ModelKey for FallbackKey {
+        fn to_key_item(&self) -> Result<crate::Item, EncodeError> {
+            Err(EncodeError::new("the model failed to derive"))
+        }
+        fn from_key_item(_: &crate::Item) -> Result<Self, DecodeError> {
+            Err(DecodeError::custom("the model failed to derive"))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! A DynamoDB-compatible server in this process, for tests and examples (feature `local`).
+//!
+//! It is [dynoxide](https://crates.io/crates/dynoxide-rs), an emulator on SQLite, served over
+//! HTTP on `127.0.0.1` with a free port, on a thread of its own (so it outlives any one test's
+//! async runtime). [`client`] is the one line a test needs:
+//!
+//! ```no_run
+//! # async fn demo() -> dynamo_types::Result<()> {
+//! let client = dynamo_types::local::client().await?;
+//! # Ok(()) }
+//! ```
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::client::{Client, ENDPOINT_ENV};
+use crate::error::{Error, Result};
+
+/// An embedded DynamoDB server. Stops when dropped.
+#[derive(Debug)]
+pub struct LocalDynamo {
+    endpoint: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl LocalDynamo {
+    /// Starts an in-memory server on `127.0.0.1` with a free port.
+    pub fn start() -> Result<Self> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|e| {
+                Error::Validation(format!(
+                    "cannot bind 127.0.0.1:0 for the local DynamoDB: {e}"
+                ))
+            })?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| Error::Validation(format!("local DynamoDB address: {e}")))?;
+        let db = dynoxide::Database::memory()
+            .map_err(|e| Error::Validation(format!("cannot open the local DynamoDB: {e}")))?;
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, started) = std::sync::mpsc::channel::<std::result::Result<(), String>>();
+        std::thread::Builder::new()
+            .name("dynamo-types-local".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            let _ = ready.send(Err(e.to_string()));
+                            return;
+                        }
+                    };
+                    let _ = ready.send(Ok(()));
+                    let stop = async move {
+                        let _ = stopped.await;
+                    };
+                    if let Err(e) = dynoxide::server::serve_with_shutdown(listener, db, stop).await
+                    {
+                        tracing::error!(error = %e, "the local DynamoDB stopped");
+                    }
+                });
+            })
+            .map_err(|e| {
+                Error::Validation(format!("cannot start the local DynamoDB thread: {e}"))
+            })?;
+        match started.recv() {
+            Ok(Ok(())) => Ok(LocalDynamo {
+                endpoint: format!("http://{address}"),
+                shutdown: Some(shutdown),
+            }),
+            Ok(Err(e)) => Err(Error::Validation(format!(
+                "cannot start the local DynamoDB: {e}"
+            ))),
+            Err(_) => Err(Error::Validation(
+                "the local DynamoDB thread died while starting".to_owned(),
+            )),
+        }
+    }
+
+    /// The server's URL, `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// A client for this server (region `us-east-1`, dummy credentials).
+    pub async fn client(&self) -> Client {
+        Client::local(&self.endpoint).await
+    }
+}
+
+impl Drop for LocalDynamo {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The process-wide embedded server, started on first use and kept until the process exits.
+pub fn shared() -> Result<&'static LocalDynamo> {
+    static SHARED: OnceLock<std::result::Result<LocalDynamo, String>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| LocalDynamo::start().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::Validation(e.clone()))
+}
+
+/// A client for tests and examples, with a table prefix unique to this call, so that tests
+/// running in parallel never share a table.
+///
+/// It talks to `DYNAMODB_ENDPOINT` when that is set (DynamoDB Local, say), and to the shared
+/// embedded server otherwise.
+pub async fn client() -> Result<Client> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = match std::env::var(ENDPOINT_ENV) {
+        Ok(endpoint) if !endpoint.trim().is_empty() => Client::from_env().await,
+        _ => shared()?.client().await,
+    };
+    let prefix = format!(
+        "t{}_{}_{:04x}_",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        fastrand::u16(..)
+    );
+    Ok(base.with_table_prefix(prefix))
+}

@@ -1,0 +1,3 @@
+//! Behaviour of the derive that needs no server: the codec, keys, schema metadata.
+
+mod post;

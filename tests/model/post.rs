@@ -1,0 +1,56 @@
+use std::collections::BTreeSet;
+
+use dynamo_types::{DynamoModel, ModelKey};
+
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(
+    table = "blog_posts",
+    ttl = "expires_at",
+    stream = "new_and_old_images"
+)]
+#[dynamo(lsi(name = "by_likes", range = "like_count"))]
+#[dynamo(gsi(name = "by_author", hash = "author_id", range = "published_at"))]
+#[dynamo(gsi(name = "by_slug", hash = "slug", projection = "keys_only"))]
+pub struct Post {
+    #[dynamo(hash)]
+    pub blog_id: String,
+    #[dynamo(range)]
+    pub post_id: String,
+    pub author_id: String,
+    pub slug: String,
+    pub published_at: i64,
+    #[dynamo(rename = "likes")]
+    pub like_count: u64,
+    pub tags: BTreeSet<String>,
+    pub body: Option<String>,
+    pub expires_at: Option<i64>,
+}
+
+#[test]
+fn round_trip() {
+    let post = Post {
+        blog_id: "b".into(),
+        post_id: "p".into(),
+        author_id: "a".into(),
+        slug: "s".into(),
+        published_at: 7,
+        like_count: 3,
+        tags: ["x".to_owned()].into(),
+        body: None,
+        expires_at: Some(1),
+    };
+    let item = post.to_item().unwrap();
+    assert!(item.contains_key("likes"));
+    assert!(!item.contains_key("body"));
+    assert_eq!(Post::from_item(item).unwrap(), post);
+    let key = post.key();
+    assert_eq!(
+        key,
+        PostKey {
+            blog_id: "b".into(),
+            post_id: "p".into()
+        }
+    );
+    assert_eq!(key.to_key_item().unwrap().len(), 2);
+    assert_eq!(Post::SCHEMA.indexes.len(), 3);
+}
