@@ -1,4 +1,4 @@
 #![doc = include_str!("../README.md")]
 
-pub use dynamo_types_macros::DynamoModel;
+pub use dynamo_types_macros::{DynamoModel, DynamoValue};
 pub use dynamo_types_runtime::*;

@@ -24,7 +24,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                     table: "",
                     hash: #krate::__private::KeyAttr {
                         name: "",
-                        scalar: #krate::ScalarType::String,
+                        scalar: #krate::__private::ScalarType::String,
                     },
                     range: ::core::option::Option::None,
                     attributes: &[],
@@ -48,7 +48,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
 }
 
 /// `#[dynamo(crate = "...")]`, read leniently: the real parse already failed.
-fn crate_path(input: &DeriveInput) -> Option<syn::Path> {
+pub(crate) fn crate_path(input: &DeriveInput) -> Option<syn::Path> {
     let mut found = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("dynamo")) {
         let _ = attr.parse_nested_meta(|meta| {

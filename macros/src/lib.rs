@@ -11,6 +11,7 @@ mod expand;
 mod fallback;
 mod model;
 mod validate;
+mod value;
 
 use darling::FromDeriveInput;
 use proc_macro::TokenStream;
@@ -23,6 +24,16 @@ pub fn derive_dynamo_model(input: TokenStream) -> TokenStream {
     match derive(&input) {
         Ok(tokens) => tokens.into(),
         Err(errors) => fallback::expand(&input, errors.write_errors()).into(),
+    }
+}
+
+/// Derives the codec traits for a unit enum stored as a string: see the `dynamo-types` crate.
+#[proc_macro_derive(DynamoValue, attributes(dynamo))]
+pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match value::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => value::fallback(&input, errors.write_errors()).into(),
     }
 }
 

@@ -209,7 +209,7 @@ fn fields(raw: &[FieldInput], errors: &mut darling::error::Accumulator) -> Vec<F
 }
 
 /// The name a user writes for a field (`r#type` is `type`).
-fn rust_name(ident: &syn::Ident) -> String {
+pub(crate) fn rust_name(ident: &syn::Ident) -> String {
     let s = ident.to_string();
     s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
 }
