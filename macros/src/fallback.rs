@@ -9,10 +9,20 @@ use syn::DeriveInput;
 pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
     let krate: syn::Path = crate_path(input).unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    if !matches!(input.data, syn::Data::Struct(_)) {
+    // A stand-in impl for a borrowing model would only add errors: `DynamoModel` is `'static`.
+    if !matches!(input.data, syn::Data::Struct(_)) || input.generics.lifetimes().next().is_some() {
         return errors;
     }
+    // The bounds `DynamoModel` puts on `Self`, so a generic model's stand-in adds no errors.
+    let mut generics = input.generics.clone();
+    let params: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
+    let where_clause = generics.make_where_clause();
+    for param in params {
+        where_clause.predicates.push(syn::parse_quote!(
+            #param: ::core::marker::Send + ::core::marker::Sync + 'static
+        ));
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #errors
         #[allow(unused_qualifications)]

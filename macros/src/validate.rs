@@ -47,7 +47,8 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         .map(|f| f.fields)
         .unwrap_or_default();
 
-    let table = table_name(&input.table, &input.ident, &mut errors);
+    owned_data(&input.generics, &mut errors);
+    let table = table_name(input.table.as_deref(), &input.ident, &mut errors);
     let fields = fields(&raw_fields, &mut errors);
     duplicate_attribute_names(&raw_fields, &fields, &mut errors);
     let hash = single_flag(&raw_fields, |f| &f.hash, "hash", &input.ident, &mut errors);
@@ -76,7 +77,7 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
     let ttl = input
         .ttl
         .as_ref()
-        .and_then(|lit| stored_field(&fields, lit, "ttl", &mut errors));
+        .and_then(|lit| Some((stored_field(&fields, lit, "ttl", &mut errors)?, lit.span())));
     let stream = input.stream.as_ref().map(|s| match **s {
         StreamArg::KeysOnly => StreamView::KeysOnly,
         StreamArg::NewImage => StreamView::NewImage,
@@ -116,15 +117,29 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         keys,
         gsis,
         ttl,
-        version,
+        version: version.map(|id| (id, raw_fields[id].version.span())),
         stream,
     })
+}
+
+/// A model owns its data: it is decoded from an item that is gone once the model is built, and
+/// the query objects hand out models with no borrow to tie them to. So no lifetime parameters.
+fn owned_data(generics: &syn::Generics, errors: &mut darling::error::Accumulator) {
+    for lifetime in generics.lifetimes() {
+        errors.push(
+            Error::custom(format!(
+                "a model owns its data, so it cannot have a lifetime: remove `{}` and use owned types (`String` instead of `&str`, `Vec<T>` instead of `&[T]`)",
+                lifetime.lifetime
+            ))
+            .with_span(&lifetime.lifetime),
+        );
+    }
 }
 
 /// The table name is required and follows DynamoDB's rule: 3 to 255 characters of
 /// `A-Z a-z 0-9 _ - .`.
 fn table_name(
-    table: &Option<LitStr>,
+    table: Option<&LitStr>,
     ident: &syn::Ident,
     errors: &mut darling::error::Accumulator,
 ) -> Option<String> {
@@ -168,7 +183,7 @@ fn check_name(name: &str, what: &str, span: Span, errors: &mut darling::error::A
 fn fields(raw: &[FieldInput], errors: &mut darling::error::Accumulator) -> Vec<Field> {
     raw.iter()
         .map(|f| {
-            let ident = f.ident.clone().expect("named fields");
+            let ident = f.ident.clone().unwrap_or_else(|| format_ident!("_"));
             let name = match &f.rename {
                 Some(lit) => {
                     let value = lit.value();
@@ -260,15 +275,21 @@ fn single_flag(
         match first {
             None => first = Some(i),
             Some(prev) => {
-                let what = match name {
-                    "hash" => "partition key",
-                    "range" => "sort key",
-                    _ => "version field",
+                let (what, instead) = match name {
+                    "hash" => (
+                        "a table has one partition key",
+                        " (to query by this field too, declare a `gsi` on it)",
+                    ),
+                    "range" => (
+                        "a table has one sort key",
+                        " (to sort by this field too, declare an `lsi` on it)",
+                    ),
+                    _ => ("a model has one version field", ""),
                 };
+                let first = raw[prev].ident.as_ref().map_or_else(String::new, rust_name);
                 errors.push(
                     Error::custom(format!(
-                        "duplicate {what}: `{}` is already marked `#[dynamo({name})]`; a table has only one",
-                        raw[prev].ident.as_ref().expect("named fields")
+                        "{what}, and `{first}` is already marked `#[dynamo({name})]`: remove this `{name}`{instead}"
                     ))
                     .with_span(&flag(f).span()),
                 );
@@ -336,8 +357,10 @@ fn stored_field(
     role: &str,
     errors: &mut darling::error::Accumulator,
 ) -> Option<FieldId> {
-    let wanted = lit.value();
-    named_field(fields, &wanted, role, lit.span(), errors)
+    // `"r#type"` names the field `r#type`, as `"type"` does.
+    let value = lit.value();
+    let wanted = value.strip_prefix("r#").unwrap_or(&value);
+    named_field(fields, wanted, role, lit.span(), errors)
 }
 
 fn named_field(
@@ -351,7 +374,7 @@ fn named_field(
         Some(id) if matches!(fields[id].storage, Storage::Skipped) => {
             errors.push(
                 Error::custom(format!(
-                    "`{role}` names `{wanted}`, which is `skip`ped and so never stored"
+                    "`{role}` names `{wanted}`, which is `skip`ped and so never stored: name a stored field, or remove `skip` from `{wanted}`"
                 ))
                 .with_span(&span),
             );
@@ -540,13 +563,13 @@ fn gsi(
         Some(lit) => Some(stored_field(fields, lit, "range", errors)?),
         None => None,
     };
-    if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range) {
-        if h == r {
-            errors.push(
-                Error::custom("an index cannot use one field as both its partition and sort key")
-                    .with_span(lit),
-            );
-        }
+    if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range)
+        && h == r
+    {
+        errors.push(
+            Error::custom("an index cannot use one field as both its partition and sort key: name another field in `range`, or leave `range` out")
+                .with_span(lit),
+        );
     }
     let keys: Vec<FieldId> = table_keys
         .iter()
@@ -568,7 +591,7 @@ fn index_counts(lsis: &[LsiArg], gsis: &[GsiArg], errors: &mut darling::error::A
     if let Some(extra) = lsis.get(MAX_LSIS) {
         errors.push(
             Error::custom(format!(
-                "too many local secondary indexes: DynamoDB allows {MAX_LSIS} per table, this model declares {}",
+                "too many local secondary indexes: DynamoDB allows {MAX_LSIS} per table and this model declares {}; remove one, or make it a `gsi`",
                 lsis.len()
             ))
             .with_span(&extra.name),
@@ -577,7 +600,7 @@ fn index_counts(lsis: &[LsiArg], gsis: &[GsiArg], errors: &mut darling::error::A
     if let Some(extra) = gsis.get(MAX_GSIS) {
         errors.push(
             Error::custom(format!(
-                "too many global secondary indexes: DynamoDB allows {MAX_GSIS} per table, this model declares {}",
+                "too many global secondary indexes: DynamoDB allows {MAX_GSIS} per table and this model declares {}; remove one",
                 gsis.len()
             ))
             .with_span(&extra.name),
@@ -596,7 +619,7 @@ fn unique_index_names(lsis: &[Lsi], gsis: &[Gsi], errors: &mut darling::error::A
         if all[..i].iter().any(|n| n.name == names.name) {
             errors.push(
                 Error::custom(format!(
-                    "duplicate index name `{}`: index names must be unique within a table",
+                    "duplicate index name `{}`: index names are unique within a table; rename one of them",
                     names.name
                 ))
                 .with_span(&names.span),

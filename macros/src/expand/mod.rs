@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{GenericParam, Generics, Type, WherePredicate};
 
-use crate::model::{Codec, Model, Storage};
+use crate::model::{Codec, Missing, Model, Storage};
 
 pub(crate) fn expand(model: &Model) -> TokenStream {
     let key = key::expand(model);
@@ -71,6 +71,41 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
                 #ty: #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
             ),
             Storage::Skipped => syn::parse_quote!(#ty: ::core::default::Default),
+        };
+        where_clause.predicates.push(predicate);
+        if let Storage::Stored {
+            missing: Missing::Default,
+            ..
+        } = field.storage
+        {
+            where_clause
+                .predicates
+                .push(syn::parse_quote!(#ty: ::core::default::Default));
+        }
+    }
+    // Key types: the key struct is `Debug + PartialEq` (`ModelKey`), and every table or index
+    // key is a `KeyAttribute` (`KeySchema`).
+    let table_keys = model.keys.fields();
+    let index_keys = model.keys.lsis().iter().map(|l| l.range).chain(
+        model
+            .gsis
+            .iter()
+            .flat_map(|g| [Some(g.hash), g.range])
+            .flatten(),
+    );
+    let mut seen = Vec::new();
+    for id in table_keys.iter().copied().chain(index_keys) {
+        let ty = &model.field(id).ty;
+        if seen.contains(&id) || !mentions_any(ty, &params) {
+            continue;
+        }
+        seen.push(id);
+        let predicate: WherePredicate = if table_keys.contains(&id) {
+            syn::parse_quote!(
+                #ty: #krate::__private::KeyAttribute + ::core::fmt::Debug + ::core::cmp::PartialEq
+            )
+        } else {
+            syn::parse_quote!(#ty: #krate::__private::KeyAttribute)
         };
         where_clause.predicates.push(predicate);
     }

@@ -1,7 +1,7 @@
 //! `impl DynamoModel` (with the schema constant), the key schemas of the table and of each
 //! index, and the index marker types.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -24,6 +24,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let to_item = codec::to_item(model);
     let from_item = codec::from_item(model);
     let checks = attribute_checks(model);
+    let helpers = scalar_helpers(model);
 
     let model_impl = quote! {
         #[automatically_derived]
@@ -50,6 +51,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
         }
 
         #checks
+        #helpers
     };
 
     let (primary_public, primary_private) = key_schemas(model);
@@ -59,23 +61,56 @@ pub(crate) fn expand(model: &Model) -> Piece {
     }
 }
 
-fn key_attr(model: &Model, id: FieldId) -> TokenStream {
+/// A key attribute of the table or of an index. The scalar type is read through the key schema
+/// (`target`: the model or an index marker), not from the field type, so that a field type that
+/// cannot be a key is reported once, on the field, by the `KeySchema` impl.
+fn key_attr(model: &Model, id: FieldId, target: &TokenStream, range: bool) -> TokenStream {
     let krate = &model.krate;
-    let field = model.field(id);
-    let name = &field.name;
-    let ty = &field.ty;
-    let scalar = quote_spanned! {ty.span()=>
-        <#ty as #krate::__private::KeyAttribute>::SCALAR_TYPE
+    let name = &model.field(id).name;
+    let scalar = if range {
+        quote!(__range_scalar::<#target>())
+    } else {
+        quote!(__hash_scalar::<#target>())
     };
     quote!(#krate::__private::KeyAttr { name: #name, scalar: #scalar })
+}
+
+/// The generic helpers `key_attr` calls: inside them the key type is a projection whose
+/// `KeyAttribute` bound the trait guarantees, so they add no error of their own.
+fn scalar_helpers(model: &Model) -> TokenStream {
+    let p = {
+        let krate = &model.krate;
+        quote!(#krate::__private)
+    };
+    quote! {
+        const fn __hash_scalar<__S: #p::KeySchema>() -> #p::ScalarType {
+            <<__S as #p::KeySchema>::Hash as #p::KeyAttribute>::SCALAR_TYPE
+        }
+        const fn __range_scalar<__S: #p::RangeKeySchema>() -> #p::ScalarType {
+            <<__S as #p::RangeKeySchema>::Range as #p::KeyAttribute>::SCALAR_TYPE
+        }
+    }
+}
+
+/// The type that implements `KeySchema` for an index (`PostByAuthorIndex<T>`).
+fn marker_type(model: &Model, names: &IndexNames) -> TokenStream {
+    let marker = &names.marker;
+    let (_, ty_generics, _) = model.generics.split_for_impl();
+    quote!(#marker #ty_generics)
 }
 
 fn schema_const(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let p = quote!(#krate::__private);
     let table = &model.table;
-    let hash = key_attr(model, model.keys.hash());
-    let range = option(model.keys.range().map(|id| key_attr(model, id)));
+    let model_ty = model_type(model);
+    let hash = key_attr(model, model.keys.hash(), &model_ty, false);
+    let range = option(
+        model
+            .keys
+            .range()
+            .map(|id| key_attr(model, id, &model_ty, true)),
+    );
     let attributes = model.stored().map(|(_, f)| &f.name);
     let lsis = model.keys.lsis().iter().map(|lsi| {
         index_schema(
@@ -97,11 +132,11 @@ fn schema_const(model: &Model) -> TokenStream {
             &gsi.projection,
         )
     });
-    let ttl = option(model.ttl.map(|id| {
+    let ttl = option(model.ttl.map(|(id, _)| {
         let name = &model.field(id).name;
         quote!(#name)
     }));
-    let version = option(model.version.map(|id| {
+    let version = option(model.version.map(|(id, _)| {
         let name = &model.field(id).name;
         quote!(#name)
     }));
@@ -135,8 +170,9 @@ fn index_schema(
 ) -> TokenStream {
     let krate = &model.krate;
     let name = &names.name;
-    let hash = key_attr(model, hash);
-    let range = option(range.map(|id| key_attr(model, id)));
+    let target = marker_type(model, names);
+    let hash = key_attr(model, hash, &target, false);
+    let range = option(range.map(|id| key_attr(model, id, &target, true)));
     let projection = match projection {
         Projection::All => quote!(#krate::__private::Projection::All),
         Projection::KeysOnly => quote!(#krate::__private::Projection::KeysOnly),
@@ -163,18 +199,30 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-/// Spanned trait assertions for `ttl` and `version`, so a wrong type is an error on the field.
+/// Spanned trait assertions for `ttl` and `version`: a wrong type is an error on the field's
+/// type, and the bound it misses is declared on the attribute that asked for it (the compiler's
+/// "required by this bound" note points there).
 fn attribute_checks(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let generics = bounded_generics(model);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let ttl = model.ttl.map(|id| {
+    let ttl = model.ttl.map(|(id, attr)| {
         let ty = &model.field(id).ty;
-        quote_spanned! {ty.span()=> __assert_ttl::<#ty>(); }
+        let bound = respan(quote!(#krate::__private::TtlAttribute), attr);
+        let call = quote_spanned! {ty.span()=> ttl::<#ty>(); };
+        quote! {
+            fn ttl<__T: #bound + ?::core::marker::Sized>() {}
+            #call
+        }
     });
-    let version = model.version.map(|id| {
+    let version = model.version.map(|(id, attr)| {
         let ty = &model.field(id).ty;
-        quote_spanned! {ty.span()=> __assert_version::<#ty>(); }
+        let bound = respan(quote!(#krate::__private::VersionAttribute), attr);
+        let call = quote_spanned! {ty.span()=> version::<#ty>(); };
+        quote! {
+            fn version<__T: #bound>() {}
+            #call
+        }
     });
     if ttl.is_none() && version.is_none() {
         return quote!();
@@ -182,12 +230,28 @@ fn attribute_checks(model: &Model) -> TokenStream {
     quote! {
         #[allow(dead_code)]
         fn __dynamo_attribute_checks #impl_generics () #where_clause {
-            fn __assert_ttl<__T: #krate::__private::TtlAttribute + ?::core::marker::Sized>() {}
-            fn __assert_version<__T: #krate::__private::VersionAttribute>() {}
             #ttl
             #version
         }
     }
+}
+
+/// The tokens with every span set to `span` (`quote_spanned!` keeps the spans of interpolated
+/// tokens, such as the crate path).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// `KeySchema` (and `RangeKeySchema`) for the model's primary key and for one marker type per
