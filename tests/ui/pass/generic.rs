@@ -1,0 +1,37 @@
+//! A generic model: the payload type is chosen where the model is used.
+
+use dynamo_types::{DynamoModel, HashPrimaryKey};
+
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "envelopes")]
+struct Envelope<T> {
+    #[dynamo(hash)]
+    id: String,
+    payload: T,
+}
+
+/// A key that is itself generic.
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "by_key")]
+struct Keyed<K, V>
+where
+    V: Clone,
+{
+    #[dynamo(hash)]
+    key: K,
+    value: Option<V>,
+}
+
+fn main() {
+    let envelope = Envelope { id: "1".to_owned(), payload: 7_u32 };
+    let item = envelope.to_item().unwrap();
+    assert_eq!(Envelope::<u32>::from_item(item).unwrap(), envelope);
+    let _: EnvelopeKey = envelope.key();
+    let _: fn(&EnvelopeTable<Vec<String>>) -> HashPrimaryKey<Envelope<Vec<String>>> =
+        EnvelopeTable::primary_key;
+
+    let keyed = Keyed { key: 3_i64, value: Some("x".to_owned()) };
+    let key: KeyedKey<i64> = keyed.key();
+    assert_eq!(key.key, 3);
+    let _ = Keyed::<i64, String>::SCHEMA;
+}

@@ -1,0 +1,28 @@
+//! Index names may hold `-` and `.`: the methods and marker types are made from their words.
+
+use dynamo_types::{DynamoModel, FullGlobalSecondaryIndex, HashGlobalSecondaryIndex};
+
+#[derive(DynamoModel)]
+#[dynamo(table = "my-app.posts")]
+#[dynamo(gsi(name = "by-author.v2", hash = "author_id", range = "published_at"))]
+#[dynamo(gsi(name = "GSI1", hash = "slug"))]
+#[dynamo(lsi(name = "2024.by-likes", range = "likes"))]
+struct Post {
+    #[dynamo(hash)]
+    blog_id: String,
+    #[dynamo(range)]
+    post_id: String,
+    author_id: String,
+    published_at: i64,
+    slug: String,
+    likes: u64,
+}
+
+fn main() {
+    let _: fn(&PostTable) -> FullGlobalSecondaryIndex<PostByAuthorV2Index> = PostTable::by_author_v2;
+    let _: fn(&PostTable) -> HashGlobalSecondaryIndex<PostGsi1Index> = PostTable::gsi1;
+    let _ = PostTable::index_2024_by_likes;
+    let names: Vec<&str> = Post::SCHEMA.indexes.iter().map(|i| i.name).collect();
+    assert_eq!(names, ["2024.by-likes", "by-author.v2", "GSI1"]);
+    assert_eq!(Post::SCHEMA.table, "my-app.posts");
+}
