@@ -285,7 +285,7 @@ fn expand(value: &Value) -> TokenStream {
                 ) -> ::core::result::Result<::core::option::Option<#p::AttributeValue>, #p::EncodeError> {
                     let __name: &'static str = #to_name;
                     ::core::result::Result::Ok(::core::option::Option::Some(
-                        #p::AttributeValue::S(#p::String::from(__name)),
+                        #p::AttributeValue::S(<#p::String as ::core::convert::From<&str>>::from(__name)),
                     ))
                 }
             }
@@ -320,7 +320,7 @@ fn expand(value: &Value) -> TokenStream {
 
                 fn to_set_entry(&self) -> ::core::result::Result<#p::SetEntry, #p::EncodeError> {
                     let __name: &'static str = #to_name;
-                    ::core::result::Result::Ok(#p::SetEntry::Text(#p::String::from(__name)))
+                    ::core::result::Result::Ok(#p::SetEntry::Text(<#p::String as ::core::convert::From<&str>>::from(__name)))
                 }
 
                 fn from_set_entry(

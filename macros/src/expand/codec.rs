@@ -29,7 +29,7 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
             if let ::core::option::Option::Some(__value) =
                 #encode.map_err(|__e| __e.at(#name))?
             {
-                __item.insert(#krate::__private::String::from(#name), __value);
+                __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#name), __value);
             }
         }
     });

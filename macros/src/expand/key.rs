@@ -111,7 +111,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
                         .map_err(|__e| __e.at(#names))?
                     {
                         ::core::option::Option::Some(__value) => {
-                            __item.insert(#krate::__private::String::from(#names), __value);
+                            __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#names), __value);
                         }
                         ::core::option::Option::None => {
                             return ::core::result::Result::Err(
