@@ -17,7 +17,8 @@ use darling::FromDeriveInput;
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
-/// Derives `DynamoModel`: see the `dynamo-types` crate for the attributes and what is generated.
+/// (The `DynamoModel` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
 #[proc_macro_derive(DynamoModel, attributes(dynamo))]
 pub fn derive_dynamo_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -27,7 +28,8 @@ pub fn derive_dynamo_model(input: TokenStream) -> TokenStream {
     }
 }
 
-/// Derives the codec traits for a unit enum stored as a string: see the `dynamo-types` crate.
+/// (The `DynamoValue` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
 #[proc_macro_derive(DynamoValue, attributes(dynamo))]
 pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
