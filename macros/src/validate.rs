@@ -519,8 +519,10 @@ fn projection(
                         );
                     } else if ids.contains(&id) {
                         errors.push(
-                            Error::custom(format!("`{wanted}` is already in `include`"))
-                                .with_span(path),
+                            Error::custom(format!(
+                                "`{wanted}` is already in `include`: remove this one"
+                            ))
+                            .with_span(path),
                         );
                     } else {
                         ids.push(id);

@@ -5,8 +5,9 @@ mod key;
 mod schema;
 mod table;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::spanned::Spanned;
 use syn::{GenericParam, Generics, Type, WherePredicate};
 
 use crate::model::{Codec, Missing, Model, Storage};
@@ -57,21 +58,24 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
         if !mentions_any(ty, &params) {
             continue;
         }
-        let predicate: WherePredicate = match field.storage {
+        // Spanned on the field's type, so that a missing bound is reported there.
+        let bounds = match field.storage {
             Storage::Stored {
                 codec: Codec::Native,
                 ..
-            } => syn::parse_quote!(
-                #ty: #krate::__private::IntoAttributeValue + #krate::__private::FromAttributeValue
+            } => quote!(
+                #krate::__private::IntoAttributeValue + #krate::__private::FromAttributeValue
             ),
             Storage::Stored {
                 codec: Codec::Serde,
                 ..
-            } => syn::parse_quote!(
-                #ty: #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
+            } => quote!(
+                #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
             ),
-            Storage::Skipped => syn::parse_quote!(#ty: ::core::default::Default),
+            Storage::Skipped => quote!(::core::default::Default),
         };
+        let bounds = respan(bounds, ty.span());
+        let predicate: WherePredicate = syn::parse_quote!(#ty: #bounds);
         where_clause.predicates.push(predicate);
         if let Storage::Stored {
             missing: Missing::Default,
@@ -100,13 +104,13 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
             continue;
         }
         seen.push(id);
-        let predicate: WherePredicate = if table_keys.contains(&id) {
-            syn::parse_quote!(
-                #ty: #krate::__private::KeyAttribute + ::core::fmt::Debug + ::core::cmp::PartialEq
-            )
+        let bounds = if table_keys.contains(&id) {
+            quote!(#krate::__private::KeyAttribute + ::core::fmt::Debug + ::core::cmp::PartialEq)
         } else {
-            syn::parse_quote!(#ty: #krate::__private::KeyAttribute)
+            quote!(#krate::__private::KeyAttribute)
         };
+        let bounds = respan(bounds, ty.span());
+        let predicate: WherePredicate = syn::parse_quote!(#ty: #bounds);
         where_clause.predicates.push(predicate);
     }
     generics
@@ -142,4 +146,22 @@ pub(crate) fn model_type(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let (_, ty_generics, _) = model.generics.split_for_impl();
     quote!(#ident #ty_generics)
+}
+
+/// The tokens with every span set to `span` (`quote_spanned!` keeps the spans of interpolated
+/// tokens, such as the crate path).
+pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

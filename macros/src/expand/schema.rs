@@ -1,11 +1,11 @@
 //! `impl DynamoModel` (with the schema constant), the key schemas of the table and of each
 //! index, and the index marker types.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Piece, bounded_generics, codec, key, model_type};
+use super::{Piece, bounded_generics, codec, key, model_type, respan};
 use crate::model::{FieldId, IndexNames, Model, Projection, StreamView};
 
 pub(crate) fn expand(model: &Model) -> Piece {
@@ -234,24 +234,6 @@ fn attribute_checks(model: &Model) -> TokenStream {
             #version
         }
     }
-}
-
-/// The tokens with every span set to `span` (`quote_spanned!` keeps the spans of interpolated
-/// tokens, such as the crate path).
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tt| {
-            if let proc_macro2::TokenTree::Group(g) = &tt {
-                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
-                group.set_span(span);
-                tt = proc_macro2::TokenTree::Group(group);
-            } else {
-                tt.set_span(span);
-            }
-            tt
-        })
-        .collect()
 }
 
 /// `KeySchema` (and `RangeKeySchema`) for the model's primary key and for one marker type per
