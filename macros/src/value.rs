@@ -17,8 +17,9 @@ pub(crate) fn derive(input: &DeriveInput) -> darling::Result<TokenStream> {
     Ok(expand(&value))
 }
 
-/// What is emitted on error: the errors, and for an enum stand-in codec impls, so that a model
-/// holding the enum does not add follow-on errors to the real ones.
+/// What is emitted on error: the errors, and for an enum stand-in impls of everything the
+/// derive implements, so that a model holding the enum (as a field, a key or a set member) does
+/// not add follow-on errors to the real ones.
 pub(crate) fn fallback(input: &DeriveInput, errors: TokenStream) -> TokenStream {
     if !matches!(input.data, syn::Data::Enum(_)) {
         return errors;
@@ -44,6 +45,24 @@ pub(crate) fn fallback(input: &DeriveInput, errors: TokenStream) -> TokenStream 
             impl #impl_generics #p::FromAttributeValue for #ident #ty_generics #where_clause {
                 fn from_attribute_value(
                     _: #p::AttributeValue,
+                ) -> ::core::result::Result<Self, #p::DecodeError> {
+                    ::core::unreachable!()
+                }
+            }
+            #[automatically_derived]
+            impl #impl_generics #p::KeyAttribute for #ident #ty_generics #where_clause {
+                const SCALAR_TYPE: #p::ScalarType = #p::ScalarType::String;
+            }
+            #[automatically_derived]
+            impl #impl_generics #p::PrefixKey for #ident #ty_generics #where_clause {}
+            #[automatically_derived]
+            impl #impl_generics #p::SetElement for #ident #ty_generics #where_clause {
+                const KIND: #p::SetKind = #p::SetKind::String;
+                fn to_set_entry(&self) -> ::core::result::Result<#p::SetEntry, #p::EncodeError> {
+                    ::core::unreachable!()
+                }
+                fn from_set_entry(
+                    _: #p::SetEntry,
                 ) -> ::core::result::Result<Self, #p::DecodeError> {
                     ::core::unreachable!()
                 }
