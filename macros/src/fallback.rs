@@ -46,10 +46,10 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                 fn key(&self) -> Self::Key {
                     ::core::unreachable!()
                 }
-                fn to_item(&self) -> ::core::result::Result<#krate::Item, #krate::__private::EncodeError> {
+                fn to_item(&self) -> ::core::result::Result<#krate::__private::Item, #krate::__private::EncodeError> {
                     ::core::unreachable!()
                 }
-                fn from_item(_: #krate::Item) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
+                fn from_item(_: #krate::__private::Item) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                     ::core::unreachable!()
                 }
             }

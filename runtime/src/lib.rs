@@ -42,8 +42,8 @@ pub mod __private {
     #[cfg(feature = "serde")]
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
-        FromAttributeValue, IntoAttributeValue, KeyAttribute, PrefixKey, ScalarType, SetElement,
-        SetEntry, SetKind, TtlAttribute, VersionAttribute,
+        FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, PrefixKey, ScalarType,
+        SetElement, SetEntry, SetKind, TtlAttribute, VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::model::{

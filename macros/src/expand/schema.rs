@@ -39,12 +39,12 @@ pub(crate) fn expand(model: &Model) -> Piece {
 
             fn to_item(
                 &self,
-            ) -> ::core::result::Result<#krate::Item, #krate::__private::EncodeError> {
+            ) -> ::core::result::Result<#krate::__private::Item, #krate::__private::EncodeError> {
                 #to_item
             }
 
             fn from_item(
-                __item: #krate::Item,
+                __item: #krate::__private::Item,
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 #from_item
             }
