@@ -85,7 +85,10 @@ pub(crate) enum ProjectionArg {
 #[derive(FromMeta)]
 pub(crate) struct LsiArg {
     pub(crate) name: Str,
-    pub(crate) range: Str,
+    /// Required; optional here so that its absence gets a message that says what it is for.
+    pub(crate) range: Option<Str>,
+    /// Not allowed (an LSI shares the table's partition key): accepted here to say so.
+    pub(crate) hash: Option<Str>,
     pub(crate) projection: Option<ProjectionArg>,
 }
 
@@ -93,7 +96,8 @@ pub(crate) struct LsiArg {
 #[derive(FromMeta)]
 pub(crate) struct GsiArg {
     pub(crate) name: Str,
-    pub(crate) hash: Str,
+    /// Required; optional here so that its absence gets a message that says what it is for.
+    pub(crate) hash: Option<Str>,
     pub(crate) range: Option<Str>,
     pub(crate) projection: Option<ProjectionArg>,
 }

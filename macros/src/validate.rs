@@ -534,6 +534,38 @@ fn projection(
     }
 }
 
+/// An `lsi` names its sort key (`range`: the partition key is the table's), a `gsi` its
+/// partition key (`hash`); either is required.
+fn index_key(
+    key: Option<&LitStr>,
+    name: &LitStr,
+    kind: &str,
+    fields: &[Field],
+    errors: &mut darling::error::Accumulator,
+) -> Option<FieldId> {
+    let Some(lit) = key else {
+        let message = if kind == "lsi" {
+            format!(
+                "local secondary index `{}` needs a sort key: add `range = \"field\"` (it shares the table's partition key)",
+                name.value()
+            )
+        } else {
+            format!(
+                "global secondary index `{}` needs a partition key: add `hash = \"field\"`",
+                name.value()
+            )
+        };
+        errors.push(Error::custom(message).with_span(name));
+        return None;
+    };
+    stored_field(
+        fields,
+        lit,
+        if kind == "lsi" { "range" } else { "hash" },
+        errors,
+    )
+}
+
 fn lsi(
     model: &syn::Ident,
     arg: &LsiArg,
@@ -542,7 +574,15 @@ fn lsi(
     errors: &mut darling::error::Accumulator,
 ) -> Option<Lsi> {
     let names = index_names(model, &arg.name, errors);
-    let range = stored_field(fields, &arg.range, "range", errors);
+    if let Some(hash) = &arg.hash {
+        errors.push(
+            Error::custom(
+                "a local secondary index shares the table's partition key, so it takes no `hash`: remove it, or make this index a `gsi` to give it its own partition key",
+            )
+            .with_span(&**hash),
+        );
+    }
+    let range = index_key(arg.range.as_deref(), &arg.name, "lsi", fields, errors);
     let keys: Vec<FieldId> = table_keys.iter().copied().chain(range).collect();
     let projection = projection(&arg.projection, fields, &keys, errors);
     Some(Lsi {
@@ -560,7 +600,7 @@ fn gsi(
     errors: &mut darling::error::Accumulator,
 ) -> Option<Gsi> {
     let names = index_names(model, &arg.name, errors);
-    let hash = stored_field(fields, &arg.hash, "hash", errors);
+    let hash = index_key(arg.hash.as_deref(), &arg.name, "gsi", fields, errors);
     let range = match &arg.range {
         Some(lit) => Some(stored_field(fields, lit, "range", errors)?),
         None => None,
