@@ -67,3 +67,50 @@ fn shape(input: &DeriveInput) -> darling::Result<()> {
     };
     Err(darling::Error::custom(message).with_span(&input.ident))
 }
+
+#[cfg(test)]
+mod tests {
+    /// `crate = "..."` replaces every mention of `::dynamo_types`, in both derives and in the
+    /// fallback (the UI pass case cannot tell: `::dynamo_types` resolves there too).
+    #[test]
+    fn crate_path_is_honoured_everywhere() {
+        let model: syn::DeriveInput = syn::parse_quote! {
+            #[dynamo(table = "posts", crate = "dt", ttl = "ttl")]
+            #[dynamo(gsi(name = "by_author", hash = "author", range = "at"))]
+            #[dynamo(lsi(name = "by_at", range = "at"))]
+            struct Post<T> {
+                #[dynamo(hash)]
+                id: String,
+                #[dynamo(range)]
+                sort: String,
+                author: String,
+                at: i64,
+                ttl: Option<i64>,
+                #[dynamo(version)]
+                version: u64,
+                payload: T,
+                #[dynamo(skip)]
+                cache: Option<T>,
+            }
+        };
+        let value: syn::DeriveInput = syn::parse_quote! {
+            #[dynamo(crate = "dt")]
+            enum Status { Open }
+        };
+        let broken: syn::DeriveInput = syn::parse_quote! {
+            #[dynamo(crate = "dt")]
+            struct Broken { id: String }
+        };
+        let outputs = [
+            super::derive(&model).map_err(|e| e.write_errors()),
+            super::value::derive(&value).map_err(|e| e.write_errors()),
+            Ok(super::fallback::expand(&broken, quote::quote!())),
+            Ok(super::value::fallback(&value, quote::quote!())),
+        ];
+        for output in outputs {
+            let text = output.expect("the derive accepts the input").to_string();
+            assert!(text.contains("dt :: __private ::"), "{text}");
+            assert!(!text.contains("dynamo_types"), "{text}");
+        }
+    }
+}
