@@ -64,10 +64,10 @@ pub mod __private {
     pub struct FallbackKey;
 
     impl ModelKey for FallbackKey {
-        fn to_key_item(&self) -> Result<crate::Item, EncodeError> {
+        fn to_key_item(&self) -> Result<Item, EncodeError> {
             Err(EncodeError::new("the model failed to derive"))
         }
-        fn from_key_item(_: &crate::Item) -> Result<Self, DecodeError> {
+        fn from_key_item(_: &Item) -> Result<Self, DecodeError> {
             Err(DecodeError::custom("the model failed to derive"))
         }
     }
