@@ -11,10 +11,19 @@ use quote::{quote, quote_spanned};
 use syn::{DeriveInput, Ident, LitStr};
 
 pub(crate) fn derive(input: &DeriveInput) -> darling::Result<TokenStream> {
-    shape(input)?;
-    let parsed = ValueInput::from_derive_input(input)?;
-    let value = validate(parsed)?;
-    Ok(expand(&value))
+    if !matches!(input.data, syn::Data::Enum(_)) {
+        return Err(not_an_enum(input));
+    }
+    // Variants that carry data and attribute mistakes are reported together.
+    let mut errors = Error::accumulator();
+    errors.handle(unit_variants(input));
+    let value = errors
+        .handle(ValueInput::from_derive_input(input))
+        .and_then(|parsed| errors.handle(validate(parsed)));
+    errors.finish()?;
+    Ok(expand(&value.ok_or_else(|| {
+        Error::custom("`DynamoValue` failed").with_span(&input.ident)
+    })?))
 }
 
 /// What is emitted on error: the errors, and for an enum stand-in impls of everything the
@@ -74,46 +83,48 @@ pub(crate) fn fallback(input: &DeriveInput, errors: TokenStream) -> TokenStream 
 // ---------------------------------------------------------------------------------------------
 // Parse
 
-/// A value is an enum whose variants carry no data: say so in words for the other shapes, and
-/// point at each variant that carries data.
-fn shape(input: &DeriveInput) -> darling::Result<()> {
-    let message = match &input.data {
-        syn::Data::Enum(data) => {
-            let mut errors = Error::accumulator();
-            if data.variants.is_empty() {
-                errors.push(
-                    Error::custom(
-                        "`DynamoValue` needs at least one variant: an enum without variants has no value to store",
-                    )
-                    .with_span(&input.ident),
-                );
-            }
-            for variant in &data.variants {
-                if !matches!(variant.fields, syn::Fields::Unit) {
-                    errors.push(
-                        Error::custom(format!(
-                            "`DynamoValue` stores a variant as its name, so variants cannot carry data: make `{}` a unit variant, or store the enum through `#[dynamo(serde)]` on the field that holds it",
-                            variant.ident
-                        ))
-                        .with_span(&variant.fields),
-                    );
-                }
-            }
-            return errors.finish();
-        }
-        syn::Data::Struct(_) => {
-            "`DynamoValue` stores a unit enum as a string; for a struct, derive `DynamoModel` to store it as an item, or use `#[dynamo(serde)]` on the field that holds it to store it as a map"
-        }
-        syn::Data::Union(_) => {
-            "`DynamoValue` can only be derived for an enum of unit variants, not a union"
-        }
+/// A value is an enum: say so in words for the other shapes.
+fn not_an_enum(input: &DeriveInput) -> Error {
+    let message = if matches!(input.data, syn::Data::Union(_)) {
+        "`DynamoValue` can only be derived for an enum of unit variants, not a union"
+    } else {
+        "`DynamoValue` stores a unit enum as a string; for a struct, derive `DynamoModel` to store it as an item, or use `#[dynamo(serde)]` on the field that holds it to store it as a map"
     };
-    Err(Error::custom(message).with_span(&input.ident))
+    Error::custom(message).with_span(&input.ident)
+}
+
+/// Its variants carry no data (each is stored as a name), and there is at least one: point at
+/// each variant that carries data.
+fn unit_variants(input: &DeriveInput) -> darling::Result<()> {
+    let mut errors = Error::accumulator();
+    let syn::Data::Enum(data) = &input.data else {
+        return Ok(());
+    };
+    if data.variants.is_empty() {
+        errors.push(
+            Error::custom(
+                "`DynamoValue` needs at least one variant: an enum without variants has no value to store",
+            )
+            .with_span(&input.ident),
+        );
+    }
+    for variant in &data.variants {
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            errors.push(
+                Error::custom(format!(
+                    "`DynamoValue` stores a variant as its name, so variants cannot carry data: make `{}` a unit variant, or store the enum through `#[dynamo(serde)]` on the field that holds it",
+                    variant.ident
+                ))
+                .with_span(&variant.fields),
+            );
+        }
+    }
+    errors.finish()
 }
 
 /// `#[dynamo(...)]` on the enum.
 #[derive(FromDeriveInput)]
-#[darling(attributes(dynamo), supports(enum_unit))]
+#[darling(attributes(dynamo), supports(enum_any))]
 struct ValueInput {
     ident: Ident,
     generics: syn::Generics,
