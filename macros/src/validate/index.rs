@@ -27,6 +27,8 @@ const HANDLE_METHODS: &[&str] = &[
     "new",
     "clone",
     "table",
+    "deref",
+    "fmt",
 ];
 
 fn index_names(
@@ -60,14 +62,35 @@ fn index_names(
                 .unwrap_or_default()
         })
         .collect();
-    let method =
-        syn::parse_str::<syn::Ident>(&method).unwrap_or_else(|_| format_ident!("r#{}", method));
     IndexNames {
+        method: method_ident(&name, &method, lit, errors),
         name,
-        method: syn::Ident::new(&method.to_string(), lit.span()),
         marker: format_ident!("{}{}Index", model, pascal, span = lit.span()),
         span: lit.span(),
     }
+}
+
+/// The method name as an identifier: a keyword becomes a raw identifier (`"type"` gives
+/// `r#type()`); `self`, `super` and `crate` cannot be one, so they are an error.
+fn method_ident(
+    name: &str,
+    method: &str,
+    lit: &LitStr,
+    errors: &mut darling::error::Accumulator,
+) -> syn::Ident {
+    if syn::parse_str::<syn::Ident>(method).is_ok() {
+        return syn::Ident::new(method, lit.span());
+    }
+    if matches!(method, "self" | "super" | "crate") {
+        errors.push(
+            Error::custom(format!(
+                "index name `{name}` would make a method `{method}()`, which Rust does not allow; choose another index name"
+            ))
+            .with_span(lit),
+        );
+        return format_ident!("index_{}", method, span = lit.span());
+    }
+    syn::Ident::new_raw(method, lit.span())
 }
 
 /// Splits `by-Author.v2`, `ByAuthor` and `by_author` into lowercase words.
@@ -314,6 +337,30 @@ pub(super) fn lsis_need_a_sort_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every valid index name makes identifiers without panicking: keywords become raw
+    /// identifiers, and the three that cannot are errors.
+    #[test]
+    fn keyword_names() {
+        let model = format_ident!("Post");
+        for (name, method, ok) in [
+            ("type", "r#type", true),
+            ("Match", "r#match", true),
+            ("async", "r#async", true),
+            ("self", "index_self", false),
+            ("Self", "index_self", false),
+            ("super", "index_super", false),
+            ("crate", "index_crate", false),
+            ("---", "index_", true),
+            ("007", "index_007", true),
+        ] {
+            let mut errors = Error::accumulator();
+            let lit = LitStr::new(name, proc_macro2::Span::call_site());
+            let names = index_names(&model, &lit, &mut errors);
+            assert_eq!(names.method.to_string(), method, "{name}");
+            assert_eq!(errors.finish().is_ok(), ok, "{name}");
+        }
+    }
 
     #[test]
     fn words() {
