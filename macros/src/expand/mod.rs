@@ -47,8 +47,10 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
     }
     let krate = &model.krate;
     let params: Vec<syn::Ident> = type_params(&generics);
+    let types: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     let where_clause = generics.make_where_clause();
-    for param in &params {
+    // `DynamoModel: Send + Sync + 'static` (const parameters take no such bound).
+    for param in &types {
         where_clause.predicates.push(syn::parse_quote!(
             #param: ::core::marker::Send + ::core::marker::Sync + 'static
         ));

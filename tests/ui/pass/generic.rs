@@ -22,7 +22,22 @@ where
     value: Option<V>,
 }
 
+/// A const parameter, in a skipped field.
+#[derive(Debug, DynamoModel)]
+#[dynamo(table = "fixed")]
+struct Fixed<const N: usize> {
+    #[dynamo(hash)]
+    id: String,
+    #[dynamo(skip)]
+    scratch: [u8; N],
+    samples: Vec<u16>,
+}
+
 fn main() {
+    let fixed = Fixed::<2> { id: "f".to_owned(), scratch: [1, 2], samples: vec![3, 4] };
+    let back = Fixed::<2>::from_item(fixed.to_item().unwrap()).unwrap();
+    assert_eq!((back.scratch, back.samples), ([0, 0], vec![3, 4]));
+
     let envelope = Envelope { id: "1".to_owned(), payload: 7_u32 };
     let item = envelope.to_item().unwrap();
     assert_eq!(Envelope::<u32>::from_item(item).unwrap(), envelope);
