@@ -6,6 +6,7 @@
 mod client;
 pub mod codec;
 mod error;
+pub mod expr;
 #[cfg(feature = "local")]
 pub mod local;
 mod model;
@@ -18,6 +19,7 @@ pub use codec::{
     SetElement, TtlAttribute, VersionAttribute,
 };
 pub use error::{CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result};
+pub use expr::{AttributeType, Condition, Path, Placeholders};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
@@ -45,6 +47,7 @@ pub mod __private {
         FromAttributeValue, IntoAttributeValue, KeyAttribute, TtlAttribute, VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
+    pub use crate::expr::Path;
     pub use crate::model::{
         DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection,
         RangeKeySchema, StreamView, TableSchema,
