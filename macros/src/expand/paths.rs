@@ -13,20 +13,19 @@ pub(crate) fn ident(model: &Model) -> syn::Ident {
 
 /// `Option<T>` compares as `T`: an absent value is `not_exists()`, not a value to compare with.
 fn value_type(ty: &Type) -> &Type {
-    if let Type::Path(path) = ty {
-        if let Some(last) = path.path.segments.last() {
-            if last.ident == "Option" {
-                if let PathArguments::AngleBracketed(args) = &last.arguments {
-                    if let (1, Some(GenericArgument::Type(inner))) =
-                        (args.args.len(), args.args.first())
-                    {
-                        return inner;
-                    }
-                }
+    let Type::Path(path) = ty else { return ty };
+    let Some(last) = path.path.segments.last() else {
+        return ty;
+    };
+    match &last.arguments {
+        PathArguments::AngleBracketed(args) if last.ident == "Option" && args.args.len() == 1 => {
+            match args.args.first() {
+                Some(GenericArgument::Type(inner)) => inner,
+                _ => ty,
             }
         }
+        _ => ty,
     }
-    ty
 }
 
 pub(crate) fn expand(model: &Model) -> Piece {

@@ -499,6 +499,11 @@ impl<M> Not for Condition<M> {
     }
 }
 
+/// `ExpressionAttributeNames`: placeholder to attribute name.
+pub type Names = HashMap<String, String>;
+/// `ExpressionAttributeValues`: placeholder to value.
+pub type Values = HashMap<String, AttributeValue>;
+
 /// The `#name` and `:value` placeholders of one request, shared by all its expressions (key
 /// condition, filter, condition, update, projection).
 #[derive(Debug, Default)]
@@ -633,12 +638,7 @@ impl Placeholders {
     }
 
     /// Moves the names and values out, for the request builder.
-    pub fn into_parts(
-        self,
-    ) -> (
-        Option<HashMap<String, String>>,
-        Option<HashMap<String, AttributeValue>>,
-    ) {
+    pub fn into_parts(self) -> (Option<Names>, Option<Values>) {
         (
             (!self.names.is_empty()).then_some(self.names),
             (!self.values.is_empty()).then_some(self.values),
