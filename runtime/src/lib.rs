@@ -11,6 +11,7 @@ pub mod expr;
 pub mod local;
 mod model;
 mod query;
+mod retry;
 mod table;
 
 pub use client::{Client, ENDPOINT_ENV};
@@ -28,6 +29,7 @@ pub use query::{
     FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
     KeySchemaOf, LocalSecondaryIndex, RangeKeySchemaOf,
 };
+pub use retry::RetryPolicy;
 pub use table::{SchemaDifference, TableDescription, TableRef};
 
 /// What generated code refers to. Not a public API: it changes without notice.

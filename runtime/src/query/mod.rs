@@ -7,7 +7,7 @@ macro_rules! query_entity {
     ($(#[$doc:meta])* $name:ident<$param:ident: $bound:path> for $model:ty) => {
         $(#[$doc])*
         pub struct $name<$param: $bound> {
-            table: TableRef<$model>,
+            pub(crate) table: TableRef<$model>,
         }
 
         impl<$param: $bound> Clone for $name<$param> {
