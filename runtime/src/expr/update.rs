@@ -296,20 +296,17 @@ impl Placeholders {
         }
         let mut add = Vec::new();
         for (segments, value) in &update.add {
-            let path = self.path(segments);
-            match value.clone()? {
-                Some(v) => {
-                    let v = self.value(v);
-                    add.push(format!("{path} {v}"));
-                }
-                // Adding an empty set adds nothing.
-                None => {}
+            // Adding an empty set adds nothing (and must not leave an unused name behind).
+            if let Some(v) = value.clone()? {
+                let path = self.path(segments);
+                let v = self.value(v);
+                add.push(format!("{path} {v}"));
             }
         }
         let mut delete = Vec::new();
         for (segments, value) in &update.delete {
-            let path = self.path(segments);
             if let Some(v) = value.clone()? {
+                let path = self.path(segments);
                 let v = self.value(v);
                 delete.push(format!("{path} {v}"));
             }
@@ -336,4 +333,58 @@ impl Placeholders {
 
 fn encode_present(value: &Value) -> Result<AttributeValue, Error> {
     Ok(value.clone()?.unwrap_or(AttributeValue::Null(true)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    struct M;
+
+    #[test]
+    fn renders_every_clause_through_placeholders() {
+        let status: Path<M, String> = Path::attribute("status");
+        let count: Path<M, u64> = Path::attribute("count");
+        let tags: Path<M, BTreeSet<String>> = Path::attribute("tags");
+        let log: Path<M, Vec<String>> = Path::attribute("log");
+        let update = Update::<M>::new()
+            .set(&status, "open")
+            .set_add(&count, 2)
+            .append(&log, ["x".to_owned()])
+            .remove(&Path::<M, String>::attribute("size"))
+            .add(&count, 1)
+            .delete(&tags, BTreeSet::from(["a".to_owned()]));
+        let mut p = Placeholders::default();
+        let text = p.update(&update).unwrap();
+        assert_eq!(
+            text,
+            "SET #n0 = :v0, #n1 = #n1 + :v1, #n2 = list_append(if_not_exists(#n2, :v3), :v2) \
+             REMOVE #n3 ADD #n1 :v4 DELETE #n4 :v5"
+        );
+        let (names, _) = p.into_parts();
+        assert_eq!(names.unwrap()["#n3"], "size");
+    }
+
+    #[test]
+    fn empty_sets_leave_no_unused_placeholder() {
+        let tags: Path<M, BTreeSet<String>> = Path::attribute("tags");
+        let status: Path<M, String> = Path::attribute("status");
+        let update = Update::<M>::new()
+            .add(&tags, BTreeSet::new())
+            .delete(&tags, BTreeSet::new())
+            .set(&status, "x");
+        let mut p = Placeholders::default();
+        assert_eq!(p.update(&update).unwrap(), "SET #n0 = :v0");
+        assert_eq!(p.names().unwrap().len(), 1);
+        // An update of nothing but empty sets does nothing, and says so.
+        let mut p = Placeholders::default();
+        let only_empty = Update::<M>::new().add(&tags, BTreeSet::new());
+        assert!(matches!(p.update(&only_empty), Err(Error::Validation(_))));
+        // Setting an empty set removes the attribute.
+        let mut p = Placeholders::default();
+        let clear = Update::<M>::new().set(&tags, BTreeSet::new());
+        assert_eq!(p.update(&clear).unwrap(), "REMOVE #n0");
+    }
 }
