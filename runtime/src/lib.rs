@@ -13,7 +13,7 @@ mod model;
 mod query;
 mod retry;
 mod table;
-mod write;
+pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV};
 pub use codec::{

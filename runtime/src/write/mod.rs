@@ -17,12 +17,12 @@
 //! pk.update("blog-1", "p-1", Post::update().add(&f.like_count, 1)).await?;
 //! ```
 
-mod batch;
+pub mod batch;
 mod keys;
 mod single;
 mod size;
 mod transaction;
-mod version;
+pub mod version;
 
 use std::marker::PhantomData;
 

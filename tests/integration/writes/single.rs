@@ -229,8 +229,17 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
     }
     assert_eq!(count_items(&posts).await, 0);
 
-    // Just under the limit is accepted by the check and by the server.
+    // The size computed here is the server's: with numbers, sets, lists and maps in the item,
+    // exactly 400 KB is accepted (through the library) and one byte more is rejected by the
+    // server itself (sent raw, past the library's check).
     let mut fits = Post::new("b1", "fits");
+    fits.like_count = 12345;
+    fits.score = -1.25;
+    fits.ratings = [3, -42, 100].into();
+    fits.tags = ["é".to_owned(), "tag".to_owned()].into();
+    fits.matrix = vec![vec![1, -20], vec![]];
+    fits.meta.insert("k".into(), "v".into());
+    fits.history = vec!["h".into()];
     let overhead = dynamo_types::item_size(&fits.to_item().unwrap()) + "body".len();
     fits.body = Some("y".repeat(MAX_ITEM_SIZE - overhead));
     assert_eq!(
@@ -239,5 +248,20 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
     );
     w.put(&fits).await.unwrap();
     assert_eq!(count_items(&posts).await, 1);
+    let mut over = fits.clone();
+    over.post_id = "over".into();
+    over.body = Some("y".repeat(MAX_ITEM_SIZE - overhead + 1));
+    let item = over.to_item().unwrap();
+    assert_eq!(dynamo_types::item_size(&item), MAX_ITEM_SIZE + 1);
+    let raw = client
+        .sdk()
+        .put_item()
+        .table_name(posts.name())
+        .set_item(Some(item))
+        .send()
+        .await;
+    let err = Error::from(raw.expect_err("the server rejects 400 KB + 1 byte"));
+    assert!(err.to_string().contains("size"), "{err}");
+    assert!(matches!(w.put(&over).await, Err(Error::Validation(_))));
     posts.delete_table().await.unwrap();
 }
