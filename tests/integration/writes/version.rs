@@ -62,7 +62,9 @@ async fn put_creates_at_version_1_and_then_requires_the_read_version() {
     assert!(is_condition_failed(w.save(&mut stale).await));
     assert_eq!(stale.version, 2);
 
-    // Delete needs the current version.
+    // Delete needs the current version; a model at version 0 was never stored.
+    let err = w.delete(&doc(0)).await.unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err}");
     assert!(is_condition_failed(w.delete(&doc(3)).await));
     w.delete(&current).await.unwrap();
     assert_eq!(docs.get_item(key()).await.unwrap(), None);
