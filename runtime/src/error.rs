@@ -64,6 +64,16 @@ pub enum Error {
         /// How many times the request was sent.
         attempts: u32,
     },
+    /// A batch write stopped on an error that retrying does not fix (a missing table, a
+    /// validation error, ...). Requests of the batch that were not affected were written;
+    /// `unprocessed` holds exactly the write requests that were not.
+    #[error("batch write failed with {} request(s) not written: {source}", unprocessed.len())]
+    BatchWriteFailed {
+        /// The first such error.
+        source: Box<Error>,
+        /// Exactly the write requests that were not written.
+        unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
+    },
     /// A wait (for a table to become ACTIVE or to disappear) ran out of time.
     #[error("timed out: {0}")]
     Timeout(String),

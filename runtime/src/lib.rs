@@ -13,6 +13,7 @@ mod model;
 mod query;
 mod retry;
 mod table;
+pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV};
 pub use codec::{
@@ -20,7 +21,7 @@ pub use codec::{
     SetElement, TtlAttribute, VersionAttribute,
 };
 pub use error::{CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result};
-pub use expr::{AttributeType, Condition, Path, Placeholders};
+pub use expr::{AttributeType, Condition, Path, Placeholders, Update};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
@@ -31,6 +32,12 @@ pub use query::{
 };
 pub use retry::RetryPolicy;
 pub use table::{SchemaDifference, TableDescription, TableRef};
+pub use write::{
+    BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
+    MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
+    ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
+    UpdateItem, VersionValues, Writer, item_size,
+};
 
 /// What generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]
@@ -59,6 +66,7 @@ pub mod __private {
         LocalSecondaryIndex,
     };
     pub use crate::table::TableRef;
+    pub use crate::write::VersionValues;
     #[cfg(feature = "serde")]
     pub use serde;
 

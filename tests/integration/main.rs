@@ -6,3 +6,4 @@
 
 mod common;
 mod table;
+mod writes;

@@ -16,6 +16,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::codec::{IntoAttributeValue, IntoKey};
 use crate::error::{EncodeError, Error};
 
+mod update;
+pub use update::{AddValue, NumberValue, SetValue, Update};
+
 /// One step of a document path: an attribute (or map key) name, or a list index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
