@@ -5,4 +5,5 @@
 #![allow(unreachable_pub)]
 
 mod common;
+mod reads;
 mod table;
