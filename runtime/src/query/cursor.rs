@@ -32,11 +32,16 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    pub(crate) fn new(index: Option<&str>, key: Item) -> Self {
-        Cursor {
+    /// A cursor resuming after `key`. Fails when the key cannot be written (an attribute that
+    /// is not a string, number or binary value, or more than 255 attributes), so that a cursor,
+    /// once made, always has a text form.
+    pub(crate) fn new(index: Option<&str>, key: Item) -> Result<Self> {
+        let cursor = Cursor {
             index: index.map(str::to_owned),
             key,
-        }
+        };
+        cursor.write(&mut Vec::new())?;
+        Ok(cursor)
     }
 
     /// The key to resume after, as DynamoDB's `ExclusiveStartKey`.
@@ -318,6 +323,7 @@ mod tests {
             ]
             .into(),
         )
+        .unwrap()
     }
 
     #[test]

@@ -190,8 +190,8 @@ impl Plan {
             .collect()
     }
 
-    pub(crate) fn cursor(&self, key: Option<Item>) -> Option<Cursor> {
-        key.map(|k| Cursor::new(self.index, k))
+    pub(crate) fn cursor(&self, key: Option<Item>) -> Result<Option<Cursor>> {
+        key.map(|k| Cursor::new(self.index, k)).transpose()
     }
 }
 

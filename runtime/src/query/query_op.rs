@@ -346,12 +346,24 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
         )
     }
 
+    /// The pages of the query, each with the cursor that resumes after it (at most `limit`
+    /// items per page when a limit is set): for checkpointing a long read.
+    pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
+        futures::stream::try_unfold(Some(self), |read| async move {
+            let Some(read) = read else { return Ok(None) };
+            let again = read.clone();
+            let page = read.run().await?;
+            let next = page.cursor.clone().map(|cursor| again.start_after(cursor));
+            Ok(Some((page, next)))
+        })
+    }
+
     async fn run(self) -> Result<Page<T>> {
         let plan = self.plan()?;
         let start = self.options.start.map(|c| c.exclusive_start_key().clone());
         let page = plan.page(start, self.options.limit).await?;
         Ok(Page {
-            cursor: plan.cursor(page.next),
+            cursor: plan.cursor(page.next)?,
             items: decode_all(page.items, self.decode)?,
         })
     }

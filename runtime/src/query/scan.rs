@@ -173,12 +173,24 @@ impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
         )
     }
 
+    /// The pages of the scan, each with the cursor that resumes after it (at most `limit`
+    /// items per page when a limit is set): for checkpointing a long read.
+    pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
+        futures::stream::try_unfold(Some(self), |read| async move {
+            let Some(read) = read else { return Ok(None) };
+            let again = read.clone();
+            let page = read.run().await?;
+            let next = page.cursor.clone().map(|cursor| again.start_after(cursor));
+            Ok(Some((page, next)))
+        })
+    }
+
     async fn run(self) -> Result<Page<T>> {
         let plan = self.plan()?;
         let start = self.options.start.map(|c| c.exclusive_start_key().clone());
         let page = plan.page(start, self.options.limit).await?;
         Ok(Page {
-            cursor: plan.cursor(page.next),
+            cursor: plan.cursor(page.next)?,
             items: decode_all(page.items, self.decode)?,
         })
     }
@@ -326,13 +338,15 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
                 states.push(SegmentState::Done);
                 continue;
             };
-            let next = |key: Option<_>| match plan.cursor(key) {
-                Some(cursor) => SegmentState::After(cursor),
-                None => SegmentState::Done,
+            let next = |key: Option<_>| -> Result<SegmentState> {
+                Ok(match plan.cursor(key)? {
+                    Some(cursor) => SegmentState::After(cursor),
+                    None => SegmentState::Done,
+                })
             };
             let room = remaining.unwrap_or(usize::MAX);
             if page.items.is_empty() {
-                states.push(next(page.next));
+                states.push(next(page.next)?);
             } else if room == 0 {
                 states.push(state); // not handed out: read again next time
             } else if page.items.len() > room {
@@ -342,9 +356,9 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
                     .last()
                     .map(|item| plan.key_of(item))
                     .transpose()?;
-                states.push(next(last));
+                states.push(next(last)?);
             } else {
-                states.push(next(page.next));
+                states.push(next(page.next)?);
             }
             let taken = page.items.len().min(room);
             if let Some(r) = remaining.as_mut() {

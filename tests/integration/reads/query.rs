@@ -312,3 +312,49 @@ async fn bad_cursors_are_rejected_before_sending() {
     assert!(err.to_string().contains("cursor"), "{err}");
     t.delete_table().await.unwrap();
 }
+
+#[tokio::test]
+async fn pages_carry_the_cursor_after_each_page() {
+    let t = articles().await;
+    let stored: Vec<Article> = (0..11).map(|i| article("b1", i)).collect();
+    put_all(&t, &stored).await;
+    let pages: Vec<dynamo_types::Page<Article>> =
+        collect(t.primary_key().query("b1").limit(4).pages()).await;
+    let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
+    assert_eq!(sizes, [4, 4, 3]);
+    assert!(pages[..2].iter().all(|p| p.cursor.is_some()));
+    assert!(pages[2].cursor.is_none());
+    let flat: Vec<Article> = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(flat, stored);
+    t.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn query_and_scan_on_a_hash_only_key() {
+    let t = super::sessions().await;
+    let stored: Vec<super::Session> = (0..12)
+        .map(|i| super::Session {
+            token: format!("tok-{i}"),
+            user: format!("user-{}", i % 3),
+        })
+        .collect();
+    put_all(&t, &stored).await;
+    let pk = t.primary_key();
+    let page = pk.query("tok-7").consistent().await.unwrap();
+    assert_eq!(page.items, [stored[7].clone()]);
+    assert!(page.cursor.is_none());
+    assert!(pk.query("tok-99").await.unwrap().items.is_empty());
+    let user1 = super::Session::fields().user.eq("user-1");
+    let mut found = collect(pk.scan().filter(user1).page_size(5).stream()).await;
+    found.sort_by(|a, b| a.token.cmp(&b.token));
+    let mut want: Vec<super::Session> = stored
+        .iter()
+        .filter(|s| s.user == "user-1")
+        .cloned()
+        .collect();
+    want.sort_by(|a, b| a.token.cmp(&b.token));
+    assert_eq!(found, want);
+    let keys: Vec<super::SessionKey> = collect(pk.scan().keys_only().stream()).await;
+    assert_eq!(keys.len(), 12);
+    t.delete_table().await.unwrap();
+}
