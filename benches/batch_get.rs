@@ -38,7 +38,9 @@ fn order(i: u32) -> Order {
         status: ["new", "paid", "shipped"][(i % 3) as usize].to_owned(),
         total_cents: u64::from(i) * 137,
         lines: (0..3).map(|l| format!("sku-{i}-{l}")).collect(),
-        note: i.is_multiple_of(5).then(|| "leave at the door, please".to_owned()),
+        note: i
+            .is_multiple_of(5)
+            .then(|| "leave at the door, please".to_owned()),
     }
 }
 
@@ -132,7 +134,9 @@ fn bench(c: &mut Criterion) {
         .collect();
 
     // Both return all 10,000 items.
-    let ours = runtime.block_on(async { pk.batch_get(keys.clone()).await }).expect("batch_get");
+    let ours = runtime
+        .block_on(async { pk.batch_get(keys.clone()).await })
+        .expect("batch_get");
     assert_eq!(ours.len(), ITEMS as usize);
     assert_eq!(ours[1234], order(1234));
     let raw = runtime.block_on(raw_batch_get(client.sdk(), table.name(), &raw_keys));

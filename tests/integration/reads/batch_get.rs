@@ -164,5 +164,9 @@ async fn batch_get_over_the_16_mb_response_cap() {
     // With retries, every item arrives, in order.
     let items = pk.batch_get(keys).await.unwrap();
     assert_eq!(items, stored);
+    // Integer literals take the key's type.
+    let two = pk.batch_get([3, 4]).await.unwrap();
+    assert_eq!(two, stored[3..5]);
+    assert_eq!(pk.get(5).await.unwrap().as_ref(), Some(&stored[5]));
     t.delete_table().await.unwrap();
 }
