@@ -111,6 +111,16 @@ async fn full_global_index_queries_page_and_filter() {
     // A scan of the index reads the index (every article has an author).
     let scanned = collect(gsi.scan().page_size(7).stream()).await;
     assert_eq!(scanned.len(), 40);
+    // And a parallel scan of the index: every item once.
+    let parallel = collect(gsi.scan().page_size(4).segments(3).stream()).await;
+    let mut ids: Vec<(String, String)> = parallel
+        .iter()
+        .map(|a| (a.blog.clone(), a.id.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+    assert_eq!(parallel.len(), 40);
     t.delete_table().await.unwrap();
 }
 
