@@ -358,3 +358,57 @@ async fn query_and_scan_on_a_hash_only_key() {
     assert_eq!(keys.len(), 12);
     t.delete_table().await.unwrap();
 }
+
+/// A binary sort key, the other kind `begins_with` applies to.
+#[derive(Debug, Clone, PartialEq, dynamo_types::DynamoModel)]
+#[dynamo(table = "chunks")]
+pub struct Chunk {
+    #[dynamo(hash)]
+    pub file: String,
+    #[dynamo(range)]
+    pub tag: Vec<u8>,
+}
+
+#[tokio::test]
+async fn begins_with_and_between_on_a_binary_sort_key() {
+    let t = Chunk::table(&super::client().await);
+    t.create_table().await.unwrap();
+    let tags: Vec<Vec<u8>> = vec![
+        vec![0x00],
+        vec![0x01, 0x00],
+        vec![0x01, 0x7f],
+        vec![0x01, 0xff],
+        vec![0x02],
+        vec![0xff, 0x00],
+    ];
+    let stored: Vec<Chunk> = tags
+        .iter()
+        .map(|tag| Chunk {
+            file: "f".into(),
+            tag: tag.clone(),
+        })
+        .collect();
+    put_all(&t, &stored).await;
+    let pk = t.primary_key();
+    let got = |items: Vec<Chunk>| items.into_iter().map(|c| c.tag).collect::<Vec<_>>();
+
+    // Bytes compare unsigned: 0xff sorts last.
+    assert_eq!(got(pk.query("f").await.unwrap().items), tags);
+    let page = pk
+        .query("f")
+        .range(RangeCondition::begins_with(&[0x01u8][..]))
+        .descending()
+        .await
+        .unwrap();
+    assert_eq!(
+        got(page.items),
+        [tags[3].clone(), tags[2].clone(), tags[1].clone()]
+    );
+    let page = pk
+        .query("f")
+        .range(RangeCondition::between(vec![0x01, 0x7f], vec![0x02]))
+        .await
+        .unwrap();
+    assert_eq!(got(page.items), tags[2..5]);
+    t.delete_table().await.unwrap();
+}
