@@ -8,7 +8,7 @@ use crate::table::TableRef;
 mod batch_get;
 mod cursor;
 mod get;
-mod keys;
+pub(crate) mod keys;
 mod page;
 mod query_op;
 mod range;
