@@ -27,8 +27,10 @@ pub use model::{
     StreamView, TableSchema,
 };
 pub use query::{
-    FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
-    KeySchemaOf, LocalSecondaryIndex, RangeKeySchemaOf,
+    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor,
+    FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get, HashGlobalSecondaryIndex,
+    HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex, ModelOf, Page,
+    ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan, ScanCursor, ScanPage,
 };
 pub use retry::RetryPolicy;
 pub use table::{SchemaDifference, TableDescription, TableRef};

@@ -5,5 +5,6 @@
 #![allow(unreachable_pub)]
 
 mod common;
+mod reads;
 mod table;
 mod writes;
