@@ -1,46 +1,26 @@
 //! Writes by key on the primary-key objects: `delete`, `batch_delete`, `update`.
 
-use crate::codec::{IntoAttributeValue, IntoKey, Item};
-use crate::error::{EncodeError, Result};
+use crate::codec::{IntoKey, Item};
+use crate::error::Result;
 use crate::expr::Update;
-use crate::model::{KeySchema, RangeKeySchema};
+use crate::query::keys::{FullKeyArg, HashKeyArg, full_key_item, hash_key_item};
 use crate::query::{FullPrimaryKey, HashPrimaryKey, KeySchemaOf, RangeKeySchemaOf};
 use crate::retry::RetryPolicy;
 
 use super::batch::BatchDelete;
 use super::single::{Delete, UpdateItem};
 
-fn key_attribute<T: IntoAttributeValue>(
-    name: &str,
-    value: &T,
-) -> Result<(String, crate::__private::AttributeValue), EncodeError> {
-    match value.to_attribute_value().map_err(|e| e.at(name))? {
-        Some(v) => Ok((name.to_owned(), v)),
-        None => Err(EncodeError::new("a key attribute cannot be absent").at(name)),
-    }
-}
-
 /// The key item of a table with a partition key only.
-pub(crate) fn hash_key<M: KeySchemaOf>(hash: impl IntoKey<M::Hash>) -> Result<Item> {
-    let hash = hash.into_key();
-    Ok([key_attribute(<M as KeySchema>::HASH_ATTRIBUTE, &hash)?]
-        .into_iter()
-        .collect())
+fn hash_key<M: KeySchemaOf>(hash: impl IntoKey<M::Hash>) -> Result<Item> {
+    Ok(hash_key_item::<M>(hash.into_key())?)
 }
 
 /// The key item of a table with a partition and a sort key.
-pub(crate) fn full_key<M: RangeKeySchemaOf>(
+fn full_key<M: RangeKeySchemaOf>(
     hash: impl IntoKey<M::Hash>,
     range: impl IntoKey<M::Range>,
 ) -> Result<Item> {
-    let hash = hash.into_key();
-    let range = range.into_key();
-    Ok([
-        key_attribute(<M as KeySchema>::HASH_ATTRIBUTE, &hash)?,
-        key_attribute(<M as RangeKeySchema>::RANGE_ATTRIBUTE, &range)?,
-    ]
-    .into_iter()
-    .collect())
+    Ok(full_key_item::<M>(hash.into_key(), range.into_key())?)
 }
 
 impl<M: RangeKeySchemaOf> FullPrimaryKey<M> {
@@ -61,13 +41,16 @@ impl<M: RangeKeySchemaOf> FullPrimaryKey<M> {
         UpdateItem::new(self.table.clone(), full_key::<M>(hash, range), update)
     }
 
-    /// `BatchWriteItem` deletes of many `(partition, sort)` keys: see [`BatchDelete`].
-    pub fn batch_delete<H, R>(&self, keys: impl IntoIterator<Item = (H, R)>) -> BatchDelete<M>
-    where
-        H: IntoKey<M::Hash>,
-        R: IntoKey<M::Range>,
-    {
-        let keys: Result<Vec<Item>> = keys.into_iter().map(|(h, r)| full_key::<M>(h, r)).collect();
+    /// `BatchWriteItem` deletes of many keys, given as `batch_get` takes them (`(hash, range)`
+    /// tuples, `PostKey`s or `&PostKey`s): see [`BatchDelete`].
+    pub fn batch_delete<K: FullKeyArg<M, F>, F>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> BatchDelete<M> {
+        let keys: Result<Vec<Item>> = keys
+            .into_iter()
+            .map(|k| k.into_key_item().map_err(Into::into))
+            .collect();
         BatchDelete::new(self.table.clone(), RetryPolicy::default(), keys)
     }
 }
@@ -85,12 +68,16 @@ impl<M: KeySchemaOf> HashPrimaryKey<M> {
         UpdateItem::new(self.table.clone(), hash_key::<M>(hash), update)
     }
 
-    /// `BatchWriteItem` deletes of many partition keys: see [`BatchDelete`].
-    pub fn batch_delete<H: IntoKey<M::Hash>>(
+    /// `BatchWriteItem` deletes of many keys, given as `batch_get` takes them (partition key
+    /// values, `SessionKey`s or `&SessionKey`s): see [`BatchDelete`].
+    pub fn batch_delete<K: HashKeyArg<M, F>, F>(
         &self,
-        keys: impl IntoIterator<Item = H>,
+        keys: impl IntoIterator<Item = K>,
     ) -> BatchDelete<M> {
-        let keys: Result<Vec<Item>> = keys.into_iter().map(hash_key::<M>).collect();
+        let keys: Result<Vec<Item>> = keys
+            .into_iter()
+            .map(|k| k.into_key_item().map_err(Into::into))
+            .collect();
         BatchDelete::new(self.table.clone(), RetryPolicy::default(), keys)
     }
 }
