@@ -41,7 +41,7 @@ fn post(n: u32, author: &str) -> Post {
         published_at: 1_714_521_600 + i64::from(n) * 86_400,
         like_count: u64::from(n * 7 % 10),
         tags: ["rust".to_owned(), "dynamodb".to_owned()].into(),
-        body: (n % 2 == 0).then(|| format!("Body of post {n}")),
+        body: n.is_multiple_of(2).then(|| format!("Body of post {n}")),
         expires_at: None,
     }
 }
@@ -55,7 +55,7 @@ async fn main() -> dynamo_types::Result<()> {
     println!("created table {}", posts.name());
 
     let all: Vec<Post> = (1..=12)
-        .map(|n| post(n, if n % 3 == 0 { "bob" } else { "alice" }))
+        .map(|n| post(n, if n.is_multiple_of(3) { "bob" } else { "alice" }))
         .collect();
     posts.writer().batch_put(&all).await?;
     println!("wrote {} posts with batch_put", all.len());
