@@ -1,1 +1,2 @@
+//! Codec benchmark (see issue 2).
 fn main() {}

@@ -25,6 +25,8 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let from_item = codec::from_item(model);
     let checks = attribute_checks(model);
     let helpers = scalar_helpers(model);
+    let version = version_accessors(model);
+    let version_check = version_check(model);
 
     let model_impl = quote! {
         #[automatically_derived]
@@ -48,16 +50,83 @@ pub(crate) fn expand(model: &Model) -> Piece {
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 #from_item
             }
+
+            #version
         }
 
         #checks
         #helpers
+        #version_check
     };
 
     let (primary_public, primary_private) = key_schemas(model);
     Piece {
         public: primary_public,
         private: quote!(#model_impl #primary_private),
+    }
+}
+
+/// The hidden `__version` / `__bump_version` methods of a model with `#[dynamo(version)]`: the
+/// writer reads the version a model was read at and stores the next one (optimistic locking).
+/// They go through `version_check`'s helpers, so a field type that cannot be a version is
+/// reported once.
+fn version_accessors(model: &Model) -> TokenStream {
+    let Some((id, _)) = model.version else {
+        return quote!();
+    };
+    let krate = &model.krate;
+    let ident = &model.field(id).ident;
+    quote! {
+        fn __version(
+            &self,
+        ) -> ::core::option::Option<
+            ::core::result::Result<#krate::__private::VersionValues, #krate::__private::EncodeError>,
+        > {
+            ::core::option::Option::Some(__version_values::<Self>(&self.#ident))
+        }
+
+        fn __bump_version(&mut self) {
+            self.#ident = __next_version::<Self>(&self.#ident);
+        }
+    }
+}
+
+/// The version field's type, declared once in an impl whose bound is spanned on the `version`
+/// flag: a type that cannot be a version is an error on the field's type, with a note on the
+/// flag. The accessors use generic helpers over it, so they add no error of their own.
+fn version_check(model: &Model) -> TokenStream {
+    let Some((id, flag)) = model.version else {
+        return quote!();
+    };
+    let krate = &model.krate;
+    let p = quote!(#krate::__private);
+    let model_ty = model_type(model);
+    let generics = bounded_generics(model);
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let ty = &model.field(id).ty;
+    let bound = respan(quote!(#p::VersionAttribute + #p::IntoAttributeValue), flag);
+    let version_type = quote_spanned!(ty.span()=> type Version = #ty;);
+    quote! {
+        trait __VersionField {
+            type Version: #bound;
+        }
+
+        #[automatically_derived]
+        impl #impl_generics __VersionField for #model_ty #where_clause {
+            #version_type
+        }
+
+        fn __version_values<__M: __VersionField>(
+            __version: &<__M as __VersionField>::Version,
+        ) -> ::core::result::Result<#p::VersionValues, #p::EncodeError> {
+            #p::VersionValues::of(*__version)
+        }
+
+        fn __next_version<__M: __VersionField>(
+            __version: &<__M as __VersionField>::Version,
+        ) -> <__M as __VersionField>::Version {
+            #p::VersionAttribute::next(*__version)
+        }
     }
 }
 
@@ -199,9 +268,9 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-/// Spanned trait assertions for `ttl` and `version`: a wrong type is an error on the field's
-/// type, and the bound it misses is declared on the attribute that asked for it (the compiler's
-/// "required by this bound" note points there).
+/// A spanned trait assertion for `ttl` (`version` has `version_check`): a wrong type is an
+/// error on the field's type, and the bound it misses is declared on the `ttl = "..."` string
+/// (the compiler's "required by this bound" note points there).
 fn attribute_checks(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let generics = bounded_generics(model);
@@ -215,23 +284,13 @@ fn attribute_checks(model: &Model) -> TokenStream {
             #call
         }
     });
-    let version = model.version.map(|(id, attr)| {
-        let ty = &model.field(id).ty;
-        let bound = respan(quote!(#krate::__private::VersionAttribute), attr);
-        let call = quote_spanned! {ty.span()=> version::<#ty>(); };
-        quote! {
-            fn version<__T: #bound>() {}
-            #call
-        }
-    });
-    if ttl.is_none() && version.is_none() {
+    let Some(ttl) = ttl else {
         return quote!();
-    }
+    };
     quote! {
         #[allow(dead_code)]
         fn __dynamo_attribute_checks #impl_generics () #where_clause {
             #ttl
-            #version
         }
     }
 }

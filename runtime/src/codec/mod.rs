@@ -307,7 +307,7 @@ fn parse_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
     }
     let mut digits = format!("{int_part}{frac_part}");
     let point = int_part.len() as i64 + exponent; // digits before the decimal point
-    if point < 0 || point > 60 {
+    if !(0..=60).contains(&point) {
         return None;
     }
     let point = point as usize;
