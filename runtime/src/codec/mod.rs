@@ -235,35 +235,102 @@ impl FromAttributeValue for bool {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+/// A decimal number as text, split into its parts: `-12.50e3` is negative, digits `1250`,
+/// with the decimal point 2 digits in, times 10^3.
+struct Decimal<'a> {
+    negative: bool,
+    int_part: &'a str,
+    frac_part: &'a str,
+    exponent: i64,
+}
+
+impl<'a> Decimal<'a> {
+    /// Splits `text`; `None` unless it is `[+-]digits[.digits][(e|E)[+-]digits]` with at least
+    /// one mantissa digit.
+    fn parse(text: &'a str) -> Option<Self> {
+        let (negative, unsigned) = match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => {
+                let exp = &unsigned[at + 1..];
+                let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                // An exponent beyond i64 is clamped: any non-zero value is out of range then.
+                let exponent = exp.parse::<i64>().unwrap_or(if exp.starts_with('-') {
+                    i64::MIN
+                } else {
+                    i64::MAX
+                });
+                (&unsigned[..at], exponent)
+            }
+            None => (unsigned, 0),
+        };
+        let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if int_part.len() + frac_part.len() == 0
+            || !digits_only(int_part)
+            || !digits_only(frac_part)
+        {
+            return None;
+        }
+        Some(Decimal {
+            negative,
+            int_part,
+            frac_part,
+            exponent,
+        })
+    }
+
+    /// The mantissa's digits without leading zeros, and where the decimal point falls in them
+    /// (digits before the point; negative or beyond the digits when the exponent moves it).
+    /// `None` for zero.
+    fn significant(&self) -> Option<(impl Iterator<Item = u8> + '_, usize, i64)> {
+        let leading_zeros = self
+            .int_part
+            .bytes()
+            .chain(self.frac_part.bytes())
+            .take_while(|&b| b == b'0')
+            .count();
+        let total = self.int_part.len() + self.frac_part.len();
+        if leading_zeros == total {
+            return None;
+        }
+        let digits = self
+            .int_part
+            .bytes()
+            .chain(self.frac_part.bytes())
+            .skip(leading_zeros);
+        // Lengths of a `str` fit in an i64; the exponent saturates.
+        let point =
+            (self.int_part.len() as i64 - leading_zeros as i64).saturating_add(self.exponent);
+        Some((digits, total - leading_zeros, point))
+    }
+}
+
 /// Checks a decimal string against DynamoDB's number limits: at most 38 significant digits and
 /// a magnitude in [1e-130, 1e126).
 pub(crate) fn check_number(text: &str) -> Result<(), String> {
-    let digits = text.trim_start_matches(['-', '+']);
-    let (mantissa, exponent) = match digits.find(['e', 'E']) {
-        Some(at) => (
-            &digits[..at],
-            digits[at + 1..]
-                .parse::<i64>()
-                .map_err(|_| "a malformed exponent".to_owned())?,
-        ),
-        None => (digits, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all: String = int_part.chars().chain(frac_part.chars()).collect();
-    let significant = all.trim_start_matches('0');
-    if significant.is_empty() {
+    let decimal = Decimal::parse(text).ok_or_else(|| "not a decimal number".to_owned())?;
+    let Some((digits, len, point)) = decimal.significant() else {
         return Ok(()); // zero
+    };
+    let mut trailing_zeros = 0;
+    for digit in digits {
+        trailing_zeros = if digit == b'0' { trailing_zeros + 1 } else { 0 };
     }
-    let significant_trimmed = significant.trim_end_matches('0');
-    if significant_trimmed.len() > 38 {
+    let significant = len - trailing_zeros;
+    if significant > 38 {
         return Err(format!(
-            "{} significant digits (DynamoDB keeps at most 38)",
-            significant_trimmed.len()
+            "{significant} significant digits (DynamoDB keeps at most 38)"
         ));
     }
     // Decimal exponent of the leading significant digit.
-    let leading_zeros = all.len() - significant.len();
-    let magnitude = int_part.len() as i64 - leading_zeros as i64 - 1 + exponent;
+    let magnitude = point.saturating_sub(1);
     if magnitude >= 126 {
         return Err("a magnitude of 1e126 or more (DynamoDB's limit)".to_owned());
     }
@@ -274,42 +341,34 @@ pub(crate) fn check_number(text: &str) -> Result<(), String> {
 }
 
 /// Parses DynamoDB's decimal text as an integer, accepting an integral `1.000` or `1E+2` form.
+/// `None` for anything that is not a decimal number, is not integral, or does not fit `T`.
 fn parse_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
+    // The plain form first: what this crate and DynamoDB write for an integer.
     if let Ok(v) = text.parse::<T>() {
         return Some(v);
     }
-    // Normalise forms DynamoDB or other writers may produce for an integral value.
-    let (sign, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    let decimal = Decimal::parse(text)?;
+    let Some((digits, len, point)) = decimal.significant() else {
+        return "0".parse().ok();
     };
-    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().ok()?),
-        None => (unsigned, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !int_part
-        .bytes()
-        .chain(frac_part.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut digits = format!("{int_part}{frac_part}");
-    let point = int_part.len() as i64 + exponent; // digits before the decimal point
-    if point < 0 || point > 60 {
+    // No integer type holds more than 39 digits; this also bounds the text built below.
+    if !(1..=40).contains(&point) {
         return None;
     }
     let point = point as usize;
-    if digits.len() < point {
-        digits.extend(std::iter::repeat_n('0', point - digits.len()));
+    let mut whole = String::with_capacity(point + 1);
+    if decimal.negative {
+        whole.push('-');
     }
-    let (whole, fraction) = digits.split_at(point);
-    if !fraction.bytes().all(|b| b == b'0') {
+    let mut digits = digits;
+    for _ in 0..point {
+        whole.push(char::from(digits.next().unwrap_or(b'0')));
+    }
+    // Whatever is after the decimal point must be zeros.
+    if len > point && !digits.all(|b| b == b'0') {
         return None;
     }
-    let whole = if whole.is_empty() { "0" } else { whole };
-    format!("{sign}{whole}").parse().ok()
+    whole.parse().ok()
 }
 
 macro_rules! integer_codec {
@@ -851,6 +910,9 @@ mod tests {
         assert!(check_number(&format!("1{}", "0".repeat(126))).is_err());
         assert!(check_number("1e-130").is_ok());
         assert!(check_number("1e-131").is_err());
+        assert!(check_number("123e9223372036854775807").is_err());
+        assert!(check_number("0.0001e-9223372036854775808").is_err());
+        assert!(check_number("12abc").is_err());
     }
 
     #[test]
@@ -864,5 +926,14 @@ mod tests {
         assert_eq!(parse_integer::<u8>("-1"), None);
         assert_eq!(parse_integer::<i64>("NaN"), None);
         assert_eq!(parse_integer::<i64>("1e999999999999"), None);
+        assert_eq!(parse_integer::<i64>("0e999999999999999999999"), Some(0));
+        assert_eq!(parse_integer::<i64>("0.00012e5"), Some(12));
+        // Not numbers at all: these used to read as 0.
+        for garbage in ["", "-", "+", ".", "e5", "-e1", "1e", "1e+", "--1"] {
+            assert_eq!(parse_integer::<i64>(garbage), None, "{garbage:?}");
+        }
+        // Exponents at the edge of i64 must not overflow.
+        assert_eq!(parse_integer::<i64>("11e9223372036854775807"), None);
+        assert_eq!(parse_integer::<i64>("1e-9223372036854775808"), None);
     }
 }
