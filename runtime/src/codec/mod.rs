@@ -340,6 +340,11 @@ pub(crate) fn check_number(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The decimal text of an integer that cannot exceed DynamoDB's 38 digits.
+fn integer_text(value: impl itoa::Integer) -> String {
+    itoa::Buffer::new().format(value).to_owned()
+}
+
 /// Parses DynamoDB's decimal text as an integer, accepting an integral `1.000` or `1E+2` form.
 /// `None` for anything that is not a decimal number, is not integral, or does not fit `T`.
 fn parse_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
@@ -375,11 +380,13 @@ macro_rules! integer_codec {
     ($($t:ty),*) => {$(
         impl IntoAttributeValue for $t {
             fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
-                let text = self.to_string();
+                let mut buffer = itoa::Buffer::new();
+                let text = buffer.format(*self);
+                // Only 128-bit values can exceed 38 digits.
                 if text.len() > 38 {
-                    check_number(&text).map_err(|why| EncodeError::new(format!("{self} has {why}")))?;
+                    check_number(text).map_err(|why| EncodeError::new(format!("{self} has {why}")))?;
                 }
-                Ok(Some(AttributeValue::N(text)))
+                Ok(Some(AttributeValue::N(text.to_owned())))
             }
         }
 
@@ -456,7 +463,7 @@ macro_rules! byte_codec {
         }
         impl IntoAttributeValue for $t {
             fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
-                Ok(Some(AttributeValue::N(self.to_string())))
+                Ok(Some(AttributeValue::N(integer_text(*self))))
             }
             fn slice_to_attribute_value(items: &[Self]) -> Result<Option<AttributeValue>, EncodeError> {
                 <$t as ByteVec>::encode_slice(items)
@@ -488,7 +495,7 @@ impl ByteVec for i8 {
     fn encode_slice(items: &[i8]) -> Result<Option<AttributeValue>, EncodeError> {
         let list = items
             .iter()
-            .map(|v| AttributeValue::N(v.to_string()))
+            .map(|v| AttributeValue::N(integer_text(*v)))
             .collect();
         Ok(Some(AttributeValue::L(list)))
     }
@@ -509,7 +516,7 @@ byte_codec!(i8, u8);
 impl SetElement for i8 {
     const KIND: SetKind = SetKind::Number;
     fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
-        Ok(SetEntry::Text(self.to_string()))
+        Ok(SetEntry::Text(integer_text(*self)))
     }
     fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
         Self::from_attribute_value(entry.into_number())
@@ -519,7 +526,7 @@ impl SetElement for i8 {
 impl SetElement for u8 {
     const KIND: SetKind = SetKind::Number;
     fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
-        Ok(SetEntry::Text(self.to_string()))
+        Ok(SetEntry::Text(integer_text(*self)))
     }
     fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
         Self::from_attribute_value(entry.into_number())
@@ -536,7 +543,13 @@ macro_rules! float_codec {
                     )));
                 }
                 let text = self.to_string();
-                check_number(&text).map_err(|why| EncodeError::new(format!("{self:e} has {why}")))?;
+                // Well inside DynamoDB's range (every finite f32 is), the text needs no check:
+                // a float has at most 17 significant digits.
+                let magnitude = f64::from(self.abs());
+                if !(magnitude == 0.0 || (1e-129..1e125).contains(&magnitude)) {
+                    check_number(&text)
+                        .map_err(|why| EncodeError::new(format!("{self:e} has {why}")))?;
+                }
                 Ok(Some(AttributeValue::N(text)))
             }
         }
@@ -811,8 +824,10 @@ fn encode_set<'a, T: SetElement + 'a>(
     if len == 0 {
         return Ok(None); // DynamoDB has no empty set: store nothing.
     }
-    let mut texts = Vec::new();
-    let mut blobs = Vec::new();
+    let (mut texts, mut blobs) = match T::KIND {
+        SetKind::Binary => (Vec::new(), Vec::with_capacity(len)),
+        SetKind::String | SetKind::Number => (Vec::with_capacity(len), Vec::new()),
+    };
     for (i, item) in items.enumerate() {
         match item.to_set_entry().map_err(|e| e.at_index(i))? {
             SetEntry::Text(t) => texts.push(t),
