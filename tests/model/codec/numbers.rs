@@ -211,7 +211,7 @@ fn floats_at_dynamodb_magnitudes_round_trip_exactly() {
         9007199254740993.0, // 2^53 + 1 rounds to 2^53
         123456789.12345679,
         -2.2250738585072014e-100,
-        4.9406564584124654e-125,
+        4.940_656_458_412_466e-125,
     ];
     for value in values {
         let model = Numbers {
