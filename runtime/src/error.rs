@@ -248,11 +248,15 @@ impl DecodeError {
 }
 
 fn prefix_path(path: &mut String, segment: &str, index: bool) {
-    let joined = match (index, path.is_empty()) {
-        (true, _) => format!("[{segment}]{path}"),
-        (false, true) => segment.to_owned(),
-        (false, false) if path.starts_with('[') => format!("{segment}{path}"),
-        (false, false) => format!("{segment}.{path}"),
+    let head = if index {
+        format!("[{segment}]")
+    } else {
+        segment.to_owned()
+    };
+    let joined = if path.is_empty() || path.starts_with('[') {
+        format!("{head}{path}")
+    } else {
+        format!("{head}.{path}")
     };
     *path = joined;
 }

@@ -33,6 +33,7 @@ struct Strict {
     grid: Vec<Vec<i32>>,
     meta: HashMap<String, String>,
     scores: BTreeMap<String, Vec<u16>>,
+    people: Vec<BTreeMap<String, u8>>,
     labels: HashSet<String>,
     ids: HashSet<i64>,
     note: Option<String>,
@@ -80,6 +81,13 @@ fn valid() -> Item {
             AttributeValue::Ss(vec!["l".to_owned()]),
         ),
         ("ids".to_owned(), AttributeValue::Ns(vec!["1".to_owned()])),
+        (
+            "people".to_owned(),
+            AttributeValue::L(vec![AttributeValue::M(HashMap::from([(
+                "age".to_owned(),
+                n("1"),
+            )]))]),
+        ),
         ("user".to_owned(), s("67e55044-10b1-426f-9247-bb680e5fe0c8")),
         ("at".to_owned(), s("2024-01-02T03:04:05.000000006Z")),
         ("day".to_owned(), s("2024-01-02")),
@@ -473,6 +481,20 @@ fn nested_errors_carry_a_document_path() {
         AttributeValue::M(HashMap::from([("bob".to_owned(), s("x"))])),
     );
     assert_wrong_type(&err, "scores.bob", "L", "S");
+
+    // A map inside a list: the name after an index is joined with a dot.
+    let err = decode_with(
+        "people",
+        AttributeValue::L(vec![
+            AttributeValue::M(HashMap::new()),
+            AttributeValue::M(HashMap::from([("age".to_owned(), n("-7"))])),
+        ]),
+    );
+    assert_invalid(&err, "people[1].age", "an integer that fits u8", "-7");
+    assert_eq!(
+        err.to_string(),
+        "attribute `people[1].age`: expected an integer that fits u8, found \"-7\""
+    );
 }
 
 #[test]
