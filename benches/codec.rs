@@ -20,26 +20,34 @@ fn bench(c: &mut Criterion) {
     let orders = orders();
     let ours = common::items(&orders);
 
-    // Conversion alone: results are dropped outside the measurement (criterion's
-    // `iter_with_large_drop` / `iter_batched`), since freeing an item or a model costs the
-    // same whichever library made it.
+    // Conversion alone: results are dropped outside the measurement, since freeing an item or
+    // a model costs the same whichever library made it. One batch of 64 per iteration
+    // (`PerIteration`), so inputs and outputs of many iterations never pile up in memory.
     let mut group = c.benchmark_group("to_item");
     group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_function(BenchmarkId::new("dynamo_types", BATCH), |b| {
-        b.iter_with_large_drop(|| {
-            black_box(&orders)
-                .iter()
-                .map(|o| o.to_item().unwrap())
-                .collect::<Vec<Item>>()
-        })
+        b.iter_batched(
+            || (),
+            |()| {
+                black_box(&orders)
+                    .iter()
+                    .map(|o| o.to_item().unwrap())
+                    .collect::<Vec<Item>>()
+            },
+            BatchSize::PerIteration,
+        )
     });
     group.bench_function(BenchmarkId::new("serde_dynamo", BATCH), |b| {
-        b.iter_with_large_drop(|| {
-            black_box(&orders)
-                .iter()
-                .map(|o| serde_dynamo::to_item::<_, Item>(o).unwrap())
-                .collect::<Vec<Item>>()
-        })
+        b.iter_batched(
+            || (),
+            |()| {
+                black_box(&orders)
+                    .iter()
+                    .map(|o| serde_dynamo::to_item::<_, Item>(o).unwrap())
+                    .collect::<Vec<Item>>()
+            },
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
 
@@ -55,7 +63,7 @@ fn bench(c: &mut Criterion) {
                     .map(|item| Order::from_item(item).unwrap())
                     .collect::<Vec<Order>>()
             },
-            BatchSize::SmallInput,
+            BatchSize::PerIteration,
         )
     });
     group.bench_function(BenchmarkId::new("serde_dynamo", BATCH), |b| {
@@ -67,7 +75,7 @@ fn bench(c: &mut Criterion) {
                     .map(|item| serde_dynamo::from_item::<_, Order>(item).unwrap())
                     .collect::<Vec<Order>>()
             },
-            BatchSize::SmallInput,
+            BatchSize::PerIteration,
         )
     });
     group.finish();
@@ -102,7 +110,7 @@ fn bench(c: &mut Criterion) {
                     black_box(Order::from_item(item).unwrap());
                 }
             },
-            BatchSize::SmallInput,
+            BatchSize::PerIteration,
         )
     });
     group.bench_function(BenchmarkId::new("serde_dynamo", BATCH), |b| {
@@ -113,7 +121,7 @@ fn bench(c: &mut Criterion) {
                     black_box(serde_dynamo::from_item::<_, Order>(item).unwrap());
                 }
             },
-            BatchSize::SmallInput,
+            BatchSize::PerIteration,
         )
     });
     group.finish();

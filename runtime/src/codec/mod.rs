@@ -340,6 +340,39 @@ pub(crate) fn check_number(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The shortest decimal text that reads back as `value` (Rust's `Display`, never an exponent),
+/// formatted on the stack and allocated once at its exact length.
+fn float_text(value: &impl std::fmt::Display) -> String {
+    use std::fmt::Write;
+
+    /// A fixed buffer; `Err` when the text does not fit.
+    struct Stack {
+        buffer: [u8; 48],
+        len: usize,
+    }
+
+    impl Write for Stack {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let end = self.len + s.len();
+            let slot = self.buffer.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+            slot.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+
+    let mut stack = Stack {
+        buffer: [0; 48],
+        len: 0,
+    };
+    match write!(stack, "{value}") {
+        // Only whole `str`s were copied in, so the bytes are UTF-8.
+        Ok(()) => String::from_utf8_lossy(&stack.buffer[..stack.len]).into_owned(),
+        // Long texts (magnitudes beyond 1e47 or below 1e-40) are rare: let `String` grow.
+        Err(_) => value.to_string(),
+    }
+}
+
 /// The decimal text of an integer that cannot exceed DynamoDB's 38 digits.
 fn integer_text(value: impl itoa::Integer) -> String {
     itoa::Buffer::new().format(value).to_owned()
@@ -542,7 +575,7 @@ macro_rules! float_codec {
                         "{self} is not a finite number; DynamoDB numbers cannot be NaN or infinite"
                     )));
                 }
-                let text = self.to_string();
+                let text = float_text(self);
                 // Well inside DynamoDB's range (every finite f32 is), the text needs no check:
                 // a float has at most 17 significant digits.
                 let magnitude = f64::from(self.abs());
