@@ -10,7 +10,12 @@
 //!   set is stored as an absent attribute and an absent attribute decodes as an empty set.
 //! - Numbers keep DynamoDB's limits: 38 significant digits, magnitude between 1e-130 and
 //!   under 1e126. A value outside them (`u128::MAX`, `f64::NAN`, `1e300`) is an [`EncodeError`]
-//!   before anything is sent. Decoding an integer checks its range and never truncates.
+//!   before anything is sent. Decoding an integer checks its range and never truncates: an
+//!   integral `1.2E+1` or `12.000` reads as 12, while `1.5`, `300` into a `u8`, or text that is
+//!   not a decimal number (`""`, `"-"`, `"12abc"`) is a [`DecodeError`].
+//! - `chrono` / `time` timestamps are stored as RFC 3339 in UTC with nine fractional digits
+//!   (`2024-02-29T23:59:59.123456789Z`), so that text order is time order; years outside
+//!   0000-9999 are an [`EncodeError`].
 //! - `Vec<u8>` and `bytes::Bytes` are binary (B); any other `Vec<T>` is a list (L).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
