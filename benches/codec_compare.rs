@@ -148,7 +148,8 @@ fn main() {
             }),
         ),
     ];
-    let mut samples: Vec<Vec<(Duration, Duration)>> = vec![Vec::with_capacity(rounds); 4];
+    let mut samples: Vec<Vec<(Duration, Duration)>> =
+        (0..4).map(|_| Vec::with_capacity(rounds)).collect();
     for _ in 0..rounds.div_ceil(10) {
         for (i, (_, case)) in cases.iter_mut().enumerate() {
             for _ in 0..10 {
