@@ -540,13 +540,13 @@ fn gsi(
         Some(lit) => Some(stored_field(fields, lit, "range", errors)?),
         None => None,
     };
-    if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range) {
-        if h == r {
-            errors.push(
-                Error::custom("an index cannot use one field as both its partition and sort key")
-                    .with_span(lit),
-            );
-        }
+    if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range)
+        && h == r
+    {
+        errors.push(
+            Error::custom("an index cannot use one field as both its partition and sort key")
+                .with_span(lit),
+        );
     }
     let keys: Vec<FieldId> = table_keys
         .iter()

@@ -56,6 +56,20 @@ pub enum Error {
         /// How many times the request was sent.
         attempts: u32,
     },
+    /// A read of a secondary index into the model, when the index does not project every
+    /// attribute of the model: the struct could not be filled. Read the index with
+    /// `.keys_only()` (and fetch the items with `batch_get`), or project the attributes.
+    #[error(
+        "index `{index}` does not project {} of the model's attributes ({}): read it with `.keys_only()` and `batch_get` the items, or declare the index with `projection = \"all\"` or `projection(include(...))` naming them",
+        missing.len(),
+        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+    )]
+    IndexProjection {
+        /// The index name.
+        index: String,
+        /// The model's attributes the index does not hold.
+        missing: Vec<String>,
+    },
     /// A batch write stopped retrying with writes still unprocessed.
     #[error("batch write left {} request(s) unprocessed after {attempts} attempt(s)", unprocessed.len())]
     BatchWriteIncomplete {
@@ -63,6 +77,16 @@ pub enum Error {
         unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
         /// How many times the request was sent.
         attempts: u32,
+    },
+    /// A batch write stopped on an error that retrying does not fix (a missing table, a
+    /// validation error, ...). Requests of the batch that were not affected were written;
+    /// `unprocessed` holds exactly the write requests that were not.
+    #[error("batch write failed with {} request(s) not written: {source}", unprocessed.len())]
+    BatchWriteFailed {
+        /// The first such error.
+        source: Box<Error>,
+        /// Exactly the write requests that were not written.
+        unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
     },
     /// A wait (for a table to become ACTIVE or to disappear) ran out of time.
     #[error("timed out: {0}")]

@@ -6,11 +6,14 @@
 mod client;
 pub mod codec;
 mod error;
+pub mod expr;
 #[cfg(feature = "local")]
 pub mod local;
 mod model;
 mod query;
+mod retry;
 mod table;
+pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV};
 pub use codec::{
@@ -18,15 +21,25 @@ pub use codec::{
     SetElement, TtlAttribute, VersionAttribute,
 };
 pub use error::{CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result};
+pub use expr::{AttributeType, Condition, Path, Placeholders, Update};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
 };
 pub use query::{
-    FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
-    KeySchemaOf, LocalSecondaryIndex, RangeKeySchemaOf,
+    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor,
+    FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get, HashGlobalSecondaryIndex,
+    HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex, ModelOf, Page,
+    ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan, ScanCursor, ScanPage,
 };
+pub use retry::RetryPolicy;
 pub use table::{SchemaDifference, TableDescription, TableRef};
+pub use write::{
+    BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
+    MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
+    ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
+    UpdateItem, VersionValues, Writer, item_size,
+};
 
 /// What generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]
@@ -45,6 +58,7 @@ pub mod __private {
         FromAttributeValue, IntoAttributeValue, KeyAttribute, TtlAttribute, VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
+    pub use crate::expr::Path;
     pub use crate::model::{
         DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection,
         RangeKeySchema, StreamView, TableSchema,
@@ -54,6 +68,7 @@ pub mod __private {
         LocalSecondaryIndex,
     };
     pub use crate::table::TableRef;
+    pub use crate::write::VersionValues;
     #[cfg(feature = "serde")]
     pub use serde;
 

@@ -54,3 +54,17 @@ fn round_trip() {
     assert_eq!(key.to_key_item().unwrap().len(), 2);
     assert_eq!(Post::SCHEMA.indexes.len(), 3);
 }
+
+#[test]
+fn typed_paths_render_through_placeholders() {
+    let f = Post::fields();
+    let condition = f.like_count.gt(10).and(f.body.exists()) | f.slug.begins_with("hello");
+    let mut placeholders = dynamo_types::Placeholders::default();
+    let text = placeholders.condition(&condition).unwrap();
+    assert_eq!(
+        text,
+        "(#n0 > :v0 AND attribute_exists(#n1)) OR begins_with(#n2, :v1)"
+    );
+    let (names, _) = placeholders.into_parts();
+    assert_eq!(names.unwrap()["#n0"], "likes");
+}

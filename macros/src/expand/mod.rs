@@ -2,6 +2,7 @@
 
 mod codec;
 mod key;
+mod paths;
 mod schema;
 mod table;
 
@@ -15,11 +16,17 @@ pub(crate) fn expand(model: &Model) -> TokenStream {
     let key = key::expand(model);
     let schema = schema::expand(model);
     let table = table::expand(model);
+    let paths = paths::expand(model);
     // Items a user names (the key struct, the table handle, index markers) must be visible, so
     // they stay outside the `const _` block; impls go inside it.
     let (public, private) = (
-        [&key.public, &schema.public, &table.public],
-        [&key.private, &schema.private, &table.private],
+        [&key.public, &schema.public, &table.public, &paths.public],
+        [
+            &key.private,
+            &schema.private,
+            &table.private,
+            &paths.private,
+        ],
     );
     quote! {
         #(#public)*

@@ -24,6 +24,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let to_item = codec::to_item(model);
     let from_item = codec::from_item(model);
     let checks = attribute_checks(model);
+    let version = version_accessors(model);
 
     let model_impl = quote! {
         #[automatically_derived]
@@ -47,6 +48,8 @@ pub(crate) fn expand(model: &Model) -> Piece {
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 #from_item
             }
+
+            #version
         }
 
         #checks
@@ -56,6 +59,31 @@ pub(crate) fn expand(model: &Model) -> Piece {
     Piece {
         public: primary_public,
         private: quote!(#model_impl #primary_private),
+    }
+}
+
+/// The hidden `__version` / `__bump_version` methods of a model with `#[dynamo(version)]`: the
+/// writer reads the version a model was read at and stores the next one (optimistic locking).
+fn version_accessors(model: &Model) -> TokenStream {
+    let Some(id) = model.version else {
+        return quote!();
+    };
+    let krate = &model.krate;
+    let field = model.field(id);
+    let ident = &field.ident;
+    let ty = &field.ty;
+    quote_spanned! {ty.span()=>
+        fn __version(
+            &self,
+        ) -> ::core::option::Option<
+            ::core::result::Result<#krate::__private::VersionValues, #krate::__private::EncodeError>,
+        > {
+            ::core::option::Option::Some(#krate::__private::VersionValues::of::<#ty>(self.#ident))
+        }
+
+        fn __bump_version(&mut self) {
+            self.#ident = <#ty as #krate::__private::VersionAttribute>::next(self.#ident);
+        }
     }
 }
 

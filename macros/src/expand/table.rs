@@ -66,9 +66,8 @@ pub(crate) fn expand(model: &Model) -> Piece {
         "The table of [`{model_ident}`] on one client, from `{model_ident}::table(&client)`. Cheap to clone; dereferences to [`TableRef`]({}::TableRef) for `create_table`, `delete_table`, `describe` and `writer`.",
         quote!(#krate).to_string().replace(' ', "")
     );
-    let table_doc = format!(
-        "The handle of this model's table on `client` (the client's table prefix applies)."
-    );
+    let table_doc =
+        "The handle of this model's table on `client` (the client's table prefix applies).";
 
     let public = quote! {
         #[doc = #doc]

@@ -1,13 +1,33 @@
-//! The five query objects: one per kind of key a table or index has.
+//! The five query objects (one per kind of key a table or index has) and the reads they offer:
+//! `get`, `batch_get` and `batch_get_full` on primary keys, `query` and `scan` on all five.
 
+use crate::codec::IntoKey;
 use crate::model::{DynamoModel, KeySchema, RangeKeySchema};
 use crate::table::TableRef;
+
+mod batch_get;
+mod cursor;
+mod get;
+pub(crate) mod keys;
+mod page;
+mod query_op;
+mod range;
+mod scan;
+
+pub use batch_get::{BatchGet, BatchGetFull};
+pub use cursor::{Cursor, ScanCursor};
+pub use get::Get;
+pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
+pub use page::{Page, ScanPage};
+pub use query_op::Query;
+pub use range::RangeCondition;
+pub use scan::{ParallelScan, Scan};
 
 macro_rules! query_entity {
     ($(#[$doc:meta])* $name:ident<$param:ident: $bound:path> for $model:ty) => {
         $(#[$doc])*
         pub struct $name<$param: $bound> {
-            table: TableRef<$model>,
+            pub(crate) table: TableRef<$model>,
         }
 
         impl<$param: $bound> Clone for $name<$param> {
@@ -30,6 +50,27 @@ macro_rules! query_entity {
 
             /// The table this reads.
             pub fn table(&self) -> &TableRef<$model> {
+                &self.table
+            }
+
+            /// A query of one partition: `.range(...)` narrows the sort key, `.filter(...)`,
+            /// `.descending()`, `.limit(n)`, `.start_after(cursor)`; await it for a
+            /// [`Page`], or call `.stream()` for every item.
+            pub fn query(&self, hash: impl IntoKey<<$param as KeySchema>::Hash>) -> Query<Self> {
+                Query::new(self.clone(), hash.into_key())
+            }
+
+            /// A scan of every item (of the index, for an index): `.filter(...)`, `.limit(n)`,
+            /// `.start_after(cursor)`, `.segments(n)` for a parallel scan; await it for a
+            /// [`Page`], or call `.stream()` for every item.
+            pub fn scan(&self) -> Scan<Self> {
+                Scan::new(self.clone())
+            }
+        }
+
+        impl<$param: $bound> ReadSource for $name<$param> {
+            type Schema = $param;
+            fn table_ref(&self) -> &TableRef<<$param as KeySchema>::Model> {
                 &self.table
             }
         }
@@ -56,6 +97,106 @@ query_entity!(
     /// A global secondary index with a partition key and a sort key.
     FullGlobalSecondaryIndex<I: RangeKeySchema> for I::Model
 );
+
+/// What a query or scan reads: the table's primary key or one of its indexes. Implemented by
+/// the five query objects.
+pub trait ReadSource: Clone + Send + Sync + 'static {
+    /// The key schema: the model itself for the primary key, an index marker for an index.
+    type Schema: KeySchema;
+
+    /// The table handle.
+    fn table_ref(&self) -> &TableRef<<Self::Schema as KeySchema>::Model>;
+}
+
+/// A [`ReadSource`] that supports strongly consistent reads: the table and its local secondary
+/// indexes. Global secondary indexes do not, so their queries and scans have no
+/// `.consistent()`.
+pub trait ConsistentSource: ReadSource {}
+
+impl<M: RangeKeySchemaOf> ConsistentSource for FullPrimaryKey<M> {}
+impl<M: KeySchemaOf> ConsistentSource for HashPrimaryKey<M> {}
+impl<I: RangeKeySchema> ConsistentSource for LocalSecondaryIndex<I> {}
+
+/// The model a [`ReadSource`] reads.
+pub type ModelOf<E> = <<E as ReadSource>::Schema as KeySchema>::Model;
+/// The primary key struct of the model a [`ReadSource`] reads.
+pub type KeyOf<E> = <ModelOf<E> as DynamoModel>::Key;
+
+impl<M: RangeKeySchemaOf> FullPrimaryKey<M> {
+    /// Reads one item by its partition and sort key; `None` when there is none.
+    /// `.consistent()` for a strongly consistent read.
+    pub fn get(
+        &self,
+        hash: impl IntoKey<M::Hash>,
+        range: impl IntoKey<<M as RangeKeySchema>::Range>,
+    ) -> Get<M> {
+        Get::new(
+            self.table.clone(),
+            keys::full_key_item::<M>(hash.into_key(), range.into_key()),
+        )
+    }
+
+    /// Reads many items by key: `(hash, range)` tuples, `PostKey`s or `&PostKey`s. Returns the
+    /// items found, in the order of the keys (a key given twice gives its item twice; a key
+    /// with no item gives nothing). See [`BatchGet`] for how requests are split and retried.
+    pub fn batch_get<K, Form>(&self, keys: impl IntoIterator<Item = K>) -> BatchGet<M>
+    where
+        K: FullKeyArg<M, Form>,
+    {
+        BatchGet::new(
+            self.table.clone(),
+            keys.into_iter().map(K::into_key_item).collect(),
+        )
+    }
+
+    /// Like [`batch_get`](Self::batch_get), but answers every key: `Some(item)` or `None`, at
+    /// the key's position.
+    pub fn batch_get_full<K, Form>(&self, keys: impl IntoIterator<Item = K>) -> BatchGetFull<M>
+    where
+        K: FullKeyArg<M, Form>,
+    {
+        BatchGetFull::new(
+            self.table.clone(),
+            keys.into_iter().map(K::into_key_item).collect(),
+        )
+    }
+}
+
+impl<M: KeySchemaOf> HashPrimaryKey<M> {
+    /// Reads one item by its partition key; `None` when there is none. `.consistent()` for a
+    /// strongly consistent read.
+    pub fn get(&self, hash: impl IntoKey<M::Hash>) -> Get<M> {
+        Get::new(
+            self.table.clone(),
+            keys::hash_key_item::<M>(hash.into_key()),
+        )
+    }
+
+    /// Reads many items by key: partition key values, `SessionKey`s or `&SessionKey`s. Returns
+    /// the items found, in the order of the keys (a key given twice gives its item twice; a key
+    /// with no item gives nothing). See [`BatchGet`] for how requests are split and retried.
+    pub fn batch_get<K, Form>(&self, keys: impl IntoIterator<Item = K>) -> BatchGet<M>
+    where
+        K: HashKeyArg<M, Form>,
+    {
+        BatchGet::new(
+            self.table.clone(),
+            keys.into_iter().map(K::into_key_item).collect(),
+        )
+    }
+
+    /// Like [`batch_get`](Self::batch_get), but answers every key: `Some(item)` or `None`, at
+    /// the key's position.
+    pub fn batch_get_full<K, Form>(&self, keys: impl IntoIterator<Item = K>) -> BatchGetFull<M>
+    where
+        K: HashKeyArg<M, Form>,
+    {
+        BatchGetFull::new(
+            self.table.clone(),
+            keys.into_iter().map(K::into_key_item).collect(),
+        )
+    }
+}
 
 /// A model whose own key schema is `Self` (its primary key).
 pub trait KeySchemaOf: DynamoModel + KeySchema<Model = Self> {}

@@ -1,0 +1,87 @@
+//! `PostFields` and `Post::fields()`: a typed path per stored field, for conditions, filters
+//! and updates.
+
+use quote::{format_ident, quote};
+use syn::{GenericArgument, PathArguments, Type};
+
+use super::{Piece, bounded_generics, model_type};
+use crate::model::Model;
+
+pub(crate) fn ident(model: &Model) -> syn::Ident {
+    format_ident!("{}Fields", model.ident)
+}
+
+/// `Option<T>` compares as `T`: an absent value is `not_exists()`, not a value to compare with.
+fn value_type(ty: &Type) -> &Type {
+    let Type::Path(path) = ty else { return ty };
+    let Some(last) = path.path.segments.last() else {
+        return ty;
+    };
+    match &last.arguments {
+        PathArguments::AngleBracketed(args) if last.ident == "Option" && args.args.len() == 1 => {
+            match args.args.first() {
+                Some(GenericArgument::Type(inner)) => inner,
+                _ => ty,
+            }
+        }
+        _ => ty,
+    }
+}
+
+pub(crate) fn expand(model: &Model) -> Piece {
+    let krate = &model.krate;
+    let vis = &model.vis;
+    let model_ident = &model.ident;
+    let model_ty = model_type(model);
+    let fields_ident = ident(model);
+    let decl_generics = &model.generics;
+    let decl_where = &model.generics.where_clause;
+    let generics = bounded_generics(model);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let stored: Vec<_> = model.stored().map(|(_, f)| f).collect();
+    let idents: Vec<_> = stored.iter().map(|f| &f.ident).collect();
+    let names: Vec<_> = stored.iter().map(|f| &f.name).collect();
+    let types: Vec<_> = stored.iter().map(|f| value_type(&f.ty)).collect();
+    let docs = stored
+        .iter()
+        .map(|f| format!("The path of the `{}` attribute.", f.name));
+    let doc = format!(
+        "Typed attribute paths of [`{model_ident}`], from `{model_ident}::fields()`, for conditions, filters and updates."
+    );
+    let phantom = if model.generics.params.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            #[doc(hidden)]
+            pub __model: ::core::marker::PhantomData<fn() -> #model_ty>,
+        )
+    };
+    let phantom_init = if model.generics.params.is_empty() {
+        quote!()
+    } else {
+        quote!(__model: ::core::marker::PhantomData,)
+    };
+    let public = quote! {
+        #[doc = #doc]
+        #vis struct #fields_ident #decl_generics #decl_where {
+            #(
+                #[doc = #docs]
+                pub #idents: #krate::__private::Path<#model_ty, #types>,
+            )*
+            #phantom
+        }
+    };
+    let private = quote! {
+        #[automatically_derived]
+        impl #impl_generics #model_ty #where_clause {
+            /// Typed paths to this model's attributes, for conditions, filters and updates.
+            pub fn fields() -> #fields_ident #ty_generics {
+                #fields_ident {
+                    #( #idents: #krate::__private::Path::attribute(#names), )*
+                    #phantom_init
+                }
+            }
+        }
+    };
+    Piece { public, private }
+}

@@ -1,0 +1,390 @@
+//! Typed update expressions: `SET`, `REMOVE`, `ADD` and `DELETE`.
+//!
+//! [`Update`] is built from the typed paths of `{Model}Fields`, so each action only accepts
+//! values of the field's type, and the actions DynamoDB restricts to some types are only
+//! offered there: `append` / `prepend` on lists, `add` on numbers and sets, `delete` on sets,
+//! `set_add` / `set_sub` on numbers. Rendering goes through [`Placeholders`] like conditions.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+use std::hash::{BuildHasher, Hash};
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::{Path, Placeholders, Segment};
+use crate::codec::{IntoAttributeValue, IntoKey, SetElement};
+use crate::error::{EncodeError, Error};
+
+/// A number type: the values `ADD` and `SET path = path + n` take.
+pub trait NumberValue: IntoAttributeValue {}
+
+macro_rules! number_value {
+    ($($t:ty),*) => {$( impl NumberValue for $t {} )*};
+}
+number_value!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+);
+
+/// A set type (SS, NS or BS): the values `ADD` and `DELETE` take on set attributes.
+pub trait SetValue: IntoAttributeValue {}
+
+impl<T: SetElement + Eq + Hash, S: BuildHasher> SetValue for HashSet<T, S> {}
+impl<T: SetElement + Ord> SetValue for BTreeSet<T> {}
+
+/// A type `ADD` accepts: numbers (added to the stored number, which starts at 0 when absent)
+/// and sets (their elements are added to the stored set).
+pub trait AddValue: IntoAttributeValue {}
+impl<T: NumberValue> AddValue for T {}
+impl<T: SetElement + Eq + Hash, S: BuildHasher> AddValue for HashSet<T, S> {}
+impl<T: SetElement + Ord> AddValue for BTreeSet<T> {}
+
+type Value = Result<Option<AttributeValue>, EncodeError>;
+
+#[derive(Debug, Clone)]
+enum SetAction {
+    /// `path = :v` (or `REMOVE path` when the value encodes to nothing, like `None`).
+    Value(Value),
+    /// `path = if_not_exists(path, :v)`
+    IfNotExists(Value),
+    /// `path = list_append(if_not_exists(path, :empty), :v)` (or the other way round).
+    Append { values: Value, prepend: bool },
+    /// `path = path + :n` / `path = path - :n`
+    Arithmetic { plus: bool, value: Value },
+    /// `path = if_not_exists(path, 0) + 1`
+    Counter,
+}
+
+/// An update of items of model `M`: what `UpdateItem` does to the stored item.
+///
+/// ```ignore
+/// let f = Post::fields();
+/// let update = Post::update()
+///     .set(&f.body, "new body")
+///     .add(&f.like_count, 1)
+///     .remove(&f.expires_at);
+/// posts.primary_key().update("blog-1", "p-1", update).await?;
+/// ```
+pub struct Update<M> {
+    set: Vec<(Vec<Segment>, SetAction)>,
+    remove: Vec<Vec<Segment>>,
+    add: Vec<(Vec<Segment>, Value)>,
+    delete: Vec<(Vec<Segment>, Value)>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Update<M> {
+    fn clone(&self) -> Self {
+        Update {
+            set: self.set.clone(),
+            remove: self.remove.clone(),
+            add: self.add.clone(),
+            delete: self.delete.clone(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> Default for Update<M> {
+    fn default() -> Self {
+        Update::new()
+    }
+}
+
+impl<M> fmt::Debug for Update<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names = Placeholders::default();
+        match names.update(self) {
+            Ok(text) => write!(f, "Update({text})"),
+            Err(e) => write!(f, "Update(<invalid: {e}>)"),
+        }
+    }
+}
+
+impl<M> Update<M> {
+    /// An empty update (also available as `Model::update()`).
+    pub fn new() -> Self {
+        Update {
+            set: Vec::new(),
+            remove: Vec::new(),
+            add: Vec::new(),
+            delete: Vec::new(),
+            _model: PhantomData,
+        }
+    }
+
+    /// True when no action was added.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+            && self.remove.is_empty()
+            && self.add.is_empty()
+            && self.delete.is_empty()
+    }
+
+    /// `SET path = value`. A value stored as nothing (`None`, an empty set) removes the
+    /// attribute instead, as `put` would leave it out.
+    pub fn set<T: IntoAttributeValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+        let value = value.into_key().to_attribute_value();
+        self.set
+            .push((path.segments.clone(), SetAction::Value(value)));
+        self
+    }
+
+    /// `SET path = if_not_exists(path, value)`: sets the value only when the attribute is absent.
+    pub fn set_if_not_exists<T: IntoAttributeValue>(
+        mut self,
+        path: &Path<M, T>,
+        value: impl IntoKey<T>,
+    ) -> Self {
+        let value = value.into_key().to_attribute_value();
+        self.set
+            .push((path.segments.clone(), SetAction::IfNotExists(value)));
+        self
+    }
+
+    /// `REMOVE path`: deletes the attribute (or the map key, or the list element).
+    pub fn remove<T>(mut self, path: &Path<M, T>) -> Self {
+        self.remove.push(path.segments.clone());
+        self
+    }
+
+    /// `SET path = path + n`. Fails on the server when the attribute is absent: use
+    /// [`add`](Self::add) for a counter that may not exist yet.
+    pub fn set_add<T: NumberValue>(mut self, path: &Path<M, T>, n: impl IntoKey<T>) -> Self {
+        let value = n.into_key().to_attribute_value();
+        self.set.push((
+            path.segments.clone(),
+            SetAction::Arithmetic { plus: true, value },
+        ));
+        self
+    }
+
+    /// `SET path = path - n`. Fails on the server when the attribute is absent.
+    pub fn set_sub<T: NumberValue>(mut self, path: &Path<M, T>, n: impl IntoKey<T>) -> Self {
+        let value = n.into_key().to_attribute_value();
+        self.set.push((
+            path.segments.clone(),
+            SetAction::Arithmetic { plus: false, value },
+        ));
+        self
+    }
+
+    /// `ADD path value`: adds to a number (an absent number counts as 0) or adds the elements
+    /// of a set to a set (an absent set counts as empty). Atomic: concurrent `add`s all count.
+    pub fn add<T: AddValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+        let value = value.into_key().to_attribute_value();
+        self.add.push((path.segments.clone(), value));
+        self
+    }
+
+    /// `DELETE path elements`: removes the elements from a set attribute.
+    pub fn delete<T: SetValue>(mut self, path: &Path<M, T>, elements: impl IntoKey<T>) -> Self {
+        let value = elements.into_key().to_attribute_value();
+        self.delete.push((path.segments.clone(), value));
+        self
+    }
+
+    /// `SET path = list_append(path, values)`: appends to a list (an absent list counts as empty).
+    pub fn append<T: IntoAttributeValue>(
+        mut self,
+        path: &Path<M, Vec<T>>,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        let values: Vec<T> = values.into_iter().collect();
+        self.set.push((
+            path.segments.clone(),
+            SetAction::Append {
+                values: values.to_attribute_value(),
+                prepend: false,
+            },
+        ));
+        self
+    }
+
+    /// `SET path = list_append(values, path)`: puts values in front of a list.
+    pub fn prepend<T: IntoAttributeValue>(
+        mut self,
+        path: &Path<M, Vec<T>>,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        let values: Vec<T> = values.into_iter().collect();
+        self.set.push((
+            path.segments.clone(),
+            SetAction::Append {
+                values: values.to_attribute_value(),
+                prepend: true,
+            },
+        ));
+        self
+    }
+
+    /// Whether any action targets the top-level attribute `name` (or something inside it).
+    pub(crate) fn touches(&self, name: &str) -> bool {
+        let hit = |segments: &Vec<Segment>| matches!(segments.first(), Some(Segment::Name(n)) if n == name);
+        self.set.iter().any(|(p, _)| hit(p))
+            || self.remove.iter().any(hit)
+            || self.add.iter().any(|(p, _)| hit(p))
+            || self.delete.iter().any(|(p, _)| hit(p))
+    }
+
+    /// `SET name = :value` on a top-level attribute, for the version bump.
+    pub(crate) fn set_raw(mut self, name: &str, value: AttributeValue) -> Self {
+        self.set.push((
+            vec![Segment::Name(name.to_owned())],
+            SetAction::Value(Ok(Some(value))),
+        ));
+        self
+    }
+
+    /// `SET name = if_not_exists(name, 0) + 1` on a top-level attribute, for the version bump
+    /// of an update that skips the version check.
+    pub(crate) fn increment_raw(mut self, name: &str) -> Self {
+        self.set
+            .push((vec![Segment::Name(name.to_owned())], SetAction::Counter));
+        self
+    }
+}
+
+impl Placeholders {
+    /// Renders an update expression, registering its names and values.
+    pub fn update<M>(&mut self, update: &Update<M>) -> Result<String, Error> {
+        if update.is_empty() {
+            return Err(Error::Validation(
+                "an update needs at least one action (set, remove, add, delete, append)".to_owned(),
+            ));
+        }
+        let mut set = Vec::new();
+        let mut remove = Vec::new();
+        for (segments, action) in &update.set {
+            let path = self.path(segments);
+            match action {
+                SetAction::Value(value) => match value.clone()? {
+                    Some(v) => {
+                        let v = self.value(v);
+                        set.push(format!("{path} = {v}"));
+                    }
+                    None => remove.push(path),
+                },
+                SetAction::IfNotExists(value) => {
+                    let v = self.value(encode_present(value)?);
+                    set.push(format!("{path} = if_not_exists({path}, {v})"));
+                }
+                SetAction::Append { values, prepend } => {
+                    let v = self.value(encode_present(values)?);
+                    let empty = self.value(AttributeValue::L(Vec::new()));
+                    let current = format!("if_not_exists({path}, {empty})");
+                    if *prepend {
+                        set.push(format!("{path} = list_append({v}, {current})"));
+                    } else {
+                        set.push(format!("{path} = list_append({current}, {v})"));
+                    }
+                }
+                SetAction::Counter => {
+                    let zero = self.value(AttributeValue::N("0".to_owned()));
+                    let one = self.value(AttributeValue::N("1".to_owned()));
+                    set.push(format!("{path} = if_not_exists({path}, {zero}) + {one}"));
+                }
+                SetAction::Arithmetic { plus, value } => {
+                    let v = self.value(encode_present(value)?);
+                    let op = if *plus { '+' } else { '-' };
+                    set.push(format!("{path} = {path} {op} {v}"));
+                }
+            }
+        }
+        for segments in &update.remove {
+            remove.push(self.path(segments));
+        }
+        let mut add = Vec::new();
+        for (segments, value) in &update.add {
+            // Adding an empty set adds nothing (and must not leave an unused name behind).
+            if let Some(v) = value.clone()? {
+                let path = self.path(segments);
+                let v = self.value(v);
+                add.push(format!("{path} {v}"));
+            }
+        }
+        let mut delete = Vec::new();
+        for (segments, value) in &update.delete {
+            if let Some(v) = value.clone()? {
+                let path = self.path(segments);
+                let v = self.value(v);
+                delete.push(format!("{path} {v}"));
+            }
+        }
+        let mut clauses = Vec::new();
+        for (keyword, parts) in [
+            ("SET", set),
+            ("REMOVE", remove),
+            ("ADD", add),
+            ("DELETE", delete),
+        ] {
+            if !parts.is_empty() {
+                clauses.push(format!("{keyword} {}", parts.join(", ")));
+            }
+        }
+        if clauses.is_empty() {
+            return Err(Error::Validation(
+                "the update does nothing: every value added or deleted is an empty set".to_owned(),
+            ));
+        }
+        Ok(clauses.join(" "))
+    }
+}
+
+fn encode_present(value: &Value) -> Result<AttributeValue, Error> {
+    Ok(value.clone()?.unwrap_or(AttributeValue::Null(true)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    struct M;
+
+    #[test]
+    fn renders_every_clause_through_placeholders() {
+        let status: Path<M, String> = Path::attribute("status");
+        let count: Path<M, u64> = Path::attribute("count");
+        let tags: Path<M, BTreeSet<String>> = Path::attribute("tags");
+        let log: Path<M, Vec<String>> = Path::attribute("log");
+        let update = Update::<M>::new()
+            .set(&status, "open")
+            .set_add(&count, 2)
+            .append(&log, ["x".to_owned()])
+            .remove(&Path::<M, String>::attribute("size"))
+            .add(&count, 1)
+            .delete(&tags, BTreeSet::from(["a".to_owned()]));
+        let mut p = Placeholders::default();
+        let text = p.update(&update).unwrap();
+        assert_eq!(
+            text,
+            "SET #n0 = :v0, #n1 = #n1 + :v1, #n2 = list_append(if_not_exists(#n2, :v3), :v2) \
+             REMOVE #n3 ADD #n1 :v4 DELETE #n4 :v5"
+        );
+        let (names, _) = p.into_parts();
+        assert_eq!(names.unwrap()["#n3"], "size");
+    }
+
+    #[test]
+    fn empty_sets_leave_no_unused_placeholder() {
+        let tags: Path<M, BTreeSet<String>> = Path::attribute("tags");
+        let status: Path<M, String> = Path::attribute("status");
+        let update = Update::<M>::new()
+            .add(&tags, BTreeSet::new())
+            .delete(&tags, BTreeSet::new())
+            .set(&status, "x");
+        let mut p = Placeholders::default();
+        assert_eq!(p.update(&update).unwrap(), "SET #n0 = :v0");
+        assert_eq!(p.names().unwrap().len(), 1);
+        // An update of nothing but empty sets does nothing, and says so.
+        let mut p = Placeholders::default();
+        let only_empty = Update::<M>::new().add(&tags, BTreeSet::new());
+        assert!(matches!(p.update(&only_empty), Err(Error::Validation(_))));
+        // Setting an empty set removes the attribute.
+        let mut p = Placeholders::default();
+        let clear = Update::<M>::new().set(&tags, BTreeSet::new());
+        assert_eq!(p.update(&clear).unwrap(), "REMOVE #n0");
+    }
+}

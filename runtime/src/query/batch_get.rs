@@ -1,0 +1,289 @@
+//! `batch_get` and `batch_get_full`: many items by key, through `BatchGetItem`.
+//!
+//! The engine sends each distinct key once, in requests of at most 100 keys (DynamoDB's limit),
+//! several at a time (`RetryPolicy::concurrency`). Keys DynamoDB leaves unprocessed (because of
+//! throttling, or because the response would pass 16 MB) are sent again after an exponential
+//! backoff with full jitter, up to `RetryPolicy::max_attempts` sends per request; a throttling
+//! error counts as an attempt that processed nothing. What is still unprocessed then is
+//! returned as [`Error::BatchGetIncomplete`] with the items found and exactly the keys left.
+
+use std::collections::HashMap;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use aws_sdk_dynamodb::types::KeysAndAttributes;
+use futures::StreamExt;
+
+use crate::codec::Item;
+use crate::error::{EncodeError, Error, Result};
+use crate::model::DynamoModel;
+use crate::query::keys::{canonical_key, table_key_names};
+use crate::retry::RetryPolicy;
+use crate::table::TableRef;
+
+/// DynamoDB's limit of keys in one `BatchGetItem` request.
+const KEYS_PER_REQUEST: usize = 100;
+
+/// The settings shared by [`BatchGet`] and [`BatchGetFull`].
+struct BatchRead<M: DynamoModel> {
+    table: TableRef<M>,
+    keys: Result<Vec<Item>, EncodeError>,
+    consistent: bool,
+    policy: RetryPolicy,
+}
+
+impl<M: DynamoModel> std::fmt::Debug for BatchRead<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchRead")
+            .field("table", &self.table.name())
+            .field("keys", &self.keys.as_ref().map(Vec::len))
+            .field("consistent", &self.consistent)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+/// What one request of at most 100 keys ended with.
+struct ChunkResult {
+    found: Vec<Item>,
+    unprocessed: Vec<Item>,
+    attempts: u32,
+}
+
+impl<M: DynamoModel> BatchRead<M> {
+    /// One raw item (or `None`) per input key, in input order.
+    async fn run(mut self) -> Result<Vec<Option<Item>>> {
+        let keys = std::mem::replace(&mut self.keys, Ok(Vec::new()))?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names = table_key_names::<M>();
+
+        // Each distinct key once; `positions[i]` is the distinct key of input key `i`.
+        let mut distinct: Vec<Item> = Vec::new();
+        let mut canonical: Vec<Vec<u8>> = Vec::new();
+        let mut seen: HashMap<Vec<u8>, usize> = HashMap::with_capacity(keys.len());
+        let mut positions = Vec::with_capacity(keys.len());
+        for key in keys {
+            let canon = canonical_key(&key, &names).ok_or_else(|| {
+                Error::Validation(format!(
+                    "a batch_get key lacks a key attribute of `{}` ({})",
+                    self.table.name(),
+                    names.join(", ")
+                ))
+            })?;
+            let next = distinct.len();
+            let at = *seen.entry(canon.clone()).or_insert(next);
+            if at == next {
+                distinct.push(key);
+                canonical.push(canon);
+            }
+            positions.push(at);
+        }
+
+        let mut chunks = Vec::with_capacity(distinct.len().div_ceil(KEYS_PER_REQUEST));
+        let mut rest = distinct.into_iter();
+        loop {
+            let chunk: Vec<Item> = rest.by_ref().take(KEYS_PER_REQUEST).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(chunk);
+        }
+        let results: Vec<Result<ChunkResult>> =
+            futures::stream::iter(chunks.into_iter().map(|chunk| self.fetch_chunk(chunk)))
+                .buffer_unordered(self.policy.concurrency.max(1))
+                .collect()
+                .await;
+
+        let mut found: HashMap<Vec<u8>, Item> = HashMap::with_capacity(canonical.len());
+        let mut unprocessed = Vec::new();
+        let mut attempts = 0;
+        for result in results {
+            let chunk = result?;
+            for item in chunk.found {
+                match canonical_key(&item, &names) {
+                    Some(canon) => {
+                        found.insert(canon, item);
+                    }
+                    None => {
+                        return Err(Error::Validation(format!(
+                            "DynamoDB returned an item of `{}` without its key attributes",
+                            self.table.name()
+                        )));
+                    }
+                }
+            }
+            if !chunk.unprocessed.is_empty() {
+                attempts = attempts.max(chunk.attempts);
+                unprocessed.extend(chunk.unprocessed);
+            }
+        }
+        if !unprocessed.is_empty() {
+            // Found items in the order of the keys, each once.
+            let found = canonical
+                .iter()
+                .filter_map(|canon| found.remove(canon))
+                .collect();
+            return Err(Error::BatchGetIncomplete {
+                found,
+                unprocessed,
+                attempts,
+            });
+        }
+
+        // Hand each item out once per input position: moved at its last use, cloned before.
+        let mut uses = vec![0usize; canonical.len()];
+        for &at in &positions {
+            uses[at] += 1;
+        }
+        Ok(positions
+            .into_iter()
+            .map(|at| {
+                uses[at] -= 1;
+                if uses[at] == 0 {
+                    found.remove(&canonical[at])
+                } else {
+                    found.get(&canonical[at]).cloned()
+                }
+            })
+            .collect())
+    }
+
+    /// Sends one request of at most 100 keys, then what DynamoDB left unprocessed, until done
+    /// or out of attempts.
+    async fn fetch_chunk(&self, keys: Vec<Item>) -> Result<ChunkResult> {
+        let table = self.table.name();
+        let max_attempts = self.policy.max_attempts.max(1);
+        let mut pending = keys;
+        let mut found = Vec::with_capacity(pending.len());
+        let mut attempt = 1;
+        loop {
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(pending.clone()))
+                .set_consistent_read(self.consistent.then_some(true))
+                .build()
+                .map_err(|e| Error::Validation(e.to_string()))?;
+            let sent = self
+                .table
+                .client()
+                .sdk()
+                .batch_get_item()
+                .request_items(table, request)
+                .send()
+                .await
+                .map_err(Error::from);
+            match sent {
+                Ok(out) => {
+                    if let Some(items) = out.responses.and_then(|mut r| r.remove(table)) {
+                        found.extend(items);
+                    }
+                    pending = out
+                        .unprocessed_keys
+                        .and_then(|mut u| u.remove(table))
+                        .map(|k| k.keys)
+                        .unwrap_or_default();
+                }
+                // Throttled as a whole: nothing was processed; retry like unprocessed keys.
+                Err(e) if e.is_throttling() => {}
+                Err(e) => return Err(e),
+            }
+            if pending.is_empty() || attempt >= max_attempts {
+                return Ok(ChunkResult {
+                    found,
+                    unprocessed: pending,
+                    attempts: attempt,
+                });
+            }
+            attempt += 1;
+            tracing::debug!(
+                table,
+                unprocessed = pending.len(),
+                attempt,
+                "retrying unprocessed batch_get keys"
+            );
+            tokio::time::sleep(self.policy.backoff(attempt)).await;
+        }
+    }
+}
+
+macro_rules! batch_builder {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$model:ident, $items:ident| $finish:expr) => {
+        $(#[$doc])*
+        #[must_use = "a read does nothing until it is awaited"]
+        pub struct $name<$model: DynamoModel> {
+            inner: BatchRead<$model>,
+        }
+
+        impl<$model: DynamoModel> std::fmt::Debug for $name<$model> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.inner.fmt(f)
+            }
+        }
+
+        impl<$model: DynamoModel> $name<$model> {
+            pub(crate) fn new(table: TableRef<$model>, keys: Result<Vec<Item>, EncodeError>) -> Self {
+                $name {
+                    inner: BatchRead {
+                        table,
+                        keys,
+                        consistent: false,
+                        policy: RetryPolicy::default(),
+                    },
+                }
+            }
+
+            /// Strongly consistent reads: they see every write that succeeded before them.
+            pub fn consistent(mut self) -> Self {
+                self.inner.consistent = true;
+                self
+            }
+
+            /// How unprocessed keys are retried and how many requests run at once.
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.inner.policy = policy;
+                self
+            }
+        }
+
+        impl<$model: DynamoModel> IntoFuture for $name<$model> {
+            type Output = Result<$out>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(async move {
+                    let $items = self.inner.run().await?;
+                    $finish
+                })
+            }
+        }
+    };
+}
+
+batch_builder!(
+    /// Reads many items by key; await it for the items found, in the order of the keys (a key
+    /// given twice yields its item twice, a key without an item yields nothing).
+    ///
+    /// Distinct keys are sent once each, 100 per request, several requests at a time; keys
+    /// DynamoDB leaves unprocessed are retried with backoff (see [`RetryPolicy`]). When retries
+    /// run out the error is [`Error::BatchGetIncomplete`], holding the items found and exactly
+    /// the keys not processed.
+    BatchGet -> Vec<M>, |M, items| {
+        items
+            .into_iter()
+            .flatten()
+            .map(|item| M::from_item(item).map_err(Error::Decode))
+            .collect()
+    }
+);
+
+batch_builder!(
+    /// Reads many items by key; await it for one `Option<M>` per key, aligned with the keys
+    /// (`None` where there is no item). Requests and retries as for [`BatchGet`].
+    BatchGetFull -> Vec<Option<M>>, |M, items| {
+        items
+            .into_iter()
+            .map(|item| item.map(M::from_item).transpose().map_err(Error::Decode))
+            .collect()
+    }
+);

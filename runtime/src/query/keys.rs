@@ -1,0 +1,291 @@
+//! Keys as values: the arguments batch reads accept, a canonical byte form of a key (to find
+//! duplicates, since `AttributeValue` is not `Hash`), and the compact binary form cursors use.
+
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::codec::{IntoAttributeValue, IntoKey, Item};
+use crate::error::{EncodeError, Error, Result};
+use crate::model::{DynamoModel, ModelKey, RangeKeySchema};
+use crate::query::{KeySchemaOf, RangeKeySchemaOf};
+
+/// Marks a key given as its parts: `(hash, range)` or a bare `hash`.
+#[derive(Debug)]
+pub enum ByParts {}
+/// Marks a key given as the model's key struct (`PostKey`).
+#[derive(Debug)]
+pub enum ByKey {}
+/// Marks a key given as a reference to the model's key struct (`&PostKey`).
+#[derive(Debug)]
+pub enum ByKeyRef {}
+
+/// A key of a table with a partition and a sort key, as `batch_get` takes it: a
+/// `(hash, range)` tuple, a `PostKey`, or a `&PostKey`.
+///
+/// The `Form` parameter only tells the forms apart; it is inferred.
+pub trait FullKeyArg<M: RangeKeySchemaOf, Form> {
+    /// The key as an item of its key attributes.
+    fn into_key_item(self) -> Result<Item, EncodeError>;
+}
+
+impl<M, H, R> FullKeyArg<M, ByParts> for (H, R)
+where
+    M: RangeKeySchemaOf,
+    H: IntoKey<M::Hash>,
+    R: IntoKey<<M as RangeKeySchema>::Range>,
+{
+    fn into_key_item(self) -> Result<Item, EncodeError> {
+        full_key_item::<M>(self.0.into_key(), self.1.into_key())
+    }
+}
+
+impl<M: RangeKeySchemaOf> FullKeyArg<M, ByKey> for M::Key {
+    fn into_key_item(self) -> Result<Item, EncodeError> {
+        self.to_key_item()
+    }
+}
+
+impl<M: RangeKeySchemaOf> FullKeyArg<M, ByKeyRef> for &M::Key {
+    fn into_key_item(self) -> Result<Item, EncodeError> {
+        self.to_key_item()
+    }
+}
+
+/// A key of a table with only a partition key, as `batch_get` takes it: the partition key
+/// value, a `SessionKey`, or a `&SessionKey`.
+///
+/// The `Form` parameter only tells the forms apart; it is inferred.
+pub trait HashKeyArg<M: KeySchemaOf, Form> {
+    /// The key as an item of its key attribute.
+    fn into_key_item(self) -> Result<Item, EncodeError>;
+}
+
+impl<M, H> HashKeyArg<M, ByParts> for H
+where
+    M: KeySchemaOf,
+    H: IntoKey<M::Hash>,
+{
+    fn into_key_item(self) -> Result<Item, EncodeError> {
+        hash_key_item::<M>(self.into_key())
+    }
+}
+
+impl<M: KeySchemaOf> HashKeyArg<M, ByKey> for M::Key {
+    fn into_key_item(self) -> Result<Item, EncodeError> {
+        self.to_key_item()
+    }
+}
+
+impl<M: KeySchemaOf> HashKeyArg<M, ByKeyRef> for &M::Key {
+    fn into_key_item(self) -> Result<Item, EncodeError> {
+        self.to_key_item()
+    }
+}
+
+/// Encodes one key attribute; a key can never be absent.
+pub(crate) fn key_value<T: IntoAttributeValue>(
+    value: &T,
+    name: &str,
+) -> Result<AttributeValue, EncodeError> {
+    value
+        .to_attribute_value()
+        .map_err(|e| e.at(name))?
+        .ok_or_else(|| EncodeError::new("a key attribute cannot be absent").at(name))
+}
+
+pub(crate) fn hash_key_item<M: KeySchemaOf>(hash: M::Hash) -> Result<Item, EncodeError> {
+    let mut item = Item::with_capacity(1);
+    item.insert(
+        M::HASH_ATTRIBUTE.to_owned(),
+        key_value(&hash, M::HASH_ATTRIBUTE)?,
+    );
+    Ok(item)
+}
+
+pub(crate) fn full_key_item<M: RangeKeySchemaOf>(
+    hash: M::Hash,
+    range: <M as RangeKeySchema>::Range,
+) -> Result<Item, EncodeError> {
+    let mut item = Item::with_capacity(2);
+    item.insert(
+        M::HASH_ATTRIBUTE.to_owned(),
+        key_value(&hash, M::HASH_ATTRIBUTE)?,
+    );
+    item.insert(
+        M::RANGE_ATTRIBUTE.to_owned(),
+        key_value(&range, M::RANGE_ATTRIBUTE)?,
+    );
+    Ok(item)
+}
+
+/// The names of the table's own key attributes.
+pub(crate) fn table_key_names<M: DynamoModel>() -> Vec<&'static str> {
+    let mut names = vec![M::SCHEMA.hash.name];
+    names.extend(M::SCHEMA.range.map(|r| r.name));
+    names
+}
+
+/// A canonical byte string of the attributes `names` of `item` (in that order), equal for
+/// equal keys. `None` when one is missing or not a scalar (S, N, B).
+///
+/// Numbers are compared as DynamoDB writes them back; the codec always writes a canonical
+/// decimal form for Rust numbers, so `1` and `1.0` do not both occur for one key type.
+pub(crate) fn canonical_key(item: &Item, names: &[&str]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(32);
+    for name in names {
+        put_scalar(&mut out, item.get(*name)?)?;
+    }
+    Some(out)
+}
+
+const TAG_S: u8 = 1;
+const TAG_N: u8 = 2;
+const TAG_B: u8 = 3;
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Appends a tagged, length-prefixed scalar. `None` for anything but S, N and B.
+fn put_scalar(out: &mut Vec<u8>, value: &AttributeValue) -> Option<()> {
+    match value {
+        AttributeValue::S(s) => {
+            out.push(TAG_S);
+            put_bytes(out, s.as_bytes());
+        }
+        AttributeValue::N(n) => {
+            out.push(TAG_N);
+            put_bytes(out, n.as_bytes());
+        }
+        AttributeValue::B(b) => {
+            out.push(TAG_B);
+            put_bytes(out, b.as_ref());
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// Writes a key item (scalar attributes only) in a compact, self-delimiting binary form,
+/// attributes sorted by name so that equal keys give equal bytes.
+pub(crate) fn write_key_item(out: &mut Vec<u8>, item: &Item) -> Result<()> {
+    let mut names: Vec<&String> = item.keys().collect();
+    names.sort_unstable();
+    let count = u8::try_from(names.len())
+        .map_err(|_| Error::Validation("a key holds at most 255 attributes".to_owned()))?;
+    out.push(count);
+    for name in names {
+        put_bytes(out, name.as_bytes());
+        put_scalar(out, &item[name]).ok_or_else(|| {
+            Error::Validation(format!(
+                "key attribute `{name}` is not a string, number or binary value"
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Reads bytes written by [`write_key_item`]; `None` on anything malformed.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    pub(crate) fn u8(&mut self) -> Option<u8> {
+        let (&first, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        Some(first)
+    }
+
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        let head = self.bytes.get(..4)?;
+        let value = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        self.bytes = &self.bytes[4..];
+        Some(value)
+    }
+
+    pub(crate) fn bytes(&mut self) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.u32()?).ok()?;
+        let head = self.bytes.get(..len)?;
+        self.bytes = &self.bytes[len..];
+        Some(head)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?.to_vec()).ok()
+    }
+
+    fn scalar(&mut self) -> Option<AttributeValue> {
+        match self.u8()? {
+            TAG_S => Some(AttributeValue::S(self.string()?)),
+            TAG_N => {
+                let n = self.string()?;
+                crate::codec::check_number(&n).ok()?;
+                if n.is_empty()
+                    || !n
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+                {
+                    return None;
+                }
+                Some(AttributeValue::N(n))
+            }
+            TAG_B => Some(AttributeValue::B(Blob::new(self.bytes()?.to_vec()))),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn key_item(&mut self) -> Option<Item> {
+        let count = self.u8()?;
+        let mut item = Item::with_capacity(usize::from(count));
+        for _ in 0..count {
+            let name = self.string()?;
+            let value = self.scalar()?;
+            if item.insert(name, value).is_some() {
+                return None; // a name twice
+            }
+        }
+        Some(item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_items_round_trip() {
+        let item: Item = [
+            ("h".to_owned(), AttributeValue::S("blog-1".into())),
+            ("r".to_owned(), AttributeValue::N("-12.5".into())),
+            ("b".to_owned(), AttributeValue::B(Blob::new(vec![0, 255]))),
+        ]
+        .into();
+        let mut bytes = Vec::new();
+        write_key_item(&mut bytes, &item).unwrap();
+        let mut reader = Reader::new(&bytes);
+        assert_eq!(reader.key_item().unwrap(), item);
+        assert!(reader.is_empty());
+        for cut in 0..bytes.len() {
+            assert!(Reader::new(&bytes[..cut]).key_item().is_none(), "{cut}");
+        }
+    }
+
+    #[test]
+    fn canonical_keys_tell_types_apart() {
+        let s: Item = [("k".to_owned(), AttributeValue::S("1".into()))].into();
+        let n: Item = [("k".to_owned(), AttributeValue::N("1".into()))].into();
+        assert_ne!(canonical_key(&s, &["k"]), canonical_key(&n, &["k"]));
+        assert_eq!(canonical_key(&s, &["k"]), canonical_key(&s.clone(), &["k"]));
+        assert_eq!(canonical_key(&s, &["missing"]), None);
+    }
+}

@@ -1,0 +1,252 @@
+//! Pages, and the request loop shared by queries and scans: send, follow
+//! `LastEvaluatedKey`, stop at the caller's `limit`, and make a cursor that resumes exactly
+//! after the last item handed out.
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::Select;
+
+use crate::client::Client;
+use crate::codec::Item;
+use crate::error::{DecodeError, Error, Result};
+use crate::expr::{Names, Values};
+use crate::query::cursor::{Cursor, ScanCursor};
+
+/// One page of a query or scan: the items, and where the next page starts (`None` at the end).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page, in the order DynamoDB returned them.
+    pub items: Vec<T>,
+    /// Pass to `.start_after(cursor)` for the next page; `None` when there is nothing more.
+    pub cursor: Option<Cursor>,
+}
+
+/// One page of a parallel scan: the items read from every unfinished segment, and where each
+/// segment stands (`None` once every segment is read to the end).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanPage<T> {
+    /// The items, segment by segment.
+    pub items: Vec<T>,
+    /// Pass to `ParallelScan::start_after` to resume; `None` when every segment is done.
+    pub cursor: Option<ScanCursor>,
+}
+
+/// Turns a raw item into what the caller asked for (the model, or its key).
+pub(crate) type Decoder<T> = fn(Item) -> Result<T, DecodeError>;
+
+/// What kind of request a plan sends.
+#[derive(Debug, Clone)]
+pub(crate) enum Operation {
+    Query {
+        key_condition: String,
+        descending: bool,
+    },
+    Scan {
+        segment: Option<(i32, i32)>,
+    },
+}
+
+/// Everything needed to send the requests of one query or scan, rendered once.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) client: Client,
+    pub(crate) table: String,
+    pub(crate) index: Option<&'static str>,
+    pub(crate) operation: Operation,
+    pub(crate) filter: Option<String>,
+    pub(crate) projection: Option<String>,
+    pub(crate) names: Option<Names>,
+    pub(crate) values: Option<Values>,
+    pub(crate) consistent: bool,
+    /// DynamoDB's `Limit`: items evaluated per request.
+    pub(crate) page_size: Option<i32>,
+    /// The key attributes of the table and index: what a cursor holds.
+    pub(crate) cursor_attributes: Vec<&'static str>,
+}
+
+/// One caller-visible page of raw items and the key to resume after.
+pub(crate) struct RawPage {
+    pub(crate) items: Vec<Item>,
+    pub(crate) next: Option<Item>,
+}
+
+impl Plan {
+    async fn send(
+        &self,
+        start: Option<Item>,
+        limit: Option<i32>,
+    ) -> Result<(Vec<Item>, Option<Item>)> {
+        let sdk = self.client.sdk();
+        let select = self.projection.as_ref().map(|_| Select::SpecificAttributes);
+        match &self.operation {
+            Operation::Query {
+                key_condition,
+                descending,
+            } => {
+                let out = sdk
+                    .query()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .key_condition_expression(key_condition)
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(self.projection.clone())
+                    .set_select(select)
+                    .set_expression_attribute_names(self.names.clone())
+                    .set_expression_attribute_values(self.values.clone())
+                    .set_consistent_read(self.consistent.then_some(true))
+                    .scan_index_forward(!descending)
+                    .set_limit(limit)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await?;
+                Ok((
+                    out.items.unwrap_or_default(),
+                    non_empty(out.last_evaluated_key),
+                ))
+            }
+            Operation::Scan { segment } => {
+                let out = sdk
+                    .scan()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(self.projection.clone())
+                    .set_select(select)
+                    .set_expression_attribute_names(self.names.clone())
+                    .set_expression_attribute_values(self.values.clone())
+                    .set_consistent_read(self.consistent.then_some(true))
+                    .set_segment(segment.map(|s| s.0))
+                    .set_total_segments(segment.map(|s| s.1))
+                    .set_limit(limit)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await?;
+                Ok((
+                    out.items.unwrap_or_default(),
+                    non_empty(out.last_evaluated_key),
+                ))
+            }
+        }
+    }
+
+    /// Reads one page for the caller, from `start`.
+    ///
+    /// With `want = Some(n)`, requests are sent until `n` items are read or the end is reached;
+    /// if the last response held more than needed, the page stops at the `n`th item and the
+    /// key to resume after is that item's key, not DynamoDB's `LastEvaluatedKey` (which lies
+    /// after items the caller never saw). With `want = None`, requests are sent until one
+    /// yields an item (a filter can make responses empty) or the end is reached.
+    pub(crate) async fn page(
+        &self,
+        mut start: Option<Item>,
+        want: Option<usize>,
+    ) -> Result<RawPage> {
+        let mut items: Vec<Item> = Vec::new();
+        loop {
+            let remaining = want.map(|n| n.saturating_sub(items.len()));
+            // Without a filter every evaluated item is returned, so asking DynamoDB for just the
+            // remaining count avoids reading items that would be thrown away.
+            let limit = match (remaining, &self.filter) {
+                (Some(r), None) => {
+                    let r = i32::try_from(r).unwrap_or(i32::MAX);
+                    Some(self.page_size.map_or(r, |p| p.min(r)))
+                }
+                _ => self.page_size,
+            };
+            let (mut batch, last) = self.send(start.take(), limit).await?;
+            if let Some(n) = want {
+                let room = n - items.len();
+                if batch.len() > room {
+                    batch.truncate(room);
+                    items.extend(batch);
+                    let next = match items.last() {
+                        Some(item) => Some(self.key_of(item)?),
+                        None => None,
+                    };
+                    return Ok(RawPage { items, next });
+                }
+                items.extend(batch);
+                if items.len() == n || last.is_none() {
+                    return Ok(RawPage { items, next: last });
+                }
+            } else {
+                items.extend(batch);
+                if !items.is_empty() || last.is_none() {
+                    return Ok(RawPage { items, next: last });
+                }
+            }
+            start = last;
+        }
+    }
+
+    /// The key attributes of `item` that resume a read right after it.
+    pub(crate) fn key_of(&self, item: &Item) -> Result<Item> {
+        self.cursor_attributes
+            .iter()
+            .map(|name| match item.get(*name) {
+                Some(v) => Ok(((*name).to_owned(), v.clone())),
+                None => Err(Error::Decode(DecodeError::missing().at(name))),
+            })
+            .collect()
+    }
+
+    pub(crate) fn cursor(&self, key: Option<Item>) -> Result<Option<Cursor>> {
+        key.map(|k| Cursor::new(self.index, k)).transpose()
+    }
+}
+
+fn non_empty(key: Option<Item>) -> Option<Item> {
+    key.filter(|k| !k.is_empty())
+}
+
+/// Decodes raw items in order, stopping at the first failure.
+pub(crate) fn decode_all<T>(items: Vec<Item>, decode: Decoder<T>) -> Result<Vec<T>> {
+    items
+        .into_iter()
+        .map(|item| decode(item).map_err(Error::Decode))
+        .collect()
+}
+
+/// A stream of every item of every page from `start`, at most `limit` in all.
+pub(crate) fn item_stream<T: Send + 'static>(
+    plan: Result<Arc<Plan>>,
+    start: Option<Item>,
+    limit: Option<usize>,
+    decode: Decoder<T>,
+) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
+    use futures::{StreamExt, TryStreamExt};
+
+    struct State {
+        plan: Option<Result<Arc<Plan>>>,
+        start: Option<Item>,
+        remaining: Option<usize>,
+    }
+    let state = State {
+        plan: Some(plan),
+        start,
+        remaining: limit,
+    };
+    futures::stream::try_unfold(state, move |mut state| async move {
+        let plan = match state.plan.take() {
+            None => return Ok(None),
+            Some(Err(e)) => return Err(e),
+            Some(Ok(plan)) => plan,
+        };
+        if state.remaining == Some(0) {
+            return Ok(None);
+        }
+        let page = plan.page(state.start.take(), state.remaining).await?;
+        let items = decode_all(page.items, decode)?;
+        if let Some(r) = state.remaining.as_mut() {
+            *r = r.saturating_sub(items.len());
+        }
+        if page.next.is_some() {
+            state.plan = Some(Ok(plan));
+            state.start = page.next;
+        }
+        Ok(Some((items, state)))
+    })
+    .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
+    .try_flatten()
+    .boxed()
+}

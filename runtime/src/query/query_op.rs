@@ -1,0 +1,379 @@
+//! `query`: the items of one partition of the table or of an index, in sort-key order.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::codec::Item;
+use crate::error::{EncodeError, Error, Result};
+use crate::expr::{Condition, Placeholders};
+use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
+use crate::query::cursor::Cursor;
+use crate::query::keys::{key_value, table_key_names};
+use crate::query::page::{Decoder, Operation, Page, Plan, decode_all, item_stream};
+use crate::query::range::RangeCondition;
+use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
+
+/// The options queries and scans share.
+pub(crate) struct ReadOptions<M> {
+    pub(crate) filter: Option<Condition<M>>,
+    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) consistent: bool,
+    pub(crate) start: Option<Cursor>,
+    pub(crate) keys_only: bool,
+}
+
+impl<M> Clone for ReadOptions<M> {
+    fn clone(&self) -> Self {
+        ReadOptions {
+            filter: self.filter.clone(),
+            limit: self.limit,
+            page_size: self.page_size,
+            consistent: self.consistent,
+            start: self.start.clone(),
+            keys_only: self.keys_only,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for ReadOptions<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("filter", &self.filter)
+            .field("limit", &self.limit)
+            .field("page_size", &self.page_size)
+            .field("consistent", &self.consistent)
+            .field("start", &self.start)
+            .field("keys_only", &self.keys_only)
+            .finish()
+    }
+}
+
+impl<M> Default for ReadOptions<M> {
+    fn default() -> Self {
+        ReadOptions {
+            filter: None,
+            limit: None,
+            page_size: None,
+            consistent: false,
+            start: None,
+            keys_only: false,
+        }
+    }
+}
+
+impl<M> ReadOptions<M> {
+    pub(crate) fn add_filter(&mut self, condition: Condition<M>) {
+        self.filter = Some(match self.filter.take() {
+            Some(existing) => existing.and(condition),
+            None => condition,
+        });
+    }
+}
+
+/// The key attributes of the table and of the index `S` (if any): what a cursor holds.
+pub(crate) fn cursor_attributes<S: KeySchema>() -> Vec<&'static str> {
+    let mut names = table_key_names::<S::Model>();
+    if let Some(index) = S::INDEX {
+        for name in std::iter::once(index.hash.name).chain(index.range.map(|r| r.name)) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Decodes a raw item as the model.
+pub(crate) fn decode_model<M: DynamoModel>(item: Item) -> Result<M, crate::DecodeError> {
+    M::from_item(item)
+}
+
+/// Decodes the primary key out of a raw item.
+pub(crate) fn decode_key<M: DynamoModel>(item: Item) -> Result<M::Key, crate::DecodeError> {
+    M::Key::from_key_item(&item)
+}
+
+/// Renders the options of a query or scan into a [`Plan`]. `p` already holds the key
+/// condition's placeholders, if any.
+pub(crate) fn make_plan<E: ReadSource>(
+    source: &E,
+    options: &ReadOptions<ModelOf<E>>,
+    mut p: Placeholders,
+    operation: Operation,
+) -> Result<Plan> {
+    let table = source.table_ref();
+    let index = <E::Schema as KeySchema>::INDEX;
+    if let Some(index) = index
+        && !options.keys_only
+    {
+        let missing = index.missing_attributes(&ModelOf::<E>::SCHEMA);
+        if !missing.is_empty() {
+            return Err(Error::IndexProjection {
+                index: index.name.to_owned(),
+                missing: missing.into_iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+    let cursor_attributes = cursor_attributes::<E::Schema>();
+    if let Some(cursor) = &options.start {
+        cursor.check(index.map(|i| i.name), &cursor_attributes)?;
+    }
+    let page_size = match options.page_size {
+        None => None,
+        Some(0) => {
+            return Err(Error::Validation(
+                "`page_size` must be at least 1".to_owned(),
+            ));
+        }
+        Some(n) => Some(i32::try_from(n).unwrap_or(i32::MAX)),
+    };
+    if options.limit == Some(0) {
+        return Err(Error::Validation("`limit` must be at least 1".to_owned()));
+    }
+    let filter = options
+        .filter
+        .as_ref()
+        .map(|f| p.condition(f))
+        .transpose()?;
+    let projection = options.keys_only.then(|| {
+        cursor_attributes
+            .iter()
+            .map(|name| p.name(name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let (names, values) = p.into_parts();
+    Ok(Plan {
+        client: table.client().clone(),
+        table: table.name().to_owned(),
+        index: index.map(|i| i.name),
+        operation,
+        filter,
+        projection,
+        names,
+        values,
+        consistent: options.consistent,
+        page_size,
+        cursor_attributes,
+    })
+}
+
+/// A query of one partition of the table or of an index. Await it for a [`Page`]; call
+/// [`stream`](Self::stream) for every item of every page.
+///
+/// Without a `limit`, a page is what one request returns (up to 1 MB, or `page_size` items
+/// evaluated), skipping responses a filter emptied; with `limit(n)`, requests are sent until
+/// `n` items are found or the partition ends, and the cursor resumes right after the last item
+/// returned.
+#[must_use = "a query does nothing until it is awaited or streamed"]
+pub struct Query<E: ReadSource, T = ModelOf<E>> {
+    source: E,
+    hash: Result<AttributeValue, EncodeError>,
+    range: Option<(&'static str, RangeCondition<()>)>,
+    descending: bool,
+    options: ReadOptions<ModelOf<E>>,
+    decode: Decoder<T>,
+}
+
+impl<E: ReadSource, T> Clone for Query<E, T> {
+    fn clone(&self) -> Self {
+        Query {
+            source: self.source.clone(),
+            hash: self.hash.clone(),
+            range: self.range.clone(),
+            descending: self.descending,
+            options: self.options.clone(),
+            decode: self.decode,
+        }
+    }
+}
+
+impl<E: ReadSource, T> std::fmt::Debug for Query<E, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Query")
+            .field("table", &self.source.table_ref().name())
+            .field("index", &<E::Schema as KeySchema>::INDEX.map(|i| i.name))
+            .field("hash", &self.hash)
+            .field("range", &self.range)
+            .field("descending", &self.descending)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<E: ReadSource> Query<E> {
+    pub(crate) fn new(source: E, hash: <E::Schema as KeySchema>::Hash) -> Self {
+        Query {
+            hash: key_value(&hash, <E::Schema as KeySchema>::HASH_ATTRIBUTE),
+            source,
+            range: None,
+            descending: false,
+            options: ReadOptions::default(),
+            decode: decode_model::<ModelOf<E>>,
+        }
+    }
+
+    /// Reads only the primary keys of the items (`PostKey`s): what a `keys_only` index holds.
+    /// Fetch the items with `batch_get` when needed.
+    pub fn keys_only(self) -> Query<E, KeyOf<E>> {
+        Query {
+            source: self.source,
+            hash: self.hash,
+            range: self.range,
+            descending: self.descending,
+            options: ReadOptions {
+                keys_only: true,
+                ..self.options
+            },
+            decode: decode_key::<ModelOf<E>>,
+        }
+    }
+}
+
+impl<E: ReadSource, T> Query<E, T>
+where
+    E::Schema: RangeKeySchema,
+{
+    /// Narrows the sort key: `RangeCondition::between(1, 99)`, `RangeCondition::begins_with("2024-")`.
+    pub fn range(
+        mut self,
+        condition: RangeCondition<<E::Schema as RangeKeySchema>::Range>,
+    ) -> Self {
+        self.range = Some((
+            <E::Schema as RangeKeySchema>::RANGE_ATTRIBUTE,
+            condition.untyped(),
+        ));
+        self
+    }
+}
+
+impl<E: ConsistentSource, T> Query<E, T> {
+    /// A strongly consistent read (the table and local indexes only: a global secondary index
+    /// offers none, so its queries have no such method).
+    pub fn consistent(mut self) -> Self {
+        self.options.consistent = true;
+        self
+    }
+}
+
+impl<E: ReadSource, T: Send + 'static> Query<E, T> {
+    /// Keeps only the items for which `condition` holds (DynamoDB's `FilterExpression`; it is
+    /// applied after reading, so filtered-out items still cost read capacity). Several calls
+    /// combine with AND.
+    pub fn filter(mut self, condition: Condition<ModelOf<E>>) -> Self {
+        self.options.add_filter(condition);
+        self
+    }
+
+    /// Ascending sort-key order (the default).
+    pub fn ascending(mut self) -> Self {
+        self.descending = false;
+        self
+    }
+
+    /// Descending sort-key order.
+    pub fn descending(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+
+    /// At most `n` items in all: requests are sent until `n` items are found (after the
+    /// filter) or the partition ends.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.options.limit = Some(n);
+        self
+    }
+
+    /// How many items DynamoDB evaluates per request (its `Limit`); without it, each request
+    /// reads up to 1 MB. It does not bound what a page returns when a `limit` is set.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.options.page_size = Some(n);
+        self
+    }
+
+    /// Resumes after `cursor`, from a previous page of the same query.
+    pub fn start_after(mut self, cursor: Cursor) -> Self {
+        self.options.start = Some(cursor);
+        self
+    }
+
+    fn plan(&self) -> Result<Plan> {
+        let hash = self.hash.clone()?;
+        let hash_name = <E::Schema as KeySchema>::HASH_ATTRIBUTE;
+        if let Some(cursor) = &self.options.start
+            && cursor.exclusive_start_key().get(hash_name) != Some(&hash)
+        {
+            return Err(Error::Validation(format!(
+                "this cursor was made by a query of another `{hash_name}` value"
+            )));
+        }
+        let mut p = Placeholders::default();
+        let hash_path = p.name(hash_name);
+        let hash_value = p.value(hash);
+        let mut key_condition = format!("{hash_path} = {hash_value}");
+        if let Some((range_name, range)) = &self.range {
+            key_condition.push_str(" AND ");
+            key_condition.push_str(&range.render(range_name, &mut p)?);
+        }
+        make_plan(
+            &self.source,
+            &self.options,
+            p,
+            Operation::Query {
+                key_condition,
+                descending: self.descending,
+            },
+        )
+    }
+
+    /// Every item of every page (at most `limit`), as a stream; pages are fetched as the
+    /// stream is polled.
+    pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
+        let start = self
+            .options
+            .start
+            .as_ref()
+            .map(|c| c.exclusive_start_key().clone());
+        item_stream(
+            self.plan().map(Arc::new),
+            start,
+            self.options.limit,
+            self.decode,
+        )
+    }
+
+    /// The pages of the query, each with the cursor that resumes after it (at most `limit`
+    /// items per page when a limit is set): for checkpointing a long read.
+    pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
+        futures::stream::try_unfold(Some(self), |read| async move {
+            let Some(read) = read else { return Ok(None) };
+            let again = read.clone();
+            let page = read.run().await?;
+            let next = page.cursor.clone().map(|cursor| again.start_after(cursor));
+            Ok(Some((page, next)))
+        })
+    }
+
+    async fn run(self) -> Result<Page<T>> {
+        let plan = self.plan()?;
+        let start = self.options.start.map(|c| c.exclusive_start_key().clone());
+        let page = plan.page(start, self.options.limit).await?;
+        Ok(Page {
+            cursor: plan.cursor(page.next)?,
+            items: decode_all(page.items, self.decode)?,
+        })
+    }
+}
+
+impl<E: ReadSource, T: Send + 'static> IntoFuture for Query<E, T> {
+    type Output = Result<Page<T>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}

@@ -1,0 +1,402 @@
+//! `scan`: every item of the table or of an index, and the parallel scan.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use crate::error::{Error, Result};
+use crate::expr::{Condition, Placeholders};
+use crate::query::cursor::{Cursor, ScanCursor, SegmentState};
+use crate::query::page::{Decoder, Operation, Page, Plan, ScanPage, decode_all, item_stream};
+use crate::query::query_op::{ReadOptions, decode_key, decode_model, make_plan};
+use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
+
+/// DynamoDB's bound on `TotalSegments`.
+const MAX_SEGMENTS: u32 = 1_000_000;
+
+/// A scan of the table or of an index (an index scan reads the index, not the table). Await it
+/// for a [`Page`]; call [`stream`](Self::stream) for every item; [`segments`](Self::segments)
+/// makes it a parallel scan.
+///
+/// Pages, `limit` and cursors work as for [`Query`](crate::Query).
+#[must_use = "a scan does nothing until it is awaited or streamed"]
+pub struct Scan<E: ReadSource, T = ModelOf<E>> {
+    source: E,
+    options: ReadOptions<ModelOf<E>>,
+    segment: Option<(u32, u32)>,
+    decode: Decoder<T>,
+}
+
+impl<E: ReadSource, T> Clone for Scan<E, T> {
+    fn clone(&self) -> Self {
+        Scan {
+            source: self.source.clone(),
+            options: self.options.clone(),
+            segment: self.segment,
+            decode: self.decode,
+        }
+    }
+}
+
+impl<E: ReadSource, T> std::fmt::Debug for Scan<E, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scan")
+            .field("table", &self.source.table_ref().name())
+            .field(
+                "index",
+                &<E::Schema as crate::KeySchema>::INDEX.map(|i| i.name),
+            )
+            .field("segment", &self.segment)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<E: ReadSource> Scan<E> {
+    pub(crate) fn new(source: E) -> Self {
+        Scan {
+            source,
+            options: ReadOptions::default(),
+            segment: None,
+            decode: decode_model::<ModelOf<E>>,
+        }
+    }
+
+    /// Reads only the primary keys of the items (`PostKey`s): what a `keys_only` index holds.
+    pub fn keys_only(self) -> Scan<E, KeyOf<E>> {
+        Scan {
+            source: self.source,
+            options: ReadOptions {
+                keys_only: true,
+                ..self.options
+            },
+            segment: self.segment,
+            decode: decode_key::<ModelOf<E>>,
+        }
+    }
+}
+
+impl<E: ConsistentSource, T> Scan<E, T> {
+    /// Strongly consistent reads (the table and local indexes only: a global secondary index
+    /// offers none, so its scans have no such method).
+    pub fn consistent(mut self) -> Self {
+        self.options.consistent = true;
+        self
+    }
+}
+
+impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
+    /// Keeps only the items for which `condition` holds. Several calls combine with AND.
+    pub fn filter(mut self, condition: Condition<ModelOf<E>>) -> Self {
+        self.options.add_filter(condition);
+        self
+    }
+
+    /// At most `n` items in all (after the filter).
+    pub fn limit(mut self, n: usize) -> Self {
+        self.options.limit = Some(n);
+        self
+    }
+
+    /// How many items DynamoDB evaluates per request (its `Limit`); without it, each request
+    /// reads up to 1 MB.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.options.page_size = Some(n);
+        self
+    }
+
+    /// Resumes after `cursor`, from a previous page of the same scan (or segment).
+    pub fn start_after(mut self, cursor: Cursor) -> Self {
+        self.options.start = Some(cursor);
+        self
+    }
+
+    /// Reads only segment `segment` of `total` (DynamoDB's `Segment` / `TotalSegments`), for
+    /// workers that split a scan among themselves.
+    pub fn segment(mut self, segment: u32, total: u32) -> Self {
+        self.segment = Some((segment, total));
+        self
+    }
+
+    /// A parallel scan in `total` segments, read concurrently and merged into one stream or
+    /// one page. Set `filter`, `limit`, `page_size` and `consistent` before this call.
+    pub fn segments(self, total: u32) -> ParallelScan<E, T> {
+        ParallelScan {
+            base: Scan {
+                segment: None,
+                options: ReadOptions {
+                    start: None,
+                    ..self.options
+                },
+                ..self
+            },
+            total,
+            start: None,
+        }
+    }
+
+    fn plan(&self) -> Result<Plan> {
+        let segment = match self.segment {
+            None => None,
+            Some((segment, total)) => {
+                check_segments(total)?;
+                if segment >= total {
+                    return Err(Error::Validation(format!(
+                        "segment {segment} does not exist in a scan of {total} segment(s)"
+                    )));
+                }
+                Some((to_i32(segment), to_i32(total)))
+            }
+        };
+        make_plan(
+            &self.source,
+            &self.options,
+            Placeholders::default(),
+            Operation::Scan { segment },
+        )
+    }
+
+    /// Every item of every page (at most `limit`), as a stream.
+    pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
+        let start = self
+            .options
+            .start
+            .as_ref()
+            .map(|c| c.exclusive_start_key().clone());
+        item_stream(
+            self.plan().map(Arc::new),
+            start,
+            self.options.limit,
+            self.decode,
+        )
+    }
+
+    /// The pages of the scan, each with the cursor that resumes after it (at most `limit`
+    /// items per page when a limit is set): for checkpointing a long read.
+    pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
+        futures::stream::try_unfold(Some(self), |read| async move {
+            let Some(read) = read else { return Ok(None) };
+            let again = read.clone();
+            let page = read.run().await?;
+            let next = page.cursor.clone().map(|cursor| again.start_after(cursor));
+            Ok(Some((page, next)))
+        })
+    }
+
+    async fn run(self) -> Result<Page<T>> {
+        let plan = self.plan()?;
+        let start = self.options.start.map(|c| c.exclusive_start_key().clone());
+        let page = plan.page(start, self.options.limit).await?;
+        Ok(Page {
+            cursor: plan.cursor(page.next)?,
+            items: decode_all(page.items, self.decode)?,
+        })
+    }
+}
+
+fn check_segments(total: u32) -> Result<()> {
+    if total == 0 || total > MAX_SEGMENTS {
+        return Err(Error::Validation(format!(
+            "a scan has 1 to {MAX_SEGMENTS} segments, not {total}"
+        )));
+    }
+    Ok(())
+}
+
+fn to_i32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl<E: ReadSource, T: Send + 'static> IntoFuture for Scan<E, T> {
+    type Output = Result<Page<T>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// A scan split in segments that are read concurrently.
+///
+/// [`stream`](Self::stream) merges the items of all segments as they arrive. Awaiting it reads
+/// one page from every unfinished segment at once and returns them as a [`ScanPage`], whose
+/// [`ScanCursor`] records where each segment stands; [`start_after`](Self::start_after) resumes
+/// from it, segment by segment. With a `limit`, a page holds at most that many items and
+/// segments cut short resume right after their last item returned.
+#[must_use = "a scan does nothing until it is awaited or streamed"]
+pub struct ParallelScan<E: ReadSource, T = ModelOf<E>> {
+    base: Scan<E, T>,
+    total: u32,
+    start: Option<ScanCursor>,
+}
+
+impl<E: ReadSource, T> Clone for ParallelScan<E, T> {
+    fn clone(&self) -> Self {
+        ParallelScan {
+            base: self.base.clone(),
+            total: self.total,
+            start: self.start.clone(),
+        }
+    }
+}
+
+impl<E: ReadSource, T> std::fmt::Debug for ParallelScan<E, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParallelScan")
+            .field("scan", &self.base)
+            .field("total", &self.total)
+            .field("start", &self.start)
+            .finish()
+    }
+}
+
+impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
+    /// Resumes each segment where `cursor` (from a previous [`ScanPage`]) left it.
+    pub fn start_after(mut self, cursor: ScanCursor) -> Self {
+        self.start = Some(cursor);
+        self
+    }
+
+    /// At most `n` items: in all for [`stream`](Self::stream), per page when awaited or read
+    /// with [`pages`](Self::pages).
+    pub fn limit(mut self, n: usize) -> Self {
+        self.base.options.limit = Some(n);
+        self
+    }
+
+    /// The plan and starting point of each segment.
+    fn segment_plans(&self) -> Result<Vec<(Arc<Plan>, SegmentState)>> {
+        check_segments(self.total)?;
+        let states = match &self.start {
+            None => vec![SegmentState::Start; self.total as usize],
+            Some(cursor) if cursor.segments.len() == self.total as usize => cursor.segments.clone(),
+            Some(cursor) => {
+                return Err(Error::Validation(format!(
+                    "this scan cursor belongs to a scan of {} segments, not {}",
+                    cursor.segments.len(),
+                    self.total
+                )));
+            }
+        };
+        let mut plans = Vec::with_capacity(states.len());
+        for (segment, state) in (0..self.total).zip(states) {
+            let mut scan = self.base.clone().segment(segment, self.total);
+            if let SegmentState::After(cursor) = &state {
+                scan.options.start = Some(cursor.clone());
+            }
+            plans.push((Arc::new(scan.plan()?), state));
+        }
+        Ok(plans)
+    }
+
+    /// Every item of every segment (at most `limit`), merged into one stream as segments
+    /// deliver them; all segments are read concurrently.
+    pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
+        let decode = self.base.decode;
+        let limit = self.base.options.limit;
+        let merged = match self.segment_plans() {
+            Err(e) => futures::stream::once(async move { Err(e) }).boxed(),
+            Ok(plans) => {
+                futures::stream::select_all(plans.into_iter().filter_map(|(plan, state)| {
+                    let start = match state {
+                        SegmentState::Start => None,
+                        SegmentState::After(cursor) => Some(cursor.exclusive_start_key().clone()),
+                        SegmentState::Done => return None,
+                    };
+                    Some(item_stream(Ok(plan), start, None, decode).boxed())
+                }))
+                .boxed()
+            }
+        };
+        merged.take(limit.unwrap_or(usize::MAX))
+    }
+
+    async fn run(self) -> Result<ScanPage<T>> {
+        let plans = self.segment_plans()?;
+        let limit = self.base.options.limit;
+        let pages = futures::future::try_join_all(plans.iter().map(|(plan, state)| {
+            let plan = Arc::clone(plan);
+            let state = state.clone();
+            async move {
+                let start = match state {
+                    SegmentState::Start => None,
+                    SegmentState::After(cursor) => Some(cursor.exclusive_start_key().clone()),
+                    SegmentState::Done => return Ok(None),
+                };
+                plan.page(start, limit).await.map(Some)
+            }
+        }))
+        .await?;
+
+        let mut remaining = limit;
+        let mut items = Vec::new();
+        let mut states = Vec::with_capacity(pages.len());
+        for ((plan, state), page) in plans.into_iter().zip(pages) {
+            let Some(mut page) = page else {
+                states.push(SegmentState::Done);
+                continue;
+            };
+            let next = |key: Option<_>| -> Result<SegmentState> {
+                Ok(match plan.cursor(key)? {
+                    Some(cursor) => SegmentState::After(cursor),
+                    None => SegmentState::Done,
+                })
+            };
+            let room = remaining.unwrap_or(usize::MAX);
+            if page.items.is_empty() {
+                states.push(next(page.next)?);
+            } else if room == 0 {
+                states.push(state); // not handed out: read again next time
+            } else if page.items.len() > room {
+                page.items.truncate(room);
+                let last = page
+                    .items
+                    .last()
+                    .map(|item| plan.key_of(item))
+                    .transpose()?;
+                states.push(next(last)?);
+            } else {
+                states.push(next(page.next)?);
+            }
+            let taken = page.items.len().min(room);
+            if let Some(r) = remaining.as_mut() {
+                *r -= taken;
+            }
+            items.extend(decode_all(
+                page.items.into_iter().take(taken).collect(),
+                self.base.decode,
+            )?);
+        }
+        let cursor = ScanCursor { segments: states };
+        Ok(ScanPage {
+            items,
+            cursor: (!cursor.is_finished()).then_some(cursor),
+        })
+    }
+
+    /// The pages of the parallel scan, one per round of concurrent requests, each with the
+    /// cursor to resume after it: for checkpointing a long scan.
+    pub fn pages(self) -> impl futures::Stream<Item = Result<ScanPage<T>>> + Send + 'static {
+        futures::stream::try_unfold(Some(self), |scan| async move {
+            let Some(scan) = scan else { return Ok(None) };
+            let next_scan = scan.clone();
+            let page = scan.run().await?;
+            let next = page
+                .cursor
+                .clone()
+                .map(|cursor| next_scan.start_after(cursor));
+            Ok(Some((page, next)))
+        })
+    }
+}
+
+impl<E: ReadSource, T: Send + 'static> IntoFuture for ParallelScan<E, T> {
+    type Output = Result<ScanPage<T>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}

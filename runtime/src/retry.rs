@@ -1,0 +1,66 @@
+//! How batch operations retry unprocessed keys and items: exponential backoff with full jitter,
+//! a bounded number of attempts, and a bound on requests in flight.
+
+use std::time::Duration;
+
+/// Retry and concurrency settings of a batch operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// How many times one request (with what is left of it) is sent at most, the first included.
+    pub max_attempts: u32,
+    /// The backoff before the second attempt; it doubles for each further attempt.
+    pub base_delay: Duration,
+    /// The longest backoff between two attempts.
+    pub max_delay: Duration,
+    /// How many requests of one batch call run at once.
+    pub concurrency: usize,
+}
+
+impl Default for RetryPolicy {
+    /// 10 attempts, 25 ms doubling up to 2 s with full jitter, 8 requests in flight: about 8 s of
+    /// waiting in the worst case before the unprocessed remainder is returned as an error.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(25),
+            max_delay: Duration::from_secs(2),
+            concurrency: 8,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt number `attempt` (2 for the first retry): a random duration
+    /// between zero and the exponential bound ("full jitter"), so that retries of concurrent
+    /// requests spread out instead of arriving together.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(2).min(20);
+        let bound = self
+            .base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay);
+        let millis = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX);
+        Duration::from_millis(fastrand::u64(0..=millis))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        let policy = RetryPolicy::default();
+        for attempt in 2..40 {
+            let bound = policy
+                .base_delay
+                .saturating_mul(1 << (attempt - 2).min(20))
+                .min(policy.max_delay);
+            for _ in 0..20 {
+                assert!(policy.backoff(attempt) <= bound);
+            }
+        }
+        let late: Vec<Duration> = (0..200).map(|_| policy.backoff(30)).collect();
+        assert!(late.iter().any(|d| *d > Duration::from_millis(500)));
+    }
+}

@@ -1,0 +1,310 @@
+//! Batch writes: `BatchWriteItem` in requests of 25, run concurrently (bounded), with the
+//! unprocessed remainder retried with exponential backoff and jitter.
+//!
+//! Guarantees:
+//! - two writes to the same key in one call are refused before anything is sent
+//!   ([`Error::Validation`] naming the key), as is an item over 400 KB;
+//! - nothing is dropped silently: when retries run out, [`Error::BatchWriteIncomplete`] holds
+//!   exactly the write requests not written; when a request fails for good (a missing table,
+//!   say), [`Error::BatchWriteFailed`] holds the error and exactly the requests not written;
+//! - a batch is not atomic: requests other than the ones returned in the error were written.
+//!
+//! `BatchWriteItem` takes no conditions, so it cannot check a `#[dynamo(version)]`: a batch
+//! write of a versioned model is refused unless the caller opts in with
+//! `.skip_version_check()`, which writes unconditionally. `batch_put` then stores each
+//! model's next version (what `put` would store), so items loaded at version 0 are stored at
+//! version 1, as after a `put`.
+
+use std::collections::HashSet;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use futures::StreamExt;
+
+use super::single::encode_for_put;
+use super::size::check_item_size;
+use super::{Marker, describe_key, key_identity, key_of};
+use crate::client::Client;
+use crate::codec::Item;
+use crate::error::{Error, Result};
+use crate::model::{DynamoModel, TableSchema};
+use crate::retry::RetryPolicy;
+use crate::table::TableRef;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The most write requests one `BatchWriteItem` takes.
+const BATCH_WRITE_SIZE: usize = 25;
+
+/// Many puts, from [`Writer::batch_put`](crate::Writer::batch_put). Await it. See the
+/// [module docs](self) for what is guaranteed.
+#[must_use = "a write does nothing until it is awaited"]
+pub struct BatchPut<M> {
+    table: TableRef<M>,
+    retry: RetryPolicy,
+    items: Result<Vec<Item>>,
+    skip_version_check: bool,
+    _model: Marker<M>,
+}
+
+impl<M: DynamoModel> BatchPut<M> {
+    pub(crate) fn new<'a>(
+        table: TableRef<M>,
+        retry: RetryPolicy,
+        items: impl IntoIterator<Item = &'a M>,
+    ) -> Self {
+        let items = items
+            .into_iter()
+            .map(|m| encode_for_put(m).map(|(item, _)| item))
+            .collect();
+        BatchPut {
+            table,
+            retry,
+            items,
+            skip_version_check: false,
+            _model: Marker::default(),
+        }
+    }
+
+    /// The retry and concurrency settings of this call.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// For a versioned model: writes unconditionally (a batch cannot check versions), storing
+    /// each model's next version.
+    pub fn skip_version_check(mut self) -> Self {
+        self.skip_version_check = true;
+        self
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for BatchPut<M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            refuse_versioned::<M>("batch_put", self.skip_version_check)?;
+            let table = self.table.name().to_owned();
+            let mut requests = Vec::new();
+            for item in self.items? {
+                let key = key_of(&M::SCHEMA, &item);
+                check_item_size(&table, &describe_key(&M::SCHEMA, &key), &item)?;
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(|e| Error::Validation(e.to_string()))?;
+                requests.push((key, WriteRequest::builder().put_request(put).build()));
+            }
+            write_all(
+                self.table.client(),
+                &table,
+                &M::SCHEMA,
+                requests,
+                self.retry,
+            )
+            .await
+        })
+    }
+}
+
+/// Many deletes by key, from a primary key's `batch_delete`. Await it. See the
+/// [module docs](self) for what is guaranteed. Deleting a key that holds no item succeeds.
+#[must_use = "a write does nothing until it is awaited"]
+pub struct BatchDelete<M> {
+    table: TableRef<M>,
+    retry: RetryPolicy,
+    keys: Result<Vec<Item>>,
+    skip_version_check: bool,
+}
+
+impl<M: DynamoModel> BatchDelete<M> {
+    pub(crate) fn new(table: TableRef<M>, retry: RetryPolicy, keys: Result<Vec<Item>>) -> Self {
+        BatchDelete {
+            table,
+            retry,
+            keys,
+            skip_version_check: false,
+        }
+    }
+
+    /// The retry and concurrency settings of this call.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// For a versioned model: deletes whatever version is stored (a batch cannot check
+    /// versions).
+    pub fn skip_version_check(mut self) -> Self {
+        self.skip_version_check = true;
+        self
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            refuse_versioned::<M>("batch_delete", self.skip_version_check)?;
+            let table = self.table.name().to_owned();
+            let mut requests = Vec::new();
+            for key in self.keys? {
+                let delete = DeleteRequest::builder()
+                    .set_key(Some(key.clone()))
+                    .build()
+                    .map_err(|e| Error::Validation(e.to_string()))?;
+                requests.push((key, WriteRequest::builder().delete_request(delete).build()));
+            }
+            write_all(
+                self.table.client(),
+                &table,
+                &M::SCHEMA,
+                requests,
+                self.retry,
+            )
+            .await
+        })
+    }
+}
+
+fn refuse_versioned<M: DynamoModel>(what: &str, skip: bool) -> Result<()> {
+    match M::SCHEMA.version {
+        Some(version) if !skip => Err(Error::Validation(format!(
+            "{what} on table `{}`: the model is versioned (`#[dynamo(version)]` on `{version}`), and BatchWriteItem cannot check versions; write one item at a time, use a transaction, or opt in to unconditional writes with `.skip_version_check()`",
+            M::SCHEMA.table
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Runs `requests` (each with its key) against `table`: duplicate check, chunks of 25, bounded
+/// concurrency, retries of the unprocessed remainder.
+pub(crate) async fn write_all(
+    client: &Client,
+    table: &str,
+    schema: &TableSchema,
+    requests: Vec<(Item, WriteRequest)>,
+    policy: RetryPolicy,
+) -> Result<()> {
+    let mut seen = HashSet::with_capacity(requests.len());
+    for (key, _) in &requests {
+        if !seen.insert(format!("{:?}", key_identity(schema, key))) {
+            return Err(Error::Validation(format!(
+                "the batch writes the key {} of table `{table}` twice; DynamoDB rejects a batch with two writes to one item, so nothing was sent",
+                describe_key(schema, key)
+            )));
+        }
+    }
+    let requests: Vec<WriteRequest> = requests.into_iter().map(|(_, r)| r).collect();
+    let chunks: Vec<Vec<WriteRequest>> = requests
+        .chunks(BATCH_WRITE_SIZE)
+        .map(<[WriteRequest]>::to_vec)
+        .collect();
+    let outcomes: Vec<ChunkOutcome> = futures::stream::iter(
+        chunks
+            .into_iter()
+            .map(|chunk| write_chunk(client, table, chunk, policy)),
+    )
+    .buffer_unordered(policy.concurrency.max(1))
+    .collect()
+    .await;
+
+    let mut unprocessed = Vec::new();
+    let mut attempts = 0;
+    let mut failure = None;
+    for outcome in outcomes {
+        attempts = attempts.max(outcome.attempts);
+        unprocessed.extend(outcome.unprocessed);
+        if failure.is_none() {
+            failure = outcome.error;
+        }
+    }
+    match failure {
+        Some(error) => Err(Error::BatchWriteFailed {
+            source: Box::new(error),
+            unprocessed,
+        }),
+        None if !unprocessed.is_empty() => Err(Error::BatchWriteIncomplete {
+            unprocessed,
+            attempts,
+        }),
+        None => Ok(()),
+    }
+}
+
+struct ChunkOutcome {
+    unprocessed: Vec<WriteRequest>,
+    attempts: u32,
+    error: Option<Error>,
+}
+
+/// Whether retrying the same request may succeed.
+fn retryable(error: &Error) -> bool {
+    error.is_throttling()
+        || matches!(error, Error::Sdk(e) if matches!(e.as_ref(), aws_sdk_dynamodb::Error::InternalServerError(_)))
+}
+
+async fn write_chunk(
+    client: &Client,
+    table: &str,
+    mut pending: Vec<WriteRequest>,
+    policy: RetryPolicy,
+) -> ChunkOutcome {
+    let max_attempts = policy.max_attempts.max(1);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = client
+            .sdk()
+            .batch_write_item()
+            .request_items(table, pending.clone())
+            .send()
+            .await
+            .map_err(Error::from);
+        match result {
+            Ok(out) => {
+                pending = out
+                    .unprocessed_items
+                    .and_then(|mut tables| tables.remove(table))
+                    .unwrap_or_default();
+                if pending.is_empty() {
+                    return ChunkOutcome {
+                        unprocessed: pending,
+                        attempts: attempt,
+                        error: None,
+                    };
+                }
+                tracing::debug!(
+                    table,
+                    attempt,
+                    unprocessed = pending.len(),
+                    "BatchWriteItem left items unprocessed"
+                );
+            }
+            Err(error) if retryable(&error) => {
+                tracing::debug!(table, attempt, %error, "BatchWriteItem throttled");
+            }
+            Err(error) => {
+                return ChunkOutcome {
+                    unprocessed: pending,
+                    attempts: attempt,
+                    error: Some(error),
+                };
+            }
+        }
+        if attempt >= max_attempts {
+            return ChunkOutcome {
+                unprocessed: pending,
+                attempts: attempt,
+                error: None,
+            };
+        }
+        tokio::time::sleep(policy.backoff(attempt + 1)).await;
+    }
+}

@@ -1,0 +1,276 @@
+//! Writes: the [`Writer`] of a table, single writes with typed conditions and return values,
+//! updates by key, batch writes, optimistic locking, and transactions.
+//!
+//! Every operation is a builder that implements `IntoFuture`: await it directly, after adding
+//! options with its methods.
+//!
+//! ```ignore
+//! let w = posts.writer();
+//! w.put(&post).await?;
+//! w.put(&post).condition(Post::fields().like_count.gt(3)).await?;
+//! let old: Option<Post> = w.put(&post).return_old().await?;
+//! w.put_if_absent(&post).await?;              // create, fail if it exists
+//! w.delete(&post).await?;
+//! w.batch_put(&many).await?;
+//! let pk = posts.primary_key();
+//! pk.delete("blog-1", "p-1").await?;
+//! pk.update("blog-1", "p-1", Post::update().add(&f.like_count, 1)).await?;
+//! ```
+
+pub mod batch;
+mod keys;
+mod single;
+mod size;
+mod transaction;
+pub mod version;
+
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+
+use crate::codec::Item;
+use crate::error::{Error, Result};
+use crate::model::{DynamoModel, TableSchema};
+use crate::retry::RetryPolicy;
+use crate::table::TableRef;
+
+pub use batch::{BatchDelete, BatchPut};
+pub use single::{Delete, Put, Save, UpdateItem};
+pub use size::{MAX_ITEM_SIZE, item_size};
+pub use transaction::{
+    ConditionCheck, GetItem, IntoTransactAction, MAX_TRANSACTION_ACTIONS, TransactAction,
+    TransactGet, TransactGetTuple, TransactWrite,
+};
+pub use version::VersionValues;
+
+/// Writes items of model `M` to its table: from `table.writer()`. Cheap to clone.
+pub struct Writer<M> {
+    table: TableRef<M>,
+    retry: RetryPolicy,
+}
+
+impl<M> Clone for Writer<M> {
+    fn clone(&self) -> Self {
+        Writer {
+            table: self.table.clone(),
+            retry: self.retry,
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for Writer<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("table", &self.table)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl<M: DynamoModel> TableRef<M> {
+    /// The writer of this table: put, delete and batch writes of whole items.
+    pub fn writer(&self) -> Writer<M> {
+        Writer {
+            table: self.clone(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl<M: DynamoModel> Writer<M> {
+    /// The table this writes to.
+    pub fn table(&self) -> &TableRef<M> {
+        &self.table
+    }
+
+    /// The retry and concurrency settings of this writer's batch writes.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// `PutItem`: stores `item`, replacing any item with the same key.
+    ///
+    /// With `#[dynamo(version)]`, the put is conditional: a model at version 0 is only stored
+    /// when no item has its key, a model at version n only when the stored version is n, and
+    /// the stored version is n + 1 (see [`save`](Self::save) to get it written back).
+    pub fn put(&self, item: &M) -> Put<M> {
+        Put::new(self.table.clone(), item)
+    }
+
+    /// A put that only creates: it fails with [`Error::ConditionalCheckFailed`] when an item
+    /// with the same key exists.
+    pub fn put_if_absent(&self, item: &M) -> Put<M> {
+        Put::new(self.table.clone(), item).require_absent()
+    }
+
+    /// A put that only replaces: it fails with [`Error::ConditionalCheckFailed`] when no item
+    /// with the same key exists.
+    pub fn replace(&self, item: &M) -> Put<M> {
+        Put::new(self.table.clone(), item).require_present()
+    }
+
+    /// A versioned put that, once stored, sets `item`'s version field to the stored version.
+    /// For a model without `#[dynamo(version)]` it is a plain put.
+    pub fn save<'a>(&self, item: &'a mut M) -> Save<'a, M> {
+        Save::new(self.table.clone(), item)
+    }
+
+    /// `DeleteItem` of `item`'s key. With `#[dynamo(version)]`, only when the stored version
+    /// is `item`'s.
+    pub fn delete(&self, item: &M) -> Delete<M> {
+        Delete::of_item(self.table.clone(), item)
+    }
+
+    /// `BatchWriteItem` of many puts: see [`BatchPut`].
+    pub fn batch_put<'a>(&self, items: impl IntoIterator<Item = &'a M>) -> BatchPut<M> {
+        BatchPut::new(self.table.clone(), self.retry, items)
+    }
+}
+
+/// What a write returns: chosen with the builder's `return_*` methods.
+pub trait Returns<M>: Send + 'static {
+    /// The awaited value.
+    type Output: Send + 'static;
+    /// The `ReturnValues` parameter.
+    #[doc(hidden)]
+    fn return_value() -> Option<ReturnValue>;
+    /// Builds the output from the returned attributes.
+    #[doc(hidden)]
+    fn output(attributes: Option<Item>) -> Result<Self::Output>;
+}
+
+/// Return nothing (the default).
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnNothing;
+/// Return the whole item as it was before the write, decoded (`None` when there was none).
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnAllOld;
+/// Return the whole item as it is after the update, decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnAllNew;
+/// Return only the updated attributes as they were before, as a raw item (a part of a model
+/// cannot be decoded into the model).
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnUpdatedOld;
+/// Return only the updated attributes as they are after, as a raw item.
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnUpdatedNew;
+
+fn decode_whole<M: DynamoModel>(attributes: Option<Item>) -> Result<Option<M>> {
+    match attributes {
+        Some(item) if !item.is_empty() => Ok(Some(M::from_item(item)?)),
+        _ => Ok(None),
+    }
+}
+
+impl<M> Returns<M> for ReturnNothing {
+    type Output = ();
+    fn return_value() -> Option<ReturnValue> {
+        None
+    }
+    fn output(_: Option<Item>) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<M: DynamoModel> Returns<M> for ReturnAllOld {
+    type Output = Option<M>;
+    fn return_value() -> Option<ReturnValue> {
+        Some(ReturnValue::AllOld)
+    }
+    fn output(attributes: Option<Item>) -> Result<Option<M>> {
+        decode_whole(attributes)
+    }
+}
+
+impl<M: DynamoModel> Returns<M> for ReturnAllNew {
+    type Output = Option<M>;
+    fn return_value() -> Option<ReturnValue> {
+        Some(ReturnValue::AllNew)
+    }
+    fn output(attributes: Option<Item>) -> Result<Option<M>> {
+        decode_whole(attributes)
+    }
+}
+
+impl<M> Returns<M> for ReturnUpdatedOld {
+    type Output = Item;
+    fn return_value() -> Option<ReturnValue> {
+        Some(ReturnValue::UpdatedOld)
+    }
+    fn output(attributes: Option<Item>) -> Result<Item> {
+        Ok(attributes.unwrap_or_default())
+    }
+}
+
+impl<M> Returns<M> for ReturnUpdatedNew {
+    type Output = Item;
+    fn return_value() -> Option<ReturnValue> {
+        Some(ReturnValue::UpdatedNew)
+    }
+    fn output(attributes: Option<Item>) -> Result<Item> {
+        Ok(attributes.unwrap_or_default())
+    }
+}
+
+/// A key as people read it, for messages: `blog_id = "b-1", post_id = "p-1"`.
+pub(crate) fn describe_key(schema: &TableSchema, key: &Item) -> String {
+    let mut parts = Vec::with_capacity(2);
+    for attr in std::iter::once(schema.hash).chain(schema.range) {
+        let value = key
+            .get(attr.name)
+            .map_or_else(|| "<missing>".to_owned(), describe_value);
+        parts.push(format!("{} = {value}", attr.name));
+    }
+    parts.join(", ")
+}
+
+fn describe_value(value: &AttributeValue) -> String {
+    match value {
+        AttributeValue::S(s) => format!("{s:?}"),
+        AttributeValue::N(n) => n.clone(),
+        AttributeValue::B(b) => {
+            let hex: String = b
+                .as_ref()
+                .iter()
+                .take(32)
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            format!("0x{hex}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The key attributes of `item`, by the schema.
+pub(crate) fn key_of(schema: &TableSchema, item: &Item) -> Item {
+    std::iter::once(schema.hash.name)
+        .chain(schema.range.map(|r| r.name))
+        .filter_map(|name| item.get(name).map(|v| (name.to_owned(), v.clone())))
+        .collect()
+}
+
+/// Keys compared for duplicates: the key attributes in a fixed order.
+pub(crate) fn key_identity(schema: &TableSchema, key: &Item) -> Vec<AttributeValue> {
+    std::iter::once(schema.hash.name)
+        .chain(schema.range.map(|r| r.name))
+        .map(|name| key.get(name).cloned().unwrap_or(AttributeValue::Null(true)))
+        .collect()
+}
+
+/// Marks builders' model parameter without owning one.
+pub(crate) type Marker<T> = PhantomData<fn() -> T>;
+
+impl Error {
+    /// The item carried by a failed condition (asked for with `return_old_on_failure()`),
+    /// decoded as `M`. `None` when the error is another one or carries no item.
+    pub fn current_item<M: DynamoModel>(&self) -> Option<Result<M>> {
+        match self {
+            Error::ConditionalCheckFailed { item: Some(item) } if !item.is_empty() => {
+                Some(M::from_item(item.as_ref().clone()).map_err(Error::from))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! Single-item writes: `PutItem`, `DeleteItem` and `UpdateItem` builders.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+
+use super::size::check_item_size;
+use super::version::VersionValues;
+use super::{
+    Marker, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew, ReturnUpdatedOld, Returns,
+    describe_key, key_of,
+};
+use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
+use crate::error::{Error, Result};
+use crate::expr::{Condition, Names, Path, Placeholders, Update, Values};
+use crate::model::DynamoModel;
+use crate::table::TableRef;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A rendered condition (or update) with its placeholders.
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    pub(crate) condition: Option<String>,
+    pub(crate) update: Option<String>,
+    pub(crate) names: Option<Names>,
+    pub(crate) values: Option<Values>,
+}
+
+fn render<M>(conditions: Vec<Condition<M>>, update: Option<&Update<M>>) -> Result<Rendered> {
+    let mut placeholders = Placeholders::default();
+    let update = update.map(|u| placeholders.update(u)).transpose()?;
+    let condition = Condition::all(conditions)
+        .map(|c| placeholders.condition(&c))
+        .transpose()?;
+    let (names, values) = placeholders.into_parts();
+    Ok(Rendered {
+        condition,
+        update,
+        names,
+        values,
+    })
+}
+
+fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFailure> {
+    asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
+}
+
+/// The condition a versioned write of a model at `version` needs.
+fn version_condition<M: DynamoModel>(version: &VersionValues) -> Result<Condition<M>> {
+    if version.initial {
+        return Ok(Path::<M, ()>::attribute(M::SCHEMA.hash.name).not_exists());
+    }
+    let name = version_attribute::<M>()?;
+    Ok(Path::<M, AttributeValue>::attribute(name).eq(version.current.clone()))
+}
+
+fn version_attribute<M: DynamoModel>() -> Result<&'static str> {
+    M::SCHEMA.version.ok_or_else(|| {
+        Error::Validation(format!(
+            "model of table `{}` has no `#[dynamo(version)]` field",
+            M::SCHEMA.table
+        ))
+    })
+}
+
+/// How a write by key treats `#[dynamo(version)]`.
+#[derive(Debug, Clone)]
+pub(crate) enum VersionMode {
+    /// The model has no version field.
+    Unversioned,
+    /// The caller gave the version the item was read at.
+    Expect(VersionValues),
+    /// The caller asked to write whatever version is stored.
+    Skip,
+    /// Versioned, and the caller said neither: refused before sending.
+    Missing,
+}
+
+impl VersionMode {
+    fn for_model<M: DynamoModel>() -> Self {
+        if M::SCHEMA.version.is_some() {
+            VersionMode::Missing
+        } else {
+            VersionMode::Unversioned
+        }
+    }
+
+    fn expect<M: DynamoModel, V: VersionAttribute + IntoAttributeValue>(
+        version: V,
+    ) -> Result<Self> {
+        version_attribute::<M>()?;
+        Ok(VersionMode::Expect(VersionValues::of(version)?))
+    }
+
+    fn skip<M: DynamoModel>() -> Self {
+        match Self::for_model::<M>() {
+            VersionMode::Unversioned => VersionMode::Unversioned,
+            _ => VersionMode::Skip,
+        }
+    }
+}
+
+fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
+    Error::Validation(format!(
+        "{what} of {} in table `{}`: the model is versioned (`#[dynamo(version)]`); give the version the item was read at with `.if_version(n)`, or write unconditionally with `.skip_version_check()`",
+        describe_key(&M::SCHEMA, key),
+        M::SCHEMA.table
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Put
+
+/// `PutItem` of one model, from [`Writer::put`](crate::Writer::put). Await it.
+///
+/// Options: [`condition`](Self::condition) (typed, ANDed with any version check),
+/// [`return_old`](Self::return_old) (the replaced item, decoded),
+/// [`return_old_on_failure`](Self::return_old_on_failure) (the current item in
+/// [`Error::ConditionalCheckFailed`]).
+#[must_use = "a write does nothing until it is awaited"]
+pub struct Put<M, R = ReturnNothing> {
+    table: TableRef<M>,
+    item: Result<Item>,
+    conditions: Vec<Condition<M>>,
+    on_failure: bool,
+    _returns: Marker<R>,
+}
+
+/// A put ready to send.
+pub(crate) struct PreparedPut {
+    pub(crate) table: String,
+    pub(crate) item: Item,
+    pub(crate) key: Item,
+    pub(crate) rendered: Rendered,
+    pub(crate) on_failure: bool,
+}
+
+/// Encodes `model` for a put: the version field holds the next version, and the condition
+/// the version asks for is returned.
+pub(crate) fn encode_for_put<M: DynamoModel>(model: &M) -> Result<(Item, Option<Condition<M>>)> {
+    let mut item = model.to_item()?;
+    let condition = match model.__version() {
+        None => None,
+        Some(version) => {
+            let version = version?;
+            let name = version_attribute::<M>()?;
+            item.insert(name.to_owned(), version.next.clone());
+            Some(version_condition::<M>(&version)?)
+        }
+    };
+    Ok((item, condition))
+}
+
+impl<M: DynamoModel> Put<M> {
+    pub(crate) fn new(table: TableRef<M>, model: &M) -> Self {
+        let mut conditions = Vec::new();
+        let item = encode_for_put(model).map(|(item, condition)| {
+            conditions.extend(condition);
+            item
+        });
+        Put {
+            table,
+            item,
+            conditions,
+            on_failure: false,
+            _returns: PhantomData,
+        }
+    }
+
+    pub(crate) fn require_absent(mut self) -> Self {
+        self.conditions
+            .push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).not_exists());
+        self
+    }
+
+    pub(crate) fn require_present(mut self) -> Self {
+        self.conditions
+            .push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).exists());
+        self
+    }
+
+    /// Returns the item this put replaced, decoded (`None` when there was none).
+    pub fn return_old(self) -> Put<M, ReturnAllOld> {
+        Put {
+            table: self.table,
+            item: self.item,
+            conditions: self.conditions,
+            on_failure: self.on_failure,
+            _returns: PhantomData,
+        }
+    }
+}
+
+impl<M: DynamoModel, R> Put<M, R> {
+    /// Only writes when `condition` holds for the stored item (ANDed with earlier conditions
+    /// and the version check). A false condition is [`Error::ConditionalCheckFailed`].
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// On a failed condition, asks DynamoDB for the current item
+    /// (`ReturnValuesOnConditionCheckFailure = ALL_OLD`); it is in the error's `item`, and
+    /// [`Error::current_item`] decodes it.
+    pub fn return_old_on_failure(mut self) -> Self {
+        self.on_failure = true;
+        self
+    }
+
+    pub(crate) fn prepare(self) -> Result<PreparedPut> {
+        let item = self.item?;
+        let key = key_of(&M::SCHEMA, &item);
+        let key_text = describe_key(&M::SCHEMA, &key);
+        check_item_size(self.table.name(), &key_text, &item)?;
+        Ok(PreparedPut {
+            table: self.table.name().to_owned(),
+            item,
+            key,
+            rendered: render(self.conditions, None)?,
+            on_failure: self.on_failure,
+        })
+    }
+}
+
+impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
+    type Output = Result<R::Output>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let client = self.table.client().clone();
+        Box::pin(async move {
+            let p = self.prepare()?;
+            let out = client
+                .sdk()
+                .put_item()
+                .table_name(p.table)
+                .set_item(Some(p.item))
+                .set_condition_expression(p.rendered.condition)
+                .set_expression_attribute_names(p.rendered.names)
+                .set_expression_attribute_values(p.rendered.values)
+                .set_return_values(R::return_value())
+                .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                .send()
+                .await?;
+            R::output(out.attributes)
+        })
+    }
+}
+
+/// A versioned put that writes the stored version back into the model, from
+/// [`Writer::save`](crate::Writer::save). Await it.
+#[must_use = "a write does nothing until it is awaited"]
+pub struct Save<'a, M> {
+    model: &'a mut M,
+    put: Put<M>,
+}
+
+impl<'a, M: DynamoModel> Save<'a, M> {
+    pub(crate) fn new(table: TableRef<M>, model: &'a mut M) -> Self {
+        let put = Put::new(table, model);
+        Save { model, put }
+    }
+
+    /// Only writes when `condition` also holds.
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.put = self.put.condition(condition);
+        self
+    }
+
+    /// On a failed condition, the current item is in the error.
+    pub fn return_old_on_failure(mut self) -> Self {
+        self.put = self.put.return_old_on_failure();
+        self
+    }
+}
+
+impl<'a, M: DynamoModel> IntoFuture for Save<'a, M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.put.await?;
+            self.model.__bump_version();
+            Ok(())
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delete
+
+/// `DeleteItem` of one key, from [`Writer::delete`](crate::Writer::delete) or a primary key's
+/// `delete`. Await it. Deleting a key that holds no item succeeds.
+#[must_use = "a write does nothing until it is awaited"]
+pub struct Delete<M, R = ReturnNothing> {
+    table: TableRef<M>,
+    key: Result<Item>,
+    conditions: Vec<Condition<M>>,
+    version: Result<VersionMode>,
+    on_failure: bool,
+    _returns: Marker<R>,
+}
+
+/// A delete ready to send.
+pub(crate) struct PreparedDelete {
+    pub(crate) table: String,
+    pub(crate) key: Item,
+    pub(crate) rendered: Rendered,
+    pub(crate) on_failure: bool,
+}
+
+impl<M: DynamoModel> Delete<M> {
+    pub(crate) fn of_item(table: TableRef<M>, model: &M) -> Self {
+        let key = model.to_item().map(|item| key_of(&M::SCHEMA, &item));
+        let version = match model.__version() {
+            None => Ok(VersionMode::Unversioned),
+            Some(v) => v.map(VersionMode::Expect).map_err(Error::from),
+        };
+        Delete {
+            table,
+            key: key.map_err(Error::from),
+            conditions: Vec::new(),
+            version,
+            on_failure: false,
+            _returns: PhantomData,
+        }
+    }
+
+    pub(crate) fn of_key(table: TableRef<M>, key: Result<Item>) -> Self {
+        Delete {
+            table,
+            key,
+            conditions: Vec::new(),
+            version: Ok(VersionMode::for_model::<M>()),
+            on_failure: false,
+            _returns: PhantomData,
+        }
+    }
+
+    /// Returns the deleted item, decoded (`None` when there was none).
+    pub fn return_old(self) -> Delete<M, ReturnAllOld> {
+        Delete {
+            table: self.table,
+            key: self.key,
+            conditions: self.conditions,
+            version: self.version,
+            on_failure: self.on_failure,
+            _returns: PhantomData,
+        }
+    }
+}
+
+impl<M: DynamoModel, R> Delete<M, R> {
+    /// Only deletes when `condition` holds for the stored item.
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// On a failed condition, the current item is in the error (see [`Error::current_item`]).
+    pub fn return_old_on_failure(mut self) -> Self {
+        self.on_failure = true;
+        self
+    }
+
+    /// For a versioned model: only deletes when the stored version is `version`.
+    pub fn if_version<V: VersionAttribute + IntoAttributeValue>(mut self, version: V) -> Self {
+        self.version = VersionMode::expect::<M, V>(version);
+        self
+    }
+
+    /// For a versioned model: deletes whatever version is stored.
+    pub fn skip_version_check(mut self) -> Self {
+        self.version = Ok(VersionMode::skip::<M>());
+        self
+    }
+
+    pub(crate) fn prepare(self) -> Result<PreparedDelete> {
+        let key = self.key?;
+        let mut conditions = self.conditions;
+        match self.version? {
+            VersionMode::Unversioned | VersionMode::Skip => {}
+            VersionMode::Expect(v) => {
+                if v.initial {
+                    return Err(Error::Validation(format!(
+                        "delete of {} in table `{}`: a model at version 0 was never stored, so there is nothing to delete",
+                        describe_key(&M::SCHEMA, &key),
+                        M::SCHEMA.table
+                    )));
+                }
+                conditions.push(version_condition::<M>(&v)?);
+            }
+            VersionMode::Missing => return Err(missing_version::<M>("delete", &key)),
+        }
+        Ok(PreparedDelete {
+            table: self.table.name().to_owned(),
+            key,
+            rendered: render(conditions, None)?,
+            on_failure: self.on_failure,
+        })
+    }
+}
+
+impl<M: DynamoModel, R: Returns<M>> IntoFuture for Delete<M, R> {
+    type Output = Result<R::Output>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let client = self.table.client().clone();
+        Box::pin(async move {
+            let p = self.prepare()?;
+            let out = client
+                .sdk()
+                .delete_item()
+                .table_name(p.table)
+                .set_key(Some(p.key))
+                .set_condition_expression(p.rendered.condition)
+                .set_expression_attribute_names(p.rendered.names)
+                .set_expression_attribute_values(p.rendered.values)
+                .set_return_values(R::return_value())
+                .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                .send()
+                .await?;
+            R::output(out.attributes)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Update
+
+/// `UpdateItem` of one key, from a primary key's `update`. Await it.
+///
+/// Like DynamoDB, an update of a key that holds no item creates one with the key and the
+/// updated attributes (add `.condition(...)` with `exists()` to prevent that). Return values:
+/// [`return_all_old`](Self::return_all_old) and [`return_all_new`](Self::return_all_new)
+/// decode the whole item into the model (an item that lacks required attributes is a
+/// [`Error::Decode`], never a half-filled model);
+/// [`return_updated_old`](Self::return_updated_old) and
+/// [`return_updated_new`](Self::return_updated_new) give the updated attributes as a raw item.
+#[must_use = "a write does nothing until it is awaited"]
+pub struct UpdateItem<M, R = ReturnNothing> {
+    table: TableRef<M>,
+    key: Result<Item>,
+    update: Update<M>,
+    conditions: Vec<Condition<M>>,
+    version: Result<VersionMode>,
+    on_failure: bool,
+    _returns: Marker<R>,
+}
+
+/// An update ready to send.
+pub(crate) struct PreparedUpdate {
+    pub(crate) table: String,
+    pub(crate) key: Item,
+    pub(crate) rendered: Rendered,
+    pub(crate) on_failure: bool,
+}
+
+impl<M: DynamoModel> UpdateItem<M> {
+    pub(crate) fn new(table: TableRef<M>, key: Result<Item>, update: Update<M>) -> Self {
+        UpdateItem {
+            table,
+            key,
+            update,
+            conditions: Vec::new(),
+            version: Ok(VersionMode::for_model::<M>()),
+            on_failure: false,
+            _returns: PhantomData,
+        }
+    }
+}
+
+impl<M: DynamoModel, R> UpdateItem<M, R> {
+    fn returning<R2>(self) -> UpdateItem<M, R2> {
+        UpdateItem {
+            table: self.table,
+            key: self.key,
+            update: self.update,
+            conditions: self.conditions,
+            version: self.version,
+            on_failure: self.on_failure,
+            _returns: PhantomData,
+        }
+    }
+
+    /// Returns the whole item as it was before, decoded (`None` when there was none).
+    pub fn return_all_old(self) -> UpdateItem<M, ReturnAllOld> {
+        self.returning()
+    }
+
+    /// Returns the whole item as it is after the update, decoded.
+    pub fn return_all_new(self) -> UpdateItem<M, ReturnAllNew> {
+        self.returning()
+    }
+
+    /// Returns the updated attributes as they were before, as a raw item.
+    pub fn return_updated_old(self) -> UpdateItem<M, ReturnUpdatedOld> {
+        self.returning()
+    }
+
+    /// Returns the updated attributes as they are after, as a raw item.
+    pub fn return_updated_new(self) -> UpdateItem<M, ReturnUpdatedNew> {
+        self.returning()
+    }
+
+    /// Only updates when `condition` holds for the stored item.
+    pub fn condition(mut self, condition: Condition<M>) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// On a failed condition, the current item is in the error (see [`Error::current_item`]).
+    pub fn return_old_on_failure(mut self) -> Self {
+        self.on_failure = true;
+        self
+    }
+
+    /// For a versioned model: only updates when the stored version is `version`, and stores
+    /// `version + 1`.
+    pub fn if_version<V: VersionAttribute + IntoAttributeValue>(mut self, version: V) -> Self {
+        self.version = VersionMode::expect::<M, V>(version);
+        self
+    }
+
+    /// For a versioned model: updates whatever version is stored, and still increments it
+    /// (so that writers holding the old version lose their race).
+    pub fn skip_version_check(mut self) -> Self {
+        self.version = Ok(VersionMode::skip::<M>());
+        self
+    }
+
+    pub(crate) fn prepare(self) -> Result<PreparedUpdate> {
+        let key = self.key?;
+        let mut conditions = self.conditions;
+        let mut update = self.update;
+        let mode = self.version?;
+        if let Some(name) = M::SCHEMA.version {
+            if update.touches(name) {
+                return Err(Error::Validation(format!(
+                    "update of {} in table `{}`: the version attribute `{name}` is managed by `#[dynamo(version)]` and cannot be updated directly",
+                    describe_key(&M::SCHEMA, &key),
+                    M::SCHEMA.table
+                )));
+            }
+            match mode {
+                VersionMode::Expect(v) => {
+                    conditions.push(version_condition::<M>(&v)?);
+                    update = update.set_raw(name, v.next);
+                }
+                VersionMode::Skip => update = update.increment_raw(name),
+                VersionMode::Missing => return Err(missing_version::<M>("update", &key)),
+                VersionMode::Unversioned => {}
+            }
+        }
+        Ok(PreparedUpdate {
+            table: self.table.name().to_owned(),
+            key,
+            rendered: render(conditions, Some(&update))?,
+            on_failure: self.on_failure,
+        })
+    }
+}
+
+impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
+    type Output = Result<R::Output>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let client = self.table.client().clone();
+        Box::pin(async move {
+            let p = self.prepare()?;
+            let out = client
+                .sdk()
+                .update_item()
+                .table_name(p.table)
+                .set_key(Some(p.key))
+                .set_update_expression(p.rendered.update)
+                .set_condition_expression(p.rendered.condition)
+                .set_expression_attribute_names(p.rendered.names)
+                .set_expression_attribute_values(p.rendered.values)
+                .set_return_values(R::return_value())
+                .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                .send()
+                .await?;
+            R::output(out.attributes)
+        })
+    }
+}
+
+/// Makes a prepared condition for transactions' `ConditionCheck`.
+pub(crate) fn render_condition<M>(condition: Condition<M>) -> Result<Rendered> {
+    render(vec![condition], None)
+}

@@ -1,0 +1,510 @@
+//! Transactions: [`TransactWrite`] (puts, updates, deletes and condition checks across models
+//! and tables, all or nothing) and [`TransactGet`] (a consistent read of items of different
+//! models, as a tuple of `Option`s).
+
+use std::collections::HashSet;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use aws_sdk_dynamodb::types::{
+    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Get, Put as SdkPut,
+    ReturnValuesOnConditionCheckFailure, TransactGetItem, TransactWriteItem, Update as SdkUpdate,
+};
+
+use super::single::{Delete, Put, UpdateItem, render_condition};
+use super::{ReturnNothing, decode_whole, describe_key, key_identity};
+use crate::client::Client;
+use crate::codec::Item;
+use crate::error::{CancellationReason, Error, Result};
+use crate::expr::{Condition, Update};
+use crate::model::{DynamoModel, ModelKey, TableSchema};
+use crate::table::TableRef;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The most actions one transaction takes.
+pub const MAX_TRANSACTION_ACTIONS: usize = 100;
+
+fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
+    Error::Validation(e.to_string())
+}
+
+fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFailure> {
+    asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
+}
+
+/// One action of a transaction, ready to send.
+pub struct TransactAction {
+    item: TransactWriteItem,
+    table: String,
+    identity: String,
+    key_text: String,
+}
+
+impl std::fmt::Debug for TransactAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransactAction")
+            .field("table", &self.table)
+            .field("key", &self.key_text)
+            .finish()
+    }
+}
+
+fn identity(table: &str, schema: &TableSchema, key: &Item) -> (String, String) {
+    (
+        format!("{table}\u{0}{:?}", key_identity(schema, key)),
+        describe_key(schema, key),
+    )
+}
+
+/// A write builder that can be an action of a [`TransactWrite`]: a [`Put`], [`Delete`] or
+/// [`UpdateItem`] without return values (transactions return none), or a [`ConditionCheck`].
+/// Their conditions, version checks and `return_old_on_failure` carry over.
+pub trait IntoTransactAction {
+    /// Renders the action.
+    fn into_action(self) -> Result<TransactAction>;
+}
+
+impl<M: DynamoModel> IntoTransactAction for Put<M, ReturnNothing> {
+    fn into_action(self) -> Result<TransactAction> {
+        let p = self.prepare()?;
+        let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
+        let put = SdkPut::builder()
+            .table_name(&p.table)
+            .set_item(Some(p.item))
+            .set_condition_expression(p.rendered.condition)
+            .set_expression_attribute_names(p.rendered.names)
+            .set_expression_attribute_values(p.rendered.values)
+            .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactAction {
+            item: TransactWriteItem::builder().put(put).build(),
+            table: p.table,
+            identity,
+            key_text,
+        })
+    }
+}
+
+impl<M: DynamoModel> IntoTransactAction for Delete<M, ReturnNothing> {
+    fn into_action(self) -> Result<TransactAction> {
+        let p = self.prepare()?;
+        let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
+        let delete = SdkDelete::builder()
+            .table_name(&p.table)
+            .set_key(Some(p.key))
+            .set_condition_expression(p.rendered.condition)
+            .set_expression_attribute_names(p.rendered.names)
+            .set_expression_attribute_values(p.rendered.values)
+            .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactAction {
+            item: TransactWriteItem::builder().delete(delete).build(),
+            table: p.table,
+            identity,
+            key_text,
+        })
+    }
+}
+
+impl<M: DynamoModel> IntoTransactAction for UpdateItem<M, ReturnNothing> {
+    fn into_action(self) -> Result<TransactAction> {
+        let p = self.prepare()?;
+        let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
+        let update = SdkUpdate::builder()
+            .table_name(&p.table)
+            .set_key(Some(p.key))
+            .set_update_expression(p.rendered.update)
+            .set_condition_expression(p.rendered.condition)
+            .set_expression_attribute_names(p.rendered.names)
+            .set_expression_attribute_values(p.rendered.values)
+            .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactAction {
+            item: TransactWriteItem::builder().update(update).build(),
+            table: p.table,
+            identity,
+            key_text,
+        })
+    }
+}
+
+/// A transaction action that writes nothing and only requires `condition` to hold for the item
+/// with `key`: from [`TransactWrite::condition_check`] or [`ConditionCheck::new`].
+#[must_use = "add it to a transaction"]
+pub struct ConditionCheck<M: DynamoModel> {
+    table: TableRef<M>,
+    key: M::Key,
+    condition: Condition<M>,
+    on_failure: bool,
+}
+
+impl<M: DynamoModel> ConditionCheck<M> {
+    /// Requires `condition` to hold for the item with `key` in `table`.
+    pub fn new(table: &TableRef<M>, key: M::Key, condition: Condition<M>) -> Self {
+        ConditionCheck {
+            table: table.clone(),
+            key,
+            condition,
+            on_failure: false,
+        }
+    }
+
+    /// When the check fails, the current item is in the cancellation reason.
+    pub fn return_old_on_failure(mut self) -> Self {
+        self.on_failure = true;
+        self
+    }
+}
+
+impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
+    fn into_action(self) -> Result<TransactAction> {
+        let key = self.key.to_key_item()?;
+        let table = self.table.name().to_owned();
+        let (identity, key_text) = identity(&table, &M::SCHEMA, &key);
+        let rendered = render_condition(self.condition)?;
+        let check = SdkConditionCheck::builder()
+            .table_name(&table)
+            .set_key(Some(key))
+            .set_condition_expression(rendered.condition)
+            .set_expression_attribute_names(rendered.names)
+            .set_expression_attribute_values(rendered.values)
+            .set_return_values_on_condition_check_failure(on_failure(self.on_failure))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactAction {
+            item: TransactWriteItem::builder().condition_check(check).build(),
+            table,
+            identity,
+            key_text,
+        })
+    }
+}
+
+/// `TransactWriteItems`: up to 100 actions on items of any models and tables, all written or
+/// none. From [`Client::transact_write`]. Await it.
+///
+/// ```ignore
+/// client.transact_write()
+///     .put(&posts, &post)
+///     .update(&users, user_key, User::update().add(&u.post_count, 1))
+///     .condition_check(&blogs, blog_key, Blog::fields().open.eq(true))
+///     .delete(&drafts, &draft)
+///     .token("create-post-42")
+///     .await?;
+/// ```
+///
+/// A cancelled transaction is [`Error::TransactionCanceled`] with one reason per action, in the
+/// order the actions were added. Two actions on one item, more than 100 actions, and a put of
+/// an item over 400 KB are refused before sending.
+#[must_use = "a transaction does nothing until it is awaited"]
+pub struct TransactWrite {
+    client: Client,
+    actions: Vec<Result<TransactAction>>,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for TransactWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransactWrite")
+            .field("actions", &self.actions.len())
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A write transaction: see [`TransactWrite`].
+    pub fn transact_write(&self) -> TransactWrite {
+        TransactWrite {
+            client: self.clone(),
+            actions: Vec::new(),
+            token: None,
+        }
+    }
+
+    /// A read transaction of one item per table handle's `get_item`, decoded as a tuple of
+    /// `Option`s (or a `Vec` of them): see [`TransactGet`].
+    pub fn transact_get<T: TransactGetTuple>(&self, gets: T) -> TransactGet<T> {
+        TransactGet {
+            client: self.clone(),
+            gets,
+        }
+    }
+}
+
+impl TransactWrite {
+    /// Adds any write builder: `writer.put(&m).condition(...)`,
+    /// `pk.update(k, u).if_version(3)`, a [`ConditionCheck`], ...
+    pub fn action(mut self, action: impl IntoTransactAction) -> Self {
+        self.actions.push(action.into_action());
+        self
+    }
+
+    /// Puts `item` (with the version check of a versioned model).
+    pub fn put<M: DynamoModel>(self, table: &TableRef<M>, item: &M) -> Self {
+        self.action(table.writer().put(item))
+    }
+
+    /// Puts `item` only if no item has its key.
+    pub fn put_if_absent<M: DynamoModel>(self, table: &TableRef<M>, item: &M) -> Self {
+        self.action(table.writer().put_if_absent(item))
+    }
+
+    /// Deletes `item`'s key (with the version check of a versioned model).
+    pub fn delete<M: DynamoModel>(self, table: &TableRef<M>, item: &M) -> Self {
+        self.action(table.writer().delete(item))
+    }
+
+    /// Updates the item with `key`. For a versioned model, add the update with
+    /// [`action`](Self::action) and `.if_version(n)` instead.
+    pub fn update<M: DynamoModel>(
+        self,
+        table: &TableRef<M>,
+        key: M::Key,
+        update: Update<M>,
+    ) -> Self {
+        let key = key.to_key_item().map_err(Error::from);
+        self.action(UpdateItem::new(table.clone(), key, update))
+    }
+
+    /// Requires `condition` to hold for the item with `key`, writing nothing to it.
+    pub fn condition_check<M: DynamoModel>(
+        self,
+        table: &TableRef<M>,
+        key: M::Key,
+        condition: Condition<M>,
+    ) -> Self {
+        self.action(ConditionCheck::new(table, key, condition))
+    }
+
+    /// The client request token: retrying the same transaction with the same token within
+    /// 10 minutes does not apply it twice.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// How many actions were added.
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// True when no action was added.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    fn items(self) -> Result<(Vec<TransactWriteItem>, Option<String>)> {
+        if self.actions.is_empty() || self.actions.len() > MAX_TRANSACTION_ACTIONS {
+            return Err(Error::Validation(format!(
+                "a transaction takes 1 to {MAX_TRANSACTION_ACTIONS} actions, this one has {}",
+                self.actions.len()
+            )));
+        }
+        let mut seen = HashSet::new();
+        let mut items = Vec::with_capacity(self.actions.len());
+        for (i, action) in self.actions.into_iter().enumerate() {
+            let action = action.map_err(|e| match e {
+                Error::Validation(m) => Error::Validation(format!("transaction action #{i}: {m}")),
+                other => other,
+            })?;
+            if !seen.insert(action.identity) {
+                return Err(Error::Validation(format!(
+                    "transaction action #{i} targets {} of table `{}`, which an earlier action targets too; DynamoDB allows one action per item in a transaction",
+                    action.key_text, action.table
+                )));
+            }
+            items.push(action.item);
+        }
+        Ok((items, self.token))
+    }
+}
+
+impl IntoFuture for TransactWrite {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let client = self.client.clone();
+            let (items, token) = self.items()?;
+            client
+                .sdk()
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .set_client_request_token(token)
+                .send()
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+impl CancellationReason {
+    /// The current item this reason carries (for a failed condition whose action asked with
+    /// `return_old_on_failure()`), decoded as `M`.
+    pub fn current_item<M: DynamoModel>(&self) -> Option<Result<M>> {
+        self.item
+            .as_ref()
+            .filter(|item| !item.is_empty())
+            .map(|item| M::from_item(item.clone()).map_err(Error::from))
+    }
+
+    /// True when this action's condition was false.
+    pub fn is_condition_failed(&self) -> bool {
+        self.code.as_deref() == Some("ConditionalCheckFailed")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TransactGet
+
+/// A read of one item by key: from [`TableRef::get_item`]. Part of a [`TransactGet`], or
+/// awaited alone as a strongly consistent `GetItem`.
+#[must_use = "a read does nothing until it is awaited or added to a transaction"]
+pub struct GetItem<M> {
+    table: TableRef<M>,
+    key: Result<Item>,
+}
+
+impl<M: DynamoModel> TableRef<M> {
+    /// The item with `key`, for [`Client::transact_get`] (or awaited alone).
+    pub fn get_item(&self, key: M::Key) -> GetItem<M> {
+        GetItem {
+            table: self.clone(),
+            key: key.to_key_item().map_err(Error::from),
+        }
+    }
+}
+
+impl<M: DynamoModel> GetItem<M> {
+    fn into_get(self) -> Result<TransactGetItem> {
+        let get = Get::builder()
+            .table_name(self.table.name())
+            .set_key(Some(self.key?))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactGetItem::builder().get(get).build())
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for GetItem<M> {
+    type Output = Result<Option<M>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let out = self
+                .table
+                .client()
+                .sdk()
+                .get_item()
+                .table_name(self.table.name())
+                .set_key(Some(self.key?))
+                .consistent_read(true)
+                .send()
+                .await?;
+            decode_whole(out.item)
+        })
+    }
+}
+
+/// Reads that make one `TransactGetItems`: tuples of up to 6 [`GetItem`]s of any models
+/// (`(Option<A>, Option<B>, ...)`), or a `Vec<GetItem<M>>` (`Vec<Option<M>>`).
+pub trait TransactGetTuple: Send + 'static {
+    /// What the transaction returns.
+    type Output: Send + 'static;
+    /// The reads, in order.
+    #[doc(hidden)]
+    fn gets(self) -> Result<Vec<TransactGetItem>>;
+    /// Decodes the responses, in order (`None` where no item exists).
+    #[doc(hidden)]
+    fn decode(items: Vec<Option<Item>>) -> Result<Self::Output>;
+}
+
+macro_rules! transact_get_tuple {
+    ($($m:ident $g:ident),+) => {
+        impl<$($m: DynamoModel),+> TransactGetTuple for ($(GetItem<$m>,)+) {
+            type Output = ($(Option<$m>,)+);
+
+            fn gets(self) -> Result<Vec<TransactGetItem>> {
+                let ($($g,)+) = self;
+                Ok(vec![$($g.into_get()?),+])
+            }
+
+            fn decode(items: Vec<Option<Item>>) -> Result<Self::Output> {
+                let mut items = items.into_iter();
+                Ok(($(decode_whole::<$m>(items.next().flatten())?,)+))
+            }
+        }
+    };
+}
+
+transact_get_tuple!(A a);
+transact_get_tuple!(A a, B b);
+transact_get_tuple!(A a, B b, C c);
+transact_get_tuple!(A a, B b, C c, D d);
+transact_get_tuple!(A a, B b, C c, D d, E e);
+transact_get_tuple!(A a, B b, C c, D d, E e, F f);
+
+impl<M: DynamoModel> TransactGetTuple for Vec<GetItem<M>> {
+    type Output = Vec<Option<M>>;
+
+    fn gets(self) -> Result<Vec<TransactGetItem>> {
+        self.into_iter().map(GetItem::into_get).collect()
+    }
+
+    fn decode(items: Vec<Option<Item>>) -> Result<Self::Output> {
+        items.into_iter().map(decode_whole::<M>).collect()
+    }
+}
+
+/// `TransactGetItems`: a serialisable read of items of different models, from
+/// [`Client::transact_get`]. Await it.
+///
+/// ```ignore
+/// let (post, user): (Option<Post>, Option<User>) = client
+///     .transact_get((posts.get_item(post_key), users.get_item(user_key)))
+///     .await?;
+/// ```
+#[must_use = "a read does nothing until it is awaited"]
+pub struct TransactGet<T> {
+    client: Client,
+    gets: T,
+}
+
+impl<T: TransactGetTuple> IntoFuture for TransactGet<T> {
+    type Output = Result<T::Output>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let gets = self.gets.gets()?;
+            let count = gets.len();
+            if count == 0 || count > MAX_TRANSACTION_ACTIONS {
+                return Err(Error::Validation(format!(
+                    "a read transaction takes 1 to {MAX_TRANSACTION_ACTIONS} reads, this one has {count}"
+                )));
+            }
+            let out = self
+                .client
+                .sdk()
+                .transact_get_items()
+                .set_transact_items(Some(gets))
+                .send()
+                .await?;
+            let responses = out.responses.unwrap_or_default();
+            if responses.len() != count {
+                return Err(Error::Validation(format!(
+                    "TransactGetItems returned {} responses for {count} reads",
+                    responses.len()
+                )));
+            }
+            T::decode(responses.into_iter().map(|r| r.item).collect())
+        })
+    }
+}

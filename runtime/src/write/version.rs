@@ -1,0 +1,57 @@
+//! Optimistic locking with `#[dynamo(version)]`.
+//!
+//! A model with a version field is written only if the stored item is the one it was read
+//! from:
+//!
+//! | write | condition added | version stored |
+//! |---|---|---|
+//! | `put` of a model at version 0 (never stored) | the item does not exist | 1 |
+//! | `put` of a model at version n | stored version = n | n + 1 |
+//! | `delete(&item)` of a model at version n | stored version = n | (deleted) |
+//! | key `update(...).if_version(n)` | stored version = n | n + 1 |
+//! | key `delete(...).if_version(n)` | stored version = n | (deleted) |
+//!
+//! A lost race is [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed), like
+//! any other failed condition. The caller's value is not changed by `put` (it takes `&M`): the
+//! stored version is the next one, which [`Writer::save`](crate::Writer::save) writes back into
+//! a `&mut M` on success.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::codec::{IntoAttributeValue, VersionAttribute};
+use crate::error::EncodeError;
+
+/// The version a model was read at and the one its next write stores, encoded. Built by the
+/// derive's hidden `__version` method; not meant to be used directly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionValues {
+    /// True for a model that was never stored (version 0).
+    pub initial: bool,
+    /// The version the model holds.
+    pub current: AttributeValue,
+    /// The version the next write stores.
+    pub next: AttributeValue,
+}
+
+impl VersionValues {
+    /// Encodes `version` and its successor.
+    pub fn of<V: VersionAttribute + IntoAttributeValue>(version: V) -> Result<Self, EncodeError> {
+        let encode = |v: V| -> Result<AttributeValue, EncodeError> {
+            v.to_attribute_value()?
+                .ok_or_else(|| EncodeError::new("a version cannot be absent"))
+        };
+        let next = version.next();
+        let current = encode(version)?;
+        let next_value = encode(next)?;
+        if current == next_value {
+            return Err(EncodeError::new(
+                "the version is at the largest value of its type and cannot be incremented",
+            ));
+        }
+        Ok(VersionValues {
+            initial: version.is_initial(),
+            current,
+            next: next_value,
+        })
+    }
+}

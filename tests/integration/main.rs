@@ -1,0 +1,10 @@
+//! Integration tests against a real DynamoDB-compatible server: the embedded one (dynoxide) by
+//! default, or the server at `DYNAMODB_ENDPOINT` (AWS's DynamoDB Local in CI). Every test makes
+//! its own tables through `dynamo_types::local::client()`, whose table prefix is unique per call,
+//! so tests run in parallel.
+#![allow(unreachable_pub)]
+
+mod common;
+mod reads;
+mod table;
+mod writes;

@@ -1,0 +1,345 @@
+//! Transactions: TransactWrite across models and tables, TransactGet as a typed tuple.
+
+use dynamo_types::{ConditionCheck, DynamoModel, Error};
+
+use super::models::{Doc, DocKey, Post, PostKey, User, UserKey, count_items, created};
+use crate::common;
+
+fn user(id: &str) -> User {
+    User {
+        user_id: id.into(),
+        name: format!("user {id}"),
+        post_count: 0,
+    }
+}
+
+#[tokio::test]
+async fn a_transaction_writes_across_models_and_tables() {
+    let client = common::client().await;
+    let posts = created(Post::table(&client)).await;
+    let users = created(User::table(&client)).await;
+    users.writer().put(&user("u1")).await.unwrap();
+    users.writer().put(&user("u0")).await.unwrap();
+    posts.writer().put(&Post::new("b1", "old")).await.unwrap();
+    let uf = User::fields();
+
+    client
+        .transact_write()
+        .put(&posts, &Post::new("b1", "p1"))
+        .update(
+            &users,
+            UserKey {
+                user_id: "u1".into(),
+            },
+            User::update().add(&uf.post_count, 1),
+        )
+        .condition_check(
+            &users,
+            UserKey {
+                user_id: "u0".into(),
+            },
+            uf.name.eq("user u0"),
+        )
+        .delete(&posts, &Post::new("b1", "old"))
+        .token(format!("create-p1-{}", posts.name()))
+        .await
+        .unwrap();
+
+    let key = |id: &str| PostKey {
+        blog_id: "b1".into(),
+        post_id: id.into(),
+    };
+    assert_eq!(
+        posts.get_item(key("p1")).await.unwrap(),
+        Some(Post::new("b1", "p1"))
+    );
+    assert_eq!(posts.get_item(key("old")).await.unwrap(), None);
+    let u = users
+        .get_item(UserKey {
+            user_id: "u1".into(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u.post_count, 1);
+
+    // TransactGet: a typed tuple of different models.
+    let (post, found_user, none): (Option<Post>, Option<User>, Option<User>) = client
+        .transact_get((
+            posts.get_item(key("p1")),
+            users.get_item(UserKey {
+                user_id: "u1".into(),
+            }),
+            users.get_item(UserKey {
+                user_id: "nobody".into(),
+            }),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(post, Some(Post::new("b1", "p1")));
+    assert_eq!(found_user, Some(u));
+    assert_eq!(none, None);
+    let all = client
+        .transact_get(vec![posts.get_item(key("p1")), posts.get_item(key("old"))])
+        .await
+        .unwrap();
+    assert_eq!(all, vec![Some(Post::new("b1", "p1")), None]);
+    posts.delete_table().await.unwrap();
+    users.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_transaction_whose_condition_fails_writes_nothing() {
+    let client = common::client().await;
+    let posts = created(Post::table(&client)).await;
+    let users = created(User::table(&client)).await;
+    users.writer().put(&user("u1")).await.unwrap();
+    let uf = User::fields();
+    let pf = Post::fields();
+
+    let err = client
+        .transact_write()
+        .put(&posts, &Post::new("b1", "p1"))
+        .update(
+            &users,
+            UserKey {
+                user_id: "u1".into(),
+            },
+            User::update().add(&uf.post_count, 1),
+        )
+        .action(
+            ConditionCheck::new(
+                &users,
+                UserKey {
+                    user_id: "u2".into(),
+                },
+                uf.name.exists(),
+            )
+            .return_old_on_failure(),
+        )
+        .action(
+            posts
+                .primary_key()
+                .update("b1", "p2", Post::update().set(&pf.title, "t"))
+                .condition(pf.title.not_exists()),
+        )
+        .await
+        .unwrap_err();
+    match &err {
+        Error::TransactionCanceled { reasons } => {
+            assert_eq!(reasons.len(), 4, "one reason per action: {reasons:?}");
+            assert!(!reasons[0].is_condition_failed());
+            assert!(!reasons[1].is_condition_failed());
+            assert!(reasons[2].is_condition_failed(), "{reasons:?}");
+            // The item asked for does not exist, so there is no current item to return.
+            assert!(reasons[2].current_item::<User>().is_none());
+            assert!(!reasons[3].is_condition_failed());
+        }
+        other => panic!("expected TransactionCanceled, got {other}"),
+    }
+    // Nothing was written.
+    assert_eq!(count_items(&posts).await, 0);
+    let u = users
+        .get_item(UserKey {
+            user_id: "u1".into(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u.post_count, 0);
+    posts.delete_table().await.unwrap();
+    users.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cancellation_reason_carries_the_current_item_when_asked() {
+    let client = common::client().await;
+    let users = created(User::table(&client)).await;
+    users.writer().put(&user("u1")).await.unwrap();
+    let uf = User::fields();
+    let err = client
+        .transact_write()
+        .action(
+            ConditionCheck::new(
+                &users,
+                UserKey {
+                    user_id: "u1".into(),
+                },
+                uf.post_count.gt(5),
+            )
+            .return_old_on_failure(),
+        )
+        .put(&users, &user("u2"))
+        .await
+        .unwrap_err();
+    let Error::TransactionCanceled { reasons } = &err else {
+        panic!("expected TransactionCanceled, got {err}");
+    };
+    assert!(reasons[0].is_condition_failed());
+    assert_eq!(
+        reasons[0].current_item::<User>().unwrap().unwrap(),
+        user("u1")
+    );
+    assert_eq!(
+        users
+            .get_item(UserKey {
+                user_id: "u2".into()
+            })
+            .await
+            .unwrap(),
+        None
+    );
+    users.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn versioned_writes_in_a_transaction_check_the_version() {
+    let client = common::client().await;
+    let docs = created(Doc::table(&client)).await;
+    let users = created(User::table(&client)).await;
+    let new = Doc {
+        id: "d1".into(),
+        body: "b".into(),
+        editors: vec![],
+        version: 0,
+    };
+    client
+        .transact_write()
+        .put(&docs, &new)
+        .put(&users, &user("u1"))
+        .await
+        .unwrap();
+    let stored = docs
+        .get_item(DocKey { id: "d1".into() })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.version, 1);
+    // Creating it again fails the whole transaction.
+    let err = client
+        .transact_write()
+        .put(&docs, &new)
+        .put(&users, &user("u2"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TransactionCanceled { reasons } if reasons[0].is_condition_failed()),
+        "{err}"
+    );
+    assert_eq!(count_items(&users).await, 1);
+    // An update at the read version, as an action.
+    let f = Doc::fields();
+    client
+        .transact_write()
+        .action(
+            docs.primary_key()
+                .update("d1", Doc::update().set(&f.body, "c"))
+                .if_version(1u64),
+        )
+        .await
+        .unwrap();
+    let stored = docs
+        .get_item(DocKey { id: "d1".into() })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.version, stored.body.as_str()), (2, "c"));
+    // A versioned update without a version is refused before sending.
+    let err = client
+        .transact_write()
+        .update(
+            &docs,
+            DocKey { id: "d1".into() },
+            Doc::update().set(&f.body, "d"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("action #0")),
+        "{err}"
+    );
+    docs.delete_table().await.unwrap();
+    users.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn invalid_transactions_are_refused_before_sending() {
+    let client = common::client().await;
+    let users = created(User::table(&client)).await;
+    let err = client.transact_write().await.unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err}");
+
+    let mut too_many = client.transact_write();
+    for i in 0..101 {
+        too_many = too_many.put(&users, &user(&format!("u{i}")));
+    }
+    let err = too_many.await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("101")),
+        "{err}"
+    );
+
+    let err = client
+        .transact_write()
+        .put(&users, &user("u1"))
+        .delete(&users, &user("u1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("user_id = \"u1\"")),
+        "{err}"
+    );
+
+    let mut big = user("big");
+    big.name = "n".repeat(dynamo_types::MAX_ITEM_SIZE);
+    let err = client.transact_write().put(&users, &big).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("user_id = \"big\"")),
+        "{err}"
+    );
+    assert_eq!(count_items(&users).await, 0);
+
+    // 100 actions is the limit, and fine.
+    let mut hundred = client.transact_write();
+    for i in 0..100 {
+        hundred = hundred.put(&users, &user(&format!("u{i}")));
+    }
+    hundred.await.unwrap();
+    assert_eq!(count_items(&users).await, 100);
+    users.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_client_request_token_makes_a_retry_idempotent() {
+    let client = common::client().await;
+    let users = created(User::table(&client)).await;
+    users.writer().put(&user("u1")).await.unwrap();
+    let uf = User::fields();
+    // Tokens live for 10 minutes server-wide: make this one unique to the run.
+    for _ in 0..2 {
+        client
+            .transact_write()
+            .update(
+                &users,
+                UserKey {
+                    user_id: "u1".into(),
+                },
+                User::update().add(&uf.post_count, 1),
+            )
+            .token(format!("increment-once-{}", users.name()))
+            .await
+            .unwrap();
+    }
+    let u = users
+        .get_item(UserKey {
+            user_id: "u1".into(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        u.post_count, 1,
+        "the second call with the same token is not applied again"
+    );
+    users.delete_table().await.unwrap();
+}
