@@ -1,4 +1,5 @@
 //! Behaviour of the derive that needs no server: the codec, keys, schema metadata.
 #![allow(unreachable_pub)]
 
+mod codec;
 mod post;
