@@ -4,8 +4,10 @@
 //! HTTP on `127.0.0.1` with a free port, on a thread of its own (so it outlives any one test's
 //! async runtime). [`client`] is the one line a test needs:
 //!
-//! ```no_run
-//! # async fn demo() -> dynamo_types::Result<()> {
+//! ```
+//! # use dynamo_types_runtime as dynamo_types;
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> dynamo_types::Result<()> {
 //! let client = dynamo_types::local::client().await?;
 //! # Ok(()) }
 //! ```

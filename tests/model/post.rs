@@ -11,7 +11,7 @@ use dynamo_types::{DynamoModel, ModelKey};
 #[dynamo(lsi(name = "by_likes", range = "like_count"))]
 #[dynamo(gsi(name = "by_author", hash = "author_id", range = "published_at"))]
 #[dynamo(gsi(name = "by_slug", hash = "slug", projection = "keys_only"))]
-pub struct Post {
+pub(crate) struct Post {
     #[dynamo(hash)]
     pub blog_id: String,
     #[dynamo(range)]

@@ -40,13 +40,28 @@ macro_rules! string_codec {
     };
 }
 
-// Timestamps are RFC 3339 strings in UTC with a fixed number of fractional digits, so that the
-// text order of a sort key is the time order.
+// Timestamps are RFC 3339 strings in UTC with all nine fractional digits, so that the text
+// order of a sort key is the time order. RFC 3339 has four-digit years only: an instant outside
+// years 0000-9999 is an encode error rather than a string that would not parse back.
+#[cfg(any(feature = "chrono", feature = "time"))]
+fn check_year(year: i32) -> Result<(), EncodeError> {
+    if (0..=9999).contains(&year) {
+        Ok(())
+    } else {
+        Err(EncodeError::new(format!(
+            "year {year} is outside 0000-9999, which RFC 3339 and YYYY-MM-DD text can hold"
+        )))
+    }
+}
+
 #[cfg(feature = "chrono")]
 string_codec!(
     chrono::DateTime<chrono::Utc>,
     "an RFC 3339 timestamp",
-    |v| Ok(v.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)),
+    |v| {
+        check_year(chrono::Datelike::year(v))?;
+        Ok(v.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
+    },
     |s| chrono::DateTime::parse_from_rfc3339(&s)
         .ok()
         .map(|d| d.with_timezone(&chrono::Utc))
@@ -56,7 +71,11 @@ string_codec!(
 string_codec!(
     chrono::NaiveDate,
     "a date as YYYY-MM-DD",
-    |v| Ok(v.format("%Y-%m-%d").to_string()),
+    |v| {
+        use chrono::Datelike;
+        check_year(v.year())?;
+        Ok(format!("{:04}-{:02}-{:02}", v.year(), v.month(), v.day()))
+    },
     |s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
 );
 
@@ -65,9 +84,22 @@ string_codec!(
     time::OffsetDateTime,
     "an RFC 3339 timestamp",
     |v| {
-        v.to_offset(time::UtcOffset::UTC)
-            .format(&time::format_description::well_known::Rfc3339)
-            .map_err(EncodeError::new)
+        // The same text as for chrono: UTC, `Z`, nine fractional digits (time's own Rfc3339
+        // formatter drops trailing zeros, which breaks text order).
+        let v = v.checked_to_offset(time::UtcOffset::UTC).ok_or_else(|| {
+            EncodeError::new("the instant in UTC is outside the years time supports")
+        })?;
+        check_year(v.year())?;
+        Ok(format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
+            v.year(),
+            u8::from(v.month()),
+            v.day(),
+            v.hour(),
+            v.minute(),
+            v.second(),
+            v.nanosecond()
+        ))
     },
     |s| time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok()
 );

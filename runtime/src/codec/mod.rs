@@ -10,7 +10,12 @@
 //!   set is stored as an absent attribute and an absent attribute decodes as an empty set.
 //! - Numbers keep DynamoDB's limits: 38 significant digits, magnitude between 1e-130 and
 //!   under 1e126. A value outside them (`u128::MAX`, `f64::NAN`, `1e300`) is an [`EncodeError`]
-//!   before anything is sent. Decoding an integer checks its range and never truncates.
+//!   before anything is sent. Decoding an integer checks its range and never truncates: an
+//!   integral `1.2E+1` or `12.000` reads as 12, while `1.5`, `300` into a `u8`, or text that is
+//!   not a decimal number (`""`, `"-"`, `"12abc"`) is a [`DecodeError`].
+//! - `chrono` / `time` timestamps are stored as RFC 3339 in UTC with nine fractional digits
+//!   (`2024-02-29T23:59:59.123456789Z`), so that text order is time order; years outside
+//!   0000-9999 are an [`EncodeError`].
 //! - `Vec<u8>` and `bytes::Bytes` are binary (B); any other `Vec<T>` is a list (L).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -245,35 +250,102 @@ impl FromAttributeValue for bool {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+/// A decimal number as text, split into its parts: `-12.50e3` is negative, digits `1250`,
+/// with the decimal point 2 digits in, times 10^3.
+struct Decimal<'a> {
+    negative: bool,
+    int_part: &'a str,
+    frac_part: &'a str,
+    exponent: i64,
+}
+
+impl<'a> Decimal<'a> {
+    /// Splits `text`; `None` unless it is `[+-]digits[.digits][(e|E)[+-]digits]` with at least
+    /// one mantissa digit.
+    fn parse(text: &'a str) -> Option<Self> {
+        let (negative, unsigned) = match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => {
+                let exp = &unsigned[at + 1..];
+                let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                // An exponent beyond i64 is clamped: any non-zero value is out of range then.
+                let exponent = exp.parse::<i64>().unwrap_or(if exp.starts_with('-') {
+                    i64::MIN
+                } else {
+                    i64::MAX
+                });
+                (&unsigned[..at], exponent)
+            }
+            None => (unsigned, 0),
+        };
+        let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if int_part.len() + frac_part.len() == 0
+            || !digits_only(int_part)
+            || !digits_only(frac_part)
+        {
+            return None;
+        }
+        Some(Decimal {
+            negative,
+            int_part,
+            frac_part,
+            exponent,
+        })
+    }
+
+    /// The mantissa's digits without leading zeros, and where the decimal point falls in them
+    /// (digits before the point; negative or beyond the digits when the exponent moves it).
+    /// `None` for zero.
+    fn significant(&self) -> Option<(impl Iterator<Item = u8> + '_, usize, i64)> {
+        let leading_zeros = self
+            .int_part
+            .bytes()
+            .chain(self.frac_part.bytes())
+            .take_while(|&b| b == b'0')
+            .count();
+        let total = self.int_part.len() + self.frac_part.len();
+        if leading_zeros == total {
+            return None;
+        }
+        let digits = self
+            .int_part
+            .bytes()
+            .chain(self.frac_part.bytes())
+            .skip(leading_zeros);
+        // Lengths of a `str` fit in an i64; the exponent saturates.
+        let point =
+            (self.int_part.len() as i64 - leading_zeros as i64).saturating_add(self.exponent);
+        Some((digits, total - leading_zeros, point))
+    }
+}
+
 /// Checks a decimal string against DynamoDB's number limits: at most 38 significant digits and
 /// a magnitude in [1e-130, 1e126).
 pub(crate) fn check_number(text: &str) -> Result<(), String> {
-    let digits = text.trim_start_matches(['-', '+']);
-    let (mantissa, exponent) = match digits.find(['e', 'E']) {
-        Some(at) => (
-            &digits[..at],
-            digits[at + 1..]
-                .parse::<i64>()
-                .map_err(|_| "a malformed exponent".to_owned())?,
-        ),
-        None => (digits, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all: String = int_part.chars().chain(frac_part.chars()).collect();
-    let significant = all.trim_start_matches('0');
-    if significant.is_empty() {
+    let decimal = Decimal::parse(text).ok_or_else(|| "not a decimal number".to_owned())?;
+    let Some((digits, len, point)) = decimal.significant() else {
         return Ok(()); // zero
+    };
+    let mut trailing_zeros = 0;
+    for digit in digits {
+        trailing_zeros = if digit == b'0' { trailing_zeros + 1 } else { 0 };
     }
-    let significant_trimmed = significant.trim_end_matches('0');
-    if significant_trimmed.len() > 38 {
+    let significant = len - trailing_zeros;
+    if significant > 38 {
         return Err(format!(
-            "{} significant digits (DynamoDB keeps at most 38)",
-            significant_trimmed.len()
+            "{significant} significant digits (DynamoDB keeps at most 38)"
         ));
     }
     // Decimal exponent of the leading significant digit.
-    let leading_zeros = all.len() - significant.len();
-    let magnitude = int_part.len() as i64 - leading_zeros as i64 - 1 + exponent;
+    let magnitude = point.saturating_sub(1);
     if magnitude >= 126 {
         return Err("a magnitude of 1e126 or more (DynamoDB's limit)".to_owned());
     }
@@ -283,54 +355,86 @@ pub(crate) fn check_number(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The shortest decimal text that reads back as `value` (Rust's `Display`, never an exponent),
+/// formatted on the stack and allocated once at its exact length.
+fn float_text(value: &impl std::fmt::Display) -> String {
+    use std::fmt::Write;
+
+    /// A fixed buffer; `Err` when the text does not fit.
+    struct Stack {
+        buffer: [u8; 48],
+        len: usize,
+    }
+
+    impl Write for Stack {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let end = self.len + s.len();
+            let slot = self.buffer.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+            slot.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+
+    let mut stack = Stack {
+        buffer: [0; 48],
+        len: 0,
+    };
+    match write!(stack, "{value}") {
+        // Only whole `str`s were copied in, so the bytes are UTF-8.
+        Ok(()) => String::from_utf8_lossy(&stack.buffer[..stack.len]).into_owned(),
+        // Long texts (magnitudes beyond 1e47 or below 1e-40) are rare: let `String` grow.
+        Err(_) => value.to_string(),
+    }
+}
+
+/// The decimal text of an integer that cannot exceed DynamoDB's 38 digits.
+fn integer_text(value: impl itoa::Integer) -> String {
+    itoa::Buffer::new().format(value).to_owned()
+}
+
 /// Parses DynamoDB's decimal text as an integer, accepting an integral `1.000` or `1E+2` form.
+/// `None` for anything that is not a decimal number, is not integral, or does not fit `T`.
 fn parse_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
+    // The plain form first: what this crate and DynamoDB write for an integer.
     if let Ok(v) = text.parse::<T>() {
         return Some(v);
     }
-    // Normalise forms DynamoDB or other writers may produce for an integral value.
-    let (sign, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    let decimal = Decimal::parse(text)?;
+    let Some((digits, len, point)) = decimal.significant() else {
+        return "0".parse().ok();
     };
-    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().ok()?),
-        None => (unsigned, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !int_part
-        .bytes()
-        .chain(frac_part.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut digits = format!("{int_part}{frac_part}");
-    let point = int_part.len() as i64 + exponent; // digits before the decimal point
-    if !(0..=60).contains(&point) {
+    // No integer type holds more than 39 digits; this also bounds the text built below.
+    if !(1..=40).contains(&point) {
         return None;
     }
     let point = point as usize;
-    if digits.len() < point {
-        digits.extend(std::iter::repeat_n('0', point - digits.len()));
+    let mut whole = String::with_capacity(point + 1);
+    if decimal.negative {
+        whole.push('-');
     }
-    let (whole, fraction) = digits.split_at(point);
-    if !fraction.bytes().all(|b| b == b'0') {
+    let mut digits = digits;
+    for _ in 0..point {
+        whole.push(char::from(digits.next().unwrap_or(b'0')));
+    }
+    // Whatever is after the decimal point must be zeros.
+    if len > point && !digits.all(|b| b == b'0') {
         return None;
     }
-    let whole = if whole.is_empty() { "0" } else { whole };
-    format!("{sign}{whole}").parse().ok()
+    whole.parse().ok()
 }
 
 macro_rules! integer_codec {
     ($($t:ty),*) => {$(
         impl IntoAttributeValue for $t {
             fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
-                let text = self.to_string();
+                let mut buffer = itoa::Buffer::new();
+                let text = buffer.format(*self);
+                // Only 128-bit values can exceed 38 digits.
                 if text.len() > 38 {
-                    check_number(&text).map_err(|why| EncodeError::new(format!("{self} has {why}")))?;
+                    check_number(text).map_err(|why| EncodeError::new(format!("{self} has {why}")))?;
                 }
-                Ok(Some(AttributeValue::N(text)))
+                Ok(Some(AttributeValue::N(text.to_owned())))
             }
         }
 
@@ -407,7 +511,7 @@ macro_rules! byte_codec {
         }
         impl IntoAttributeValue for $t {
             fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
-                Ok(Some(AttributeValue::N(self.to_string())))
+                Ok(Some(AttributeValue::N(integer_text(*self))))
             }
             fn slice_to_attribute_value(items: &[Self]) -> Result<Option<AttributeValue>, EncodeError> {
                 <$t as ByteVec>::encode_slice(items)
@@ -439,7 +543,7 @@ impl ByteVec for i8 {
     fn encode_slice(items: &[i8]) -> Result<Option<AttributeValue>, EncodeError> {
         let list = items
             .iter()
-            .map(|v| AttributeValue::N(v.to_string()))
+            .map(|v| AttributeValue::N(integer_text(*v)))
             .collect();
         Ok(Some(AttributeValue::L(list)))
     }
@@ -460,7 +564,7 @@ byte_codec!(i8, u8);
 impl SetElement for i8 {
     const KIND: SetKind = SetKind::Number;
     fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
-        Ok(SetEntry::Text(self.to_string()))
+        Ok(SetEntry::Text(integer_text(*self)))
     }
     fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
         Self::from_attribute_value(entry.into_number())
@@ -470,7 +574,7 @@ impl SetElement for i8 {
 impl SetElement for u8 {
     const KIND: SetKind = SetKind::Number;
     fn to_set_entry(&self) -> Result<SetEntry, EncodeError> {
-        Ok(SetEntry::Text(self.to_string()))
+        Ok(SetEntry::Text(integer_text(*self)))
     }
     fn from_set_entry(entry: SetEntry) -> Result<Self, DecodeError> {
         Self::from_attribute_value(entry.into_number())
@@ -486,8 +590,14 @@ macro_rules! float_codec {
                         "{self} is not a finite number; DynamoDB numbers cannot be NaN or infinite"
                     )));
                 }
-                let text = self.to_string();
-                check_number(&text).map_err(|why| EncodeError::new(format!("{self:e} has {why}")))?;
+                let text = float_text(self);
+                // Well inside DynamoDB's range (every finite f32 is), the text needs no check:
+                // a float has at most 17 significant digits.
+                let magnitude = f64::from(self.abs());
+                if !(magnitude == 0.0 || (1e-129..1e125).contains(&magnitude)) {
+                    check_number(&text)
+                        .map_err(|why| EncodeError::new(format!("{self:e} has {why}")))?;
+                }
                 Ok(Some(AttributeValue::N(text)))
             }
         }
@@ -762,8 +872,10 @@ fn encode_set<'a, T: SetElement + 'a>(
     if len == 0 {
         return Ok(None); // DynamoDB has no empty set: store nothing.
     }
-    let mut texts = Vec::new();
-    let mut blobs = Vec::new();
+    let (mut texts, mut blobs) = match T::KIND {
+        SetKind::Binary => (Vec::new(), Vec::with_capacity(len)),
+        SetKind::String | SetKind::Number => (Vec::with_capacity(len), Vec::new()),
+    };
     for (i, item) in items.enumerate() {
         match item.to_set_entry().map_err(|e| e.at_index(i))? {
             SetEntry::Text(t) => texts.push(t),
@@ -861,6 +973,9 @@ mod tests {
         assert!(check_number(&format!("1{}", "0".repeat(126))).is_err());
         assert!(check_number("1e-130").is_ok());
         assert!(check_number("1e-131").is_err());
+        assert!(check_number("123e9223372036854775807").is_err());
+        assert!(check_number("0.0001e-9223372036854775808").is_err());
+        assert!(check_number("12abc").is_err());
     }
 
     #[test]
@@ -874,5 +989,14 @@ mod tests {
         assert_eq!(parse_integer::<u8>("-1"), None);
         assert_eq!(parse_integer::<i64>("NaN"), None);
         assert_eq!(parse_integer::<i64>("1e999999999999"), None);
+        assert_eq!(parse_integer::<i64>("0e999999999999999999999"), Some(0));
+        assert_eq!(parse_integer::<i64>("0.00012e5"), Some(12));
+        // Not numbers at all: these used to read as 0.
+        for garbage in ["", "-", "+", ".", "e5", "-e1", "1e", "1e+", "--1"] {
+            assert_eq!(parse_integer::<i64>(garbage), None, "{garbage:?}");
+        }
+        // Exponents at the edge of i64 must not overflow.
+        assert_eq!(parse_integer::<i64>("11e9223372036854775807"), None);
+        assert_eq!(parse_integer::<i64>("1e-9223372036854775808"), None);
     }
 }
