@@ -116,15 +116,23 @@ pub mod shadowed {
         pub meta: super::Meta,
     }
 
-    /// A generic model with only a partition key.
+    /// A generic model with only a partition key, a TTL and a version.
     #[derive(::core::fmt::Debug, ::dynamo_types::DynamoModel)]
-    #[dynamo(table = "envelopes")]
+    #[dynamo(table = "envelopes", ttl = "expires")]
     pub struct Envelope<T> {
         /// The id.
         #[dynamo(hash)]
         pub id: u64,
         /// The payload.
         pub payload: T,
+        /// Expiry.
+        pub expires: ::core::option::Option<u32>,
+        /// Optimistic locking.
+        #[dynamo(version)]
+        pub revision: u32,
+        /// Not stored.
+        #[dynamo(skip)]
+        pub scratch: ::core::option::Option<T>,
     }
 }
 
