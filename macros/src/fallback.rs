@@ -9,10 +9,20 @@ use syn::DeriveInput;
 pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
     let krate: syn::Path = crate_path(input).unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    if !matches!(input.data, syn::Data::Struct(_)) {
+    // A stand-in impl for a borrowing model would only add errors: `DynamoModel` is `'static`.
+    if !matches!(input.data, syn::Data::Struct(_)) || input.generics.lifetimes().next().is_some() {
         return errors;
     }
+    // The bounds `DynamoModel` puts on `Self`, so a generic model's stand-in adds no errors.
+    let mut generics = input.generics.clone();
+    let params: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
+    let where_clause = generics.make_where_clause();
+    for param in params {
+        where_clause.predicates.push(syn::parse_quote!(
+            #param: ::core::marker::Send + ::core::marker::Sync + 'static
+        ));
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #errors
         #[allow(unused_qualifications)]
@@ -24,7 +34,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                     table: "",
                     hash: #krate::__private::KeyAttr {
                         name: "",
-                        scalar: #krate::ScalarType::String,
+                        scalar: #krate::__private::ScalarType::String,
                     },
                     range: ::core::option::Option::None,
                     attributes: &[],
@@ -36,10 +46,10 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                 fn key(&self) -> Self::Key {
                     ::core::unreachable!()
                 }
-                fn to_item(&self) -> ::core::result::Result<#krate::Item, #krate::__private::EncodeError> {
+                fn to_item(&self) -> ::core::result::Result<#krate::__private::Item, #krate::__private::EncodeError> {
                     ::core::unreachable!()
                 }
-                fn from_item(_: #krate::Item) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
+                fn from_item(_: #krate::__private::Item) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                     ::core::unreachable!()
                 }
             }
@@ -48,7 +58,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
 }
 
 /// `#[dynamo(crate = "...")]`, read leniently: the real parse already failed.
-fn crate_path(input: &DeriveInput) -> Option<syn::Path> {
+pub(crate) fn crate_path(input: &DeriveInput) -> Option<syn::Path> {
     let mut found = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("dynamo")) {
         let _ = attr.parse_nested_meta(|meta| {

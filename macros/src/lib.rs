@@ -11,18 +11,31 @@ mod expand;
 mod fallback;
 mod model;
 mod validate;
+mod value;
 
 use darling::FromDeriveInput;
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
-/// Derives `DynamoModel`: see the `dynamo-types` crate for the attributes and what is generated.
+/// (The `DynamoModel` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
 #[proc_macro_derive(DynamoModel, attributes(dynamo))]
 pub fn derive_dynamo_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match derive(&input) {
         Ok(tokens) => tokens.into(),
         Err(errors) => fallback::expand(&input, errors.write_errors()).into(),
+    }
+}
+
+/// (The `DynamoValue` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
+#[proc_macro_derive(DynamoValue, attributes(dynamo))]
+pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match value::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => value::fallback(&input, errors.write_errors()).into(),
     }
 }
 
@@ -53,4 +66,51 @@ fn shape(input: &DeriveInput) -> darling::Result<()> {
         }
     };
     Err(darling::Error::custom(message).with_span(&input.ident))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `crate = "..."` replaces every mention of `::dynamo_types`, in both derives and in the
+    /// fallback (the UI pass case cannot tell: `::dynamo_types` resolves there too).
+    #[test]
+    fn crate_path_is_honoured_everywhere() {
+        let model: syn::DeriveInput = syn::parse_quote! {
+            #[dynamo(table = "posts", crate = "dt", ttl = "ttl")]
+            #[dynamo(gsi(name = "by_author", hash = "author", range = "at"))]
+            #[dynamo(lsi(name = "by_at", range = "at"))]
+            struct Post<T> {
+                #[dynamo(hash)]
+                id: String,
+                #[dynamo(range)]
+                sort: String,
+                author: String,
+                at: i64,
+                ttl: Option<i64>,
+                #[dynamo(version)]
+                version: u64,
+                payload: T,
+                #[dynamo(skip)]
+                cache: Option<T>,
+            }
+        };
+        let value: syn::DeriveInput = syn::parse_quote! {
+            #[dynamo(crate = "dt")]
+            enum Status { Open }
+        };
+        let broken: syn::DeriveInput = syn::parse_quote! {
+            #[dynamo(crate = "dt")]
+            struct Broken { id: String }
+        };
+        let outputs = [
+            super::derive(&model).map_err(|e| e.write_errors()),
+            super::value::derive(&value).map_err(|e| e.write_errors()),
+            Ok(super::fallback::expand(&broken, quote::quote!())),
+            Ok(super::value::fallback(&value, quote::quote!())),
+        ];
+        for output in outputs {
+            let text = output.expect("the derive accepts the input").to_string();
+            assert!(text.contains("dt :: __private ::"), "{text}");
+            assert!(!text.contains("dynamo_types"), "{text}");
+        }
+    }
 }

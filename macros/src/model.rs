@@ -18,8 +18,10 @@ pub(crate) struct Model {
     pub(crate) fields: Vec<Field>,
     pub(crate) keys: TableKeys,
     pub(crate) gsis: Vec<Gsi>,
-    pub(crate) ttl: Option<FieldId>,
-    pub(crate) version: Option<FieldId>,
+    /// The `ttl` field, and the span of the `ttl = "..."` string naming it.
+    pub(crate) ttl: Option<(FieldId, Span)>,
+    /// The `version` field, and the span of its `version` flag.
+    pub(crate) version: Option<(FieldId, Span)>,
     pub(crate) stream: Option<StreamView>,
 }
 

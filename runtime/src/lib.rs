@@ -55,7 +55,8 @@ pub mod __private {
     #[cfg(feature = "serde")]
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
-        FromAttributeValue, IntoAttributeValue, KeyAttribute, TtlAttribute, VersionAttribute,
+        FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, PrefixKey, ScalarType,
+        SetElement, SetEntry, SetKind, TtlAttribute, VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::expr::Path;
@@ -78,10 +79,10 @@ pub mod __private {
     pub struct FallbackKey;
 
     impl ModelKey for FallbackKey {
-        fn to_key_item(&self) -> Result<crate::Item, EncodeError> {
+        fn to_key_item(&self) -> Result<Item, EncodeError> {
             Err(EncodeError::new("the model failed to derive"))
         }
-        fn from_key_item(_: &crate::Item) -> Result<Self, DecodeError> {
+        fn from_key_item(_: &Item) -> Result<Self, DecodeError> {
             Err(DecodeError::custom("the model failed to derive"))
         }
     }

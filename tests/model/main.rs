@@ -2,4 +2,5 @@
 #![allow(unreachable_pub)]
 
 mod codec;
+mod enums;
 mod post;

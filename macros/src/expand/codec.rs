@@ -29,7 +29,7 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
             if let ::core::option::Option::Some(__value) =
                 #encode.map_err(|__e| __e.at(#name))?
             {
-                __item.insert(#krate::__private::String::from(#name), __value);
+                __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#name), __value);
             }
         }
     });
@@ -77,16 +77,24 @@ pub(crate) fn from_item(model: &Model) -> TokenStream {
         let name = &field.name;
         let slot = slot(i);
         let value = match field.storage {
-            Storage::Skipped => quote!(::core::default::Default::default()),
+            // Spanned, so that a type without `Default` is an error on the field.
+            Storage::Skipped => quote_spanned! {ty.span()=>
+                <#ty as ::core::default::Default>::default()
+            },
             Storage::Stored {
                 missing: Missing::Default,
                 ..
-            } => quote! {
-                match #slot {
-                    ::core::option::Option::Some(__v) => __v,
-                    ::core::option::Option::None => ::core::default::Default::default(),
+            } => {
+                let default = quote_spanned! {ty.span()=>
+                    <#ty as ::core::default::Default>::default()
+                };
+                quote! {
+                    match #slot {
+                        ::core::option::Option::Some(__v) => __v,
+                        ::core::option::Option::None => #default,
+                    }
                 }
-            },
+            }
             Storage::Stored {
                 missing: Missing::ByType,
                 codec,

@@ -104,14 +104,14 @@ pub(crate) fn expand(model: &Model) -> Piece {
         impl #impl_generics #krate::__private::ModelKey for #key #ty_generics #where_clause {
             fn to_key_item(
                 &self,
-            ) -> ::core::result::Result<#krate::Item, #krate::__private::EncodeError> {
+            ) -> ::core::result::Result<#krate::__private::Item, #krate::__private::EncodeError> {
                 let mut __item = #krate::__private::HashMap::with_capacity(2);
                 #(
                     match #krate::__private::IntoAttributeValue::to_attribute_value(&self.#idents)
                         .map_err(|__e| __e.at(#names))?
                     {
                         ::core::option::Option::Some(__value) => {
-                            __item.insert(#krate::__private::String::from(#names), __value);
+                            __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#names), __value);
                         }
                         ::core::option::Option::None => {
                             return ::core::result::Result::Err(
@@ -125,7 +125,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
             }
 
             fn from_key_item(
-                __item: &#krate::Item,
+                __item: &#krate::__private::Item,
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 ::core::result::Result::Ok(Self {
                     #(

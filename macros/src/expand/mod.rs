@@ -6,11 +6,12 @@ mod paths;
 mod schema;
 mod table;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::spanned::Spanned;
 use syn::{GenericParam, Generics, Type, WherePredicate};
 
-use crate::model::{Codec, Model, Storage};
+use crate::model::{Codec, Missing, Model, Storage};
 
 pub(crate) fn expand(model: &Model) -> TokenStream {
     let key = key::expand(model);
@@ -53,8 +54,10 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
     }
     let krate = &model.krate;
     let params: Vec<syn::Ident> = type_params(&generics);
+    let types: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     let where_clause = generics.make_where_clause();
-    for param in &params {
+    // `DynamoModel: Send + Sync + 'static` (const parameters take no such bound).
+    for param in &types {
         where_clause.predicates.push(syn::parse_quote!(
             #param: ::core::marker::Send + ::core::marker::Sync + 'static
         ));
@@ -64,21 +67,59 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
         if !mentions_any(ty, &params) {
             continue;
         }
-        let predicate: WherePredicate = match field.storage {
+        // Spanned on the field's type, so that a missing bound is reported there.
+        let bounds = match field.storage {
             Storage::Stored {
                 codec: Codec::Native,
                 ..
-            } => syn::parse_quote!(
-                #ty: #krate::__private::IntoAttributeValue + #krate::__private::FromAttributeValue
+            } => quote!(
+                #krate::__private::IntoAttributeValue + #krate::__private::FromAttributeValue
             ),
             Storage::Stored {
                 codec: Codec::Serde,
                 ..
-            } => syn::parse_quote!(
-                #ty: #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
+            } => quote!(
+                #krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned
             ),
-            Storage::Skipped => syn::parse_quote!(#ty: ::core::default::Default),
+            Storage::Skipped => quote!(::core::default::Default),
         };
+        let bounds = respan(bounds, ty.span());
+        let predicate: WherePredicate = syn::parse_quote!(#ty: #bounds);
+        where_clause.predicates.push(predicate);
+        if let Storage::Stored {
+            missing: Missing::Default,
+            ..
+        } = field.storage
+        {
+            where_clause
+                .predicates
+                .push(syn::parse_quote!(#ty: ::core::default::Default));
+        }
+    }
+    // Key types: the key struct is `Debug + PartialEq` (`ModelKey`), and every table or index
+    // key is a `KeyAttribute` (`KeySchema`).
+    let table_keys = model.keys.fields();
+    let index_keys = model.keys.lsis().iter().map(|l| l.range).chain(
+        model
+            .gsis
+            .iter()
+            .flat_map(|g| [Some(g.hash), g.range])
+            .flatten(),
+    );
+    let mut seen = Vec::new();
+    for id in table_keys.iter().copied().chain(index_keys) {
+        let ty = &model.field(id).ty;
+        if seen.contains(&id) || !mentions_any(ty, &params) {
+            continue;
+        }
+        seen.push(id);
+        let bounds = if table_keys.contains(&id) {
+            quote!(#krate::__private::KeyAttribute + ::core::fmt::Debug + ::core::cmp::PartialEq)
+        } else {
+            quote!(#krate::__private::KeyAttribute)
+        };
+        let bounds = respan(bounds, ty.span());
+        let predicate: WherePredicate = syn::parse_quote!(#ty: #bounds);
         where_clause.predicates.push(predicate);
     }
     generics
@@ -114,4 +155,22 @@ pub(crate) fn model_type(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let (_, ty_generics, _) = model.generics.split_for_impl();
     quote!(#ident #ty_generics)
+}
+
+/// The tokens with every span set to `span` (`quote_spanned!` keeps the spans of interpolated
+/// tokens, such as the crate path).
+pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Piece, bounded_generics, codec, key, model_type};
+use super::{Piece, bounded_generics, codec, key, model_type, respan};
 use crate::model::{FieldId, IndexNames, Model, Projection, StreamView};
 
 pub(crate) fn expand(model: &Model) -> Piece {
@@ -24,7 +24,9 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let to_item = codec::to_item(model);
     let from_item = codec::from_item(model);
     let checks = attribute_checks(model);
+    let helpers = scalar_helpers(model);
     let version = version_accessors(model);
+    let version_check = version_check(model);
 
     let model_impl = quote! {
         #[automatically_derived]
@@ -39,12 +41,12 @@ pub(crate) fn expand(model: &Model) -> Piece {
 
             fn to_item(
                 &self,
-            ) -> ::core::result::Result<#krate::Item, #krate::__private::EncodeError> {
+            ) -> ::core::result::Result<#krate::__private::Item, #krate::__private::EncodeError> {
                 #to_item
             }
 
             fn from_item(
-                __item: #krate::Item,
+                __item: #krate::__private::Item,
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 #from_item
             }
@@ -53,6 +55,8 @@ pub(crate) fn expand(model: &Model) -> Piece {
         }
 
         #checks
+        #helpers
+        #version_check
     };
 
     let (primary_public, primary_private) = key_schemas(model);
@@ -64,46 +68,118 @@ pub(crate) fn expand(model: &Model) -> Piece {
 
 /// The hidden `__version` / `__bump_version` methods of a model with `#[dynamo(version)]`: the
 /// writer reads the version a model was read at and stores the next one (optimistic locking).
+/// They go through `version_check`'s helpers, so a field type that cannot be a version is
+/// reported once.
 fn version_accessors(model: &Model) -> TokenStream {
-    let Some(id) = model.version else {
+    let Some((id, _)) = model.version else {
         return quote!();
     };
     let krate = &model.krate;
-    let field = model.field(id);
-    let ident = &field.ident;
-    let ty = &field.ty;
-    quote_spanned! {ty.span()=>
+    let ident = &model.field(id).ident;
+    quote! {
         fn __version(
             &self,
         ) -> ::core::option::Option<
             ::core::result::Result<#krate::__private::VersionValues, #krate::__private::EncodeError>,
         > {
-            ::core::option::Option::Some(#krate::__private::VersionValues::of::<#ty>(self.#ident))
+            ::core::option::Option::Some(__version_values::<Self>(&self.#ident))
         }
 
         fn __bump_version(&mut self) {
-            self.#ident = <#ty as #krate::__private::VersionAttribute>::next(self.#ident);
+            self.#ident = __next_version::<Self>(&self.#ident);
         }
     }
 }
 
-fn key_attr(model: &Model, id: FieldId) -> TokenStream {
+/// The version field's type, declared once in an impl whose bound is spanned on the `version`
+/// flag: a type that cannot be a version is an error on the field's type, with a note on the
+/// flag. The accessors use generic helpers over it, so they add no error of their own.
+fn version_check(model: &Model) -> TokenStream {
+    let Some((id, flag)) = model.version else {
+        return quote!();
+    };
     let krate = &model.krate;
-    let field = model.field(id);
-    let name = &field.name;
-    let ty = &field.ty;
-    let scalar = quote_spanned! {ty.span()=>
-        <#ty as #krate::__private::KeyAttribute>::SCALAR_TYPE
+    let p = quote!(#krate::__private);
+    let model_ty = model_type(model);
+    let generics = bounded_generics(model);
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let ty = &model.field(id).ty;
+    let bound = respan(quote!(#p::VersionAttribute + #p::IntoAttributeValue), flag);
+    let version_type = quote_spanned!(ty.span()=> type Version = #ty;);
+    quote! {
+        trait __VersionField {
+            type Version: #bound;
+        }
+
+        #[automatically_derived]
+        impl #impl_generics __VersionField for #model_ty #where_clause {
+            #version_type
+        }
+
+        fn __version_values<__M: __VersionField>(
+            __version: &<__M as __VersionField>::Version,
+        ) -> ::core::result::Result<#p::VersionValues, #p::EncodeError> {
+            #p::VersionValues::of(*__version)
+        }
+
+        fn __next_version<__M: __VersionField>(
+            __version: &<__M as __VersionField>::Version,
+        ) -> <__M as __VersionField>::Version {
+            #p::VersionAttribute::next(*__version)
+        }
+    }
+}
+
+/// A key attribute of the table or of an index. The scalar type is read through the key schema
+/// (`target`: the model or an index marker), not from the field type, so that a field type that
+/// cannot be a key is reported once, on the field, by the `KeySchema` impl.
+fn key_attr(model: &Model, id: FieldId, target: &TokenStream, range: bool) -> TokenStream {
+    let krate = &model.krate;
+    let name = &model.field(id).name;
+    let scalar = if range {
+        quote!(__range_scalar::<#target>())
+    } else {
+        quote!(__hash_scalar::<#target>())
     };
     quote!(#krate::__private::KeyAttr { name: #name, scalar: #scalar })
+}
+
+/// The generic helpers `key_attr` calls: inside them the key type is a projection whose
+/// `KeyAttribute` bound the trait guarantees, so they add no error of their own.
+fn scalar_helpers(model: &Model) -> TokenStream {
+    let p = {
+        let krate = &model.krate;
+        quote!(#krate::__private)
+    };
+    quote! {
+        const fn __hash_scalar<__S: #p::KeySchema>() -> #p::ScalarType {
+            <<__S as #p::KeySchema>::Hash as #p::KeyAttribute>::SCALAR_TYPE
+        }
+        const fn __range_scalar<__S: #p::RangeKeySchema>() -> #p::ScalarType {
+            <<__S as #p::RangeKeySchema>::Range as #p::KeyAttribute>::SCALAR_TYPE
+        }
+    }
+}
+
+/// The type that implements `KeySchema` for an index (`PostByAuthorIndex<T>`).
+fn marker_type(model: &Model, names: &IndexNames) -> TokenStream {
+    let marker = &names.marker;
+    let (_, ty_generics, _) = model.generics.split_for_impl();
+    quote!(#marker #ty_generics)
 }
 
 fn schema_const(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let p = quote!(#krate::__private);
     let table = &model.table;
-    let hash = key_attr(model, model.keys.hash());
-    let range = option(model.keys.range().map(|id| key_attr(model, id)));
+    let model_ty = model_type(model);
+    let hash = key_attr(model, model.keys.hash(), &model_ty, false);
+    let range = option(
+        model
+            .keys
+            .range()
+            .map(|id| key_attr(model, id, &model_ty, true)),
+    );
     let attributes = model.stored().map(|(_, f)| &f.name);
     let lsis = model.keys.lsis().iter().map(|lsi| {
         index_schema(
@@ -125,11 +201,11 @@ fn schema_const(model: &Model) -> TokenStream {
             &gsi.projection,
         )
     });
-    let ttl = option(model.ttl.map(|id| {
+    let ttl = option(model.ttl.map(|(id, _)| {
         let name = &model.field(id).name;
         quote!(#name)
     }));
-    let version = option(model.version.map(|id| {
+    let version = option(model.version.map(|(id, _)| {
         let name = &model.field(id).name;
         quote!(#name)
     }));
@@ -163,8 +239,9 @@ fn index_schema(
 ) -> TokenStream {
     let krate = &model.krate;
     let name = &names.name;
-    let hash = key_attr(model, hash);
-    let range = option(range.map(|id| key_attr(model, id)));
+    let target = marker_type(model, names);
+    let hash = key_attr(model, hash, &target, false);
+    let range = option(range.map(|id| key_attr(model, id, &target, true)));
     let projection = match projection {
         Projection::All => quote!(#krate::__private::Projection::All),
         Projection::KeysOnly => quote!(#krate::__private::Projection::KeysOnly),
@@ -191,29 +268,29 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-/// Spanned trait assertions for `ttl` and `version`, so a wrong type is an error on the field.
+/// A spanned trait assertion for `ttl` (`version` has `version_check`): a wrong type is an
+/// error on the field's type, and the bound it misses is declared on the `ttl = "..."` string
+/// (the compiler's "required by this bound" note points there).
 fn attribute_checks(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let generics = bounded_generics(model);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let ttl = model.ttl.map(|id| {
+    let ttl = model.ttl.map(|(id, attr)| {
         let ty = &model.field(id).ty;
-        quote_spanned! {ty.span()=> __assert_ttl::<#ty>(); }
+        let bound = respan(quote!(#krate::__private::TtlAttribute), attr);
+        let call = quote_spanned! {ty.span()=> ttl::<#ty>(); };
+        quote! {
+            fn ttl<__T: #bound + ?::core::marker::Sized>() {}
+            #call
+        }
     });
-    let version = model.version.map(|id| {
-        let ty = &model.field(id).ty;
-        quote_spanned! {ty.span()=> __assert_version::<#ty>(); }
-    });
-    if ttl.is_none() && version.is_none() {
+    let Some(ttl) = ttl else {
         return quote!();
-    }
+    };
     quote! {
         #[allow(dead_code)]
         fn __dynamo_attribute_checks #impl_generics () #where_clause {
-            fn __assert_ttl<__T: #krate::__private::TtlAttribute + ?::core::marker::Sized>() {}
-            fn __assert_version<__T: #krate::__private::VersionAttribute>() {}
             #ttl
-            #version
         }
     }
 }

@@ -38,6 +38,11 @@ pub type Item = HashMap<String, AttributeValue>;
 ///
 /// `Ok(None)` means "store nothing": the attribute is left out of the item (an `Option::None`,
 /// an empty set).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored as a DynamoDB attribute",
+    label = "no `IntoAttributeValue` for this type",
+    note = "implement `IntoAttributeValue` and `FromAttributeValue` for it, derive `DynamoValue` if it is a unit enum, or store it through serde with `#[dynamo(serde)]` on the field"
+)]
 pub trait IntoAttributeValue {
     /// Encodes the value.
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError>;
@@ -60,6 +65,11 @@ pub trait IntoAttributeValue {
 }
 
 /// A Rust value that can be read back from a DynamoDB attribute value.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a DynamoDB attribute",
+    label = "no `FromAttributeValue` for this type",
+    note = "implement `IntoAttributeValue` and `FromAttributeValue` for it, derive `DynamoValue` if it is a unit enum, or store it through serde with `#[dynamo(serde)]` on the field"
+)]
 pub trait FromAttributeValue: Sized {
     /// Decodes the value. Any mismatch is a [`DecodeError`], never a panic.
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError>;

@@ -1,6 +1,11 @@
 //! The rules that span more than one attribute. Each rule is one function that opens with the
 //! rule it enforces; every error points at the token to change and says how to change it.
 //! Errors are accumulated, so one build shows all of them.
+//!
+//! This file holds the rules on the struct, its fields and the strings that name fields;
+//! `index.rs` the rules on secondary indexes.
+
+mod index;
 
 use darling::Error;
 use darling::util::Flag;
@@ -9,31 +14,11 @@ use quote::format_ident;
 use syn::LitStr;
 use syn::spanned::Spanned;
 
-use crate::attr::{FieldInput, GsiArg, LsiArg, ModelInput, ProjectionArg, StreamArg};
+use self::index::{gsi, index_counts, lsi, lsis_need_a_sort_key, unique_index_names};
+use crate::attr::{FieldInput, ModelInput, StreamArg};
 use crate::model::{
-    Codec, Field, FieldId, Gsi, IndexNames, Lsi, Missing, Model, Projection, Storage, StreamView,
-    TableKeys,
+    Codec, Field, FieldId, Gsi, Lsi, Missing, Model, Storage, StreamView, TableKeys,
 };
-
-/// DynamoDB's per-table limits.
-const MAX_LSIS: usize = 5;
-const MAX_GSIS: usize = 20;
-
-/// Methods of the generated table handle; an index method must not take one of these names.
-const HANDLE_METHODS: &[&str] = &[
-    "primary_key",
-    "writer",
-    "create_table",
-    "create_table_if_not_exists",
-    "delete_table",
-    "describe",
-    "verify",
-    "name",
-    "client",
-    "new",
-    "clone",
-    "table",
-];
 
 pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
     let mut errors = Error::accumulator();
@@ -47,7 +32,8 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         .map(|f| f.fields)
         .unwrap_or_default();
 
-    let table = table_name(&input.table, &input.ident, &mut errors);
+    owned_data(&input.generics, &mut errors);
+    let table = table_name(input.table.as_deref(), &input.ident, &mut errors);
     let fields = fields(&raw_fields, &mut errors);
     duplicate_attribute_names(&raw_fields, &fields, &mut errors);
     let hash = single_flag(&raw_fields, |f| &f.hash, "hash", &input.ident, &mut errors);
@@ -76,7 +62,7 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
     let ttl = input
         .ttl
         .as_ref()
-        .and_then(|lit| stored_field(&fields, lit, "ttl", &mut errors));
+        .and_then(|lit| Some((stored_field(&fields, lit, "ttl", &mut errors)?, lit.span())));
     let stream = input.stream.as_ref().map(|s| match **s {
         StreamArg::KeysOnly => StreamView::KeysOnly,
         StreamArg::NewImage => StreamView::NewImage,
@@ -116,15 +102,29 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         keys,
         gsis,
         ttl,
-        version,
+        version: version.map(|id| (id, raw_fields[id].version.span())),
         stream,
     })
+}
+
+/// A model owns its data: it is decoded from an item that is gone once the model is built, and
+/// the query objects hand out models with no borrow to tie them to. So no lifetime parameters.
+fn owned_data(generics: &syn::Generics, errors: &mut darling::error::Accumulator) {
+    for lifetime in generics.lifetimes() {
+        errors.push(
+            Error::custom(format!(
+                "a model owns its data, so it cannot have a lifetime: remove `{}` and use owned types (`String` instead of `&str`, `Vec<T>` instead of `&[T]`)",
+                lifetime.lifetime
+            ))
+            .with_span(&lifetime.lifetime),
+        );
+    }
 }
 
 /// The table name is required and follows DynamoDB's rule: 3 to 255 characters of
 /// `A-Z a-z 0-9 _ - .`.
 fn table_name(
-    table: &Option<LitStr>,
+    table: Option<&LitStr>,
     ident: &syn::Ident,
     errors: &mut darling::error::Accumulator,
 ) -> Option<String> {
@@ -168,7 +168,7 @@ fn check_name(name: &str, what: &str, span: Span, errors: &mut darling::error::A
 fn fields(raw: &[FieldInput], errors: &mut darling::error::Accumulator) -> Vec<Field> {
     raw.iter()
         .map(|f| {
-            let ident = f.ident.clone().expect("named fields");
+            let ident = f.ident.clone().unwrap_or_else(|| format_ident!("_"));
             let name = match &f.rename {
                 Some(lit) => {
                     let value = lit.value();
@@ -209,7 +209,7 @@ fn fields(raw: &[FieldInput], errors: &mut darling::error::Accumulator) -> Vec<F
 }
 
 /// The name a user writes for a field (`r#type` is `type`).
-fn rust_name(ident: &syn::Ident) -> String {
+pub(crate) fn rust_name(ident: &syn::Ident) -> String {
     let s = ident.to_string();
     s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
 }
@@ -260,15 +260,21 @@ fn single_flag(
         match first {
             None => first = Some(i),
             Some(prev) => {
-                let what = match name {
-                    "hash" => "partition key",
-                    "range" => "sort key",
-                    _ => "version field",
+                let (what, instead) = match name {
+                    "hash" => (
+                        "a table has one partition key",
+                        " (to query by this field too, declare a `gsi` on it)",
+                    ),
+                    "range" => (
+                        "a table has one sort key",
+                        " (to sort by this field too, declare an `lsi` on it)",
+                    ),
+                    _ => ("a model has one version field", ""),
                 };
+                let first = raw[prev].ident.as_ref().map_or_else(String::new, rust_name);
                 errors.push(
                     Error::custom(format!(
-                        "duplicate {what}: `{}` is already marked `#[dynamo({name})]`; a table has only one",
-                        raw[prev].ident.as_ref().expect("named fields")
+                        "{what}, and `{first}` is already marked `#[dynamo({name})]`: remove this `{name}`{instead}"
                     ))
                     .with_span(&flag(f).span()),
                 );
@@ -336,8 +342,10 @@ fn stored_field(
     role: &str,
     errors: &mut darling::error::Accumulator,
 ) -> Option<FieldId> {
-    let wanted = lit.value();
-    named_field(fields, &wanted, role, lit.span(), errors)
+    // `"r#type"` names the field `r#type`, as `"type"` does.
+    let value = lit.value();
+    let wanted = value.strip_prefix("r#").unwrap_or(&value);
+    named_field(fields, wanted, role, lit.span(), errors)
 }
 
 fn named_field(
@@ -351,7 +359,7 @@ fn named_field(
         Some(id) if matches!(fields[id].storage, Storage::Skipped) => {
             errors.push(
                 Error::custom(format!(
-                    "`{role}` names `{wanted}`, which is `skip`ped and so never stored"
+                    "`{role}` names `{wanted}`, which is `skip`ped and so never stored: name a stored field, or remove `skip` from `{wanted}`"
                 ))
                 .with_span(&span),
             );
@@ -402,249 +410,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn index_names(
-    model: &syn::Ident,
-    lit: &LitStr,
-    errors: &mut darling::error::Accumulator,
-) -> IndexNames {
-    let name = lit.value();
-    check_name(&name, "index", lit.span(), errors);
-    let words: Vec<String> = split_words(&name);
-    let snake = words.join("_");
-    let method = if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("index_{snake}")
-    } else {
-        snake
-    };
-    if HANDLE_METHODS.contains(&method.as_str()) {
-        errors.push(
-            Error::custom(format!(
-                "index name `{name}` would make a method `{method}()` that the table handle already has; choose another index name"
-            ))
-            .with_span(lit),
-        );
-    }
-    let pascal: String = words
-        .iter()
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    let method =
-        syn::parse_str::<syn::Ident>(&method).unwrap_or_else(|_| format_ident!("r#{}", method));
-    IndexNames {
-        name,
-        method: syn::Ident::new(&method.to_string(), lit.span()),
-        marker: format_ident!("{}{}Index", model, pascal, span = lit.span()),
-        span: lit.span(),
-    }
-}
-
-/// Splits `by-Author.v2`, `ByAuthor` and `by_author` into lowercase words.
-fn split_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
-/// `include` names non-key fields, each once: every index holds the table's and its own keys
-/// already, and DynamoDB rejects a key attribute in `NonKeyAttributes`.
-fn projection(
-    arg: &Option<ProjectionArg>,
-    fields: &[Field],
-    keys: &[FieldId],
-    errors: &mut darling::error::Accumulator,
-) -> Projection {
-    match arg {
-        None | Some(ProjectionArg::All) => Projection::All,
-        Some(ProjectionArg::KeysOnly) => Projection::KeysOnly,
-        Some(ProjectionArg::Include(paths)) => {
-            let mut ids: Vec<FieldId> = Vec::new();
-            for path in paths.iter() {
-                let wanted = path
-                    .get_ident()
-                    .map(rust_name)
-                    .unwrap_or_else(|| quote::quote!(#path).to_string());
-                if let Some(id) = named_field(fields, &wanted, "include", path.span(), errors) {
-                    if keys.contains(&id) {
-                        errors.push(
-                            Error::custom(format!(
-                                "`{wanted}` is a key attribute, which the index holds already: remove it from `include`"
-                            ))
-                            .with_span(path),
-                        );
-                    } else if ids.contains(&id) {
-                        errors.push(
-                            Error::custom(format!("`{wanted}` is already in `include`"))
-                                .with_span(path),
-                        );
-                    } else {
-                        ids.push(id);
-                    }
-                }
-            }
-            Projection::Include(ids)
-        }
-    }
-}
-
-fn lsi(
-    model: &syn::Ident,
-    arg: &LsiArg,
-    fields: &[Field],
-    table_keys: &[FieldId],
-    errors: &mut darling::error::Accumulator,
-) -> Option<Lsi> {
-    let names = index_names(model, &arg.name, errors);
-    let range = stored_field(fields, &arg.range, "range", errors);
-    let keys: Vec<FieldId> = table_keys.iter().copied().chain(range).collect();
-    let projection = projection(&arg.projection, fields, &keys, errors);
-    Some(Lsi {
-        names,
-        range: range?,
-        projection,
-    })
-}
-
-fn gsi(
-    model: &syn::Ident,
-    arg: &GsiArg,
-    fields: &[Field],
-    table_keys: &[FieldId],
-    errors: &mut darling::error::Accumulator,
-) -> Option<Gsi> {
-    let names = index_names(model, &arg.name, errors);
-    let hash = stored_field(fields, &arg.hash, "hash", errors);
-    let range = match &arg.range {
-        Some(lit) => Some(stored_field(fields, lit, "range", errors)?),
-        None => None,
-    };
-    if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range)
-        && h == r
-    {
-        errors.push(
-            Error::custom("an index cannot use one field as both its partition and sort key")
-                .with_span(lit),
-        );
-    }
-    let keys: Vec<FieldId> = table_keys
-        .iter()
-        .copied()
-        .chain(hash)
-        .chain(range)
-        .collect();
-    let projection = projection(&arg.projection, fields, &keys, errors);
-    Some(Gsi {
-        names,
-        hash: hash?,
-        range,
-        projection,
-    })
-}
-
-/// DynamoDB allows at most 5 local and 20 global secondary indexes per table.
-fn index_counts(lsis: &[LsiArg], gsis: &[GsiArg], errors: &mut darling::error::Accumulator) {
-    if let Some(extra) = lsis.get(MAX_LSIS) {
-        errors.push(
-            Error::custom(format!(
-                "too many local secondary indexes: DynamoDB allows {MAX_LSIS} per table, this model declares {}",
-                lsis.len()
-            ))
-            .with_span(&extra.name),
-        );
-    }
-    if let Some(extra) = gsis.get(MAX_GSIS) {
-        errors.push(
-            Error::custom(format!(
-                "too many global secondary indexes: DynamoDB allows {MAX_GSIS} per table, this model declares {}",
-                gsis.len()
-            ))
-            .with_span(&extra.name),
-        );
-    }
-}
-
-/// Index names are unique within a table, across local and global indexes.
-fn unique_index_names(lsis: &[Lsi], gsis: &[Gsi], errors: &mut darling::error::Accumulator) {
-    let all: Vec<&IndexNames> = lsis
-        .iter()
-        .map(|l| &l.names)
-        .chain(gsis.iter().map(|g| &g.names))
-        .collect();
-    for (i, names) in all.iter().enumerate() {
-        if all[..i].iter().any(|n| n.name == names.name) {
-            errors.push(
-                Error::custom(format!(
-                    "duplicate index name `{}`: index names must be unique within a table",
-                    names.name
-                ))
-                .with_span(&names.span),
-            );
-        } else if let Some(other) = all[..i].iter().find(|n| n.method == names.method) {
-            errors.push(
-                Error::custom(format!(
-                    "index names `{}` and `{}` both make the method `{}()`; rename one",
-                    other.name, names.name, names.method
-                ))
-                .with_span(&names.span),
-            );
-        }
-    }
-}
-
-/// A local secondary index shares the table's partition key and replaces its sort key, so the
-/// table must have a sort key.
-fn lsis_need_a_sort_key(
-    range: Option<FieldId>,
-    lsis: &[LsiArg],
-    errors: &mut darling::error::Accumulator,
-) {
-    if range.is_some() {
-        return;
-    }
-    for arg in lsis {
-        errors.push(
-            Error::custom(format!(
-                "local secondary index `{}` needs a table with a sort key: mark a field `#[dynamo(range)]`, or make it a `gsi`",
-                arg.name.value()
-            ))
-            .with_span(&arg.name),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words() {
-        assert_eq!(split_words("by_author"), ["by", "author"]);
-        assert_eq!(split_words("ByAuthor"), ["by", "author"]);
-        assert_eq!(split_words("gsi-1.v2"), ["gsi", "1", "v2"]);
-        assert_eq!(split_words("GSI1"), ["gsi1"]);
-    }
 
     #[test]
     fn suggestions() {

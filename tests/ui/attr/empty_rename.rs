@@ -1,0 +1,12 @@
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(hash)]
+    id: String,
+    #[dynamo(rename = "")]
+    name: String,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "posts")]
+#[dynamo(gsi(name = "by_author", hash = "author_id", projection(include(cached))))]
+struct Post {
+    #[dynamo(hash)]
+    post_id: String,
+    author_id: String,
+    #[dynamo(skip)]
+    cached: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "posts")]
+#[dynamo(gsi(name = "by_author", hash = "auther_id"))]
+struct Post {
+    #[dynamo(hash)]
+    post_id: String,
+    author_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(hash, skip)]
+    id: String,
+}
+
+fn main() {}

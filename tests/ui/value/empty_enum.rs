@@ -1,0 +1,6 @@
+use dynamo_types::DynamoValue;
+
+#[derive(Clone, DynamoValue)]
+enum Never {}
+
+fn main() {}

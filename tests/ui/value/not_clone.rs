@@ -1,0 +1,9 @@
+use dynamo_types::DynamoValue;
+
+#[derive(DynamoValue)]
+enum Status {
+    Draft,
+    Published,
+}
+
+fn main() {}

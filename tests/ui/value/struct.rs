@@ -1,0 +1,8 @@
+use dynamo_types::DynamoValue;
+
+#[derive(DynamoValue)]
+struct Address {
+    street: String,
+}
+
+fn main() {}
