@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![doc = include_str!("docs/guide.md")]
 
 #[doc = include_str!("docs/dynamo_model.md")]
 pub use dynamo_types_macros::DynamoModel;

@@ -57,7 +57,7 @@ enum SetAction {
 
 /// An update of items of model `M`: what `UpdateItem` does to the stored item.
 ///
-/// ```ignore
+/// ```text
 /// let f = Post::fields();
 /// let update = Post::update()
 ///     .set(&f.body, "new body")

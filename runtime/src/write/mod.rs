@@ -2,9 +2,10 @@
 //! updates by key, batch writes, optimistic locking, and transactions.
 //!
 //! Every operation is a builder that implements `IntoFuture`: await it directly, after adding
-//! options with its methods.
+//! options with its methods. The sketch below is runnable in the README and the guide of the
+//! `dynamo-types` crate docs.
 //!
-//! ```ignore
+//! ```text
 //! let w = posts.writer();
 //! w.put(&post).await?;
 //! w.put(&post).condition(Post::fields().like_count.gt(3)).await?;

@@ -185,9 +185,10 @@ impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
 }
 
 /// `TransactWriteItems`: up to 100 actions on items of any models and tables, all written or
-/// none. From [`Client::transact_write`]. Await it.
+/// none. From [`Client::transact_write`]. Await it. (A runnable example is in the guide of
+/// the `dynamo-types` crate docs.)
 ///
-/// ```ignore
+/// ```text
 /// client.transact_write()
 ///     .put(&posts, &post)
 ///     .update(&users, user_key, User::update().add(&u.post_count, 1))
@@ -464,9 +465,10 @@ impl<M: DynamoModel> TransactGetTuple for Vec<GetItem<M>> {
 }
 
 /// `TransactGetItems`: a serialisable read of items of different models, from
-/// [`Client::transact_get`]. Await it.
+/// [`Client::transact_get`]. Await it. (A runnable example is in the guide of the
+/// `dynamo-types` crate docs.)
 ///
-/// ```ignore
+/// ```text
 /// let (post, user): (Option<Post>, Option<User>) = client
 ///     .transact_get((posts.get_item(post_key), users.get_item(user_key)))
 ///     .await?;
