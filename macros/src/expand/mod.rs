@@ -96,6 +96,27 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
                 .push(syn::parse_quote!(#ty: ::core::default::Default));
         }
     }
+    // A generic `version` or `ttl` field needs what the attribute checks ask of it.
+    let attribute_bounds = [
+        model.version.map(|(id, _)| {
+            (
+                id,
+                quote!(#krate::__private::VersionAttribute + #krate::__private::IntoAttributeValue),
+            )
+        }),
+        model
+            .ttl
+            .map(|(id, _)| (id, quote!(#krate::__private::TtlAttribute))),
+    ];
+    for (id, bounds) in attribute_bounds.into_iter().flatten() {
+        let ty = &model.field(id).ty;
+        if mentions_any(ty, &params) {
+            let bounds = respan(bounds, ty.span());
+            where_clause
+                .predicates
+                .push(syn::parse_quote!(#ty: #bounds));
+        }
+    }
     // Key types: the key struct is `Debug + PartialEq` (`ModelKey`), and every table or index
     // key is a `KeyAttribute` (`KeySchema`).
     let table_keys = model.keys.fields();

@@ -33,7 +33,22 @@ struct Fixed<const N: usize> {
     samples: Vec<u16>,
 }
 
+/// A generic version and TTL: the derive asks of `V` and `E` what the attributes need.
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "versioned", ttl = "expires")]
+struct Versioned<V, E> {
+    #[dynamo(hash)]
+    id: String,
+    #[dynamo(version)]
+    version: V,
+    expires: Option<E>,
+}
+
 fn main() {
+    let versioned = Versioned { id: "v".to_owned(), version: 3_u32, expires: Some(9_i64) };
+    let back = Versioned::<u32, i64>::from_item(versioned.to_item().unwrap()).unwrap();
+    assert_eq!(back, versioned);
+
     let fixed = Fixed::<2> { id: "f".to_owned(), scratch: [1, 2], samples: vec![3, 4] };
     let back = Fixed::<2>::from_item(fixed.to_item().unwrap()).unwrap();
     assert_eq!((back.scratch, back.samples), ([0, 0], vec![3, 4]));
