@@ -207,6 +207,54 @@ pub(crate) fn decode_all<T>(items: Vec<Item>, decode: Decoder<T>) -> Result<Vec<
         .collect()
 }
 
+/// A query or a scan, as the shared read loop sees it.
+pub(crate) trait PagedRead: Clone + Send + 'static {
+    /// What each item decodes to (the model, or its key).
+    type Item: Send + 'static;
+    /// The request to send, or why it cannot be sent.
+    fn plan(&self) -> Result<Plan>;
+    /// Where to resume, and how many items to hand out at most.
+    fn position(&self) -> (Option<&Cursor>, Option<usize>);
+    /// How items are decoded.
+    fn decoder(&self) -> Decoder<Self::Item>;
+    /// The same read, resumed after `cursor`.
+    fn resume(self, cursor: Cursor) -> Self;
+}
+
+/// One page of `read`: at most its `limit` items, with the cursor that resumes after them.
+pub(crate) async fn read_page<R: PagedRead>(read: R) -> Result<Page<R::Item>> {
+    let plan = read.plan()?;
+    let (start, limit) = read.position();
+    let start = start.map(|c| c.exclusive_start_key().clone());
+    let page = plan.page(start, limit).await?;
+    Ok(Page {
+        cursor: plan.cursor(page.next)?,
+        items: decode_all(page.items, read.decoder())?,
+    })
+}
+
+/// Every page of `read`, each with the cursor that resumes after it.
+pub(crate) fn read_pages<R: PagedRead>(
+    read: R,
+) -> impl futures::Stream<Item = Result<Page<R::Item>>> + Send + 'static {
+    futures::stream::try_unfold(Some(read), |read| async move {
+        let Some(read) = read else { return Ok(None) };
+        let again = read.clone();
+        let page = read_page(read).await?;
+        let next = page.cursor.clone().map(|cursor| again.resume(cursor));
+        Ok(Some((page, next)))
+    })
+}
+
+/// Every item of every page of `read`, at most its `limit` in all.
+pub(crate) fn read_items<R: PagedRead>(
+    read: R,
+) -> impl futures::Stream<Item = Result<R::Item>> + Send + 'static {
+    let (start, limit) = read.position();
+    let start = start.map(|c| c.exclusive_start_key().clone());
+    item_stream(read.plan().map(Arc::new), start, limit, read.decoder())
+}
+
 /// A stream of every item of every page from `start`, at most `limit` in all.
 pub(crate) fn item_stream<T: Send + 'static>(
     plan: Result<Arc<Plan>>,

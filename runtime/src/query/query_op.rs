@@ -2,7 +2,6 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -12,7 +11,9 @@ use crate::expr::{Condition, Placeholders};
 use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::Cursor;
 use crate::query::keys::{key_value, table_key_names};
-use crate::query::page::{Decoder, Operation, Page, Plan, decode_all, item_stream};
+use crate::query::page::{
+    Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
+};
 use crate::query::range::RangeCondition;
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
@@ -260,6 +261,22 @@ impl<E: ConsistentSource, T> Query<E, T> {
     }
 }
 
+impl<E: ReadSource, T: Send + 'static> PagedRead for Query<E, T> {
+    type Item = T;
+    fn plan(&self) -> Result<Plan> {
+        Query::plan(self)
+    }
+    fn position(&self) -> (Option<&Cursor>, Option<usize>) {
+        (self.options.start.as_ref(), self.options.limit)
+    }
+    fn decoder(&self) -> Decoder<T> {
+        self.decode
+    }
+    fn resume(self, cursor: Cursor) -> Self {
+        self.start_after(cursor)
+    }
+}
+
 impl<E: ReadSource, T: Send + 'static> Query<E, T> {
     /// Keeps only the items for which `condition` holds (DynamoDB's `FilterExpression`; it is
     /// applied after reading, so filtered-out items still cost read capacity). Several calls
@@ -333,39 +350,13 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
     /// Every item of every page (at most `limit`), as a stream; pages are fetched as the
     /// stream is polled.
     pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
-        let start = self
-            .options
-            .start
-            .as_ref()
-            .map(|c| c.exclusive_start_key().clone());
-        item_stream(
-            self.plan().map(Arc::new),
-            start,
-            self.options.limit,
-            self.decode,
-        )
+        read_items(self)
     }
 
     /// The pages of the query, each with the cursor that resumes after it (at most `limit`
     /// items per page when a limit is set): for checkpointing a long read.
     pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
-        futures::stream::try_unfold(Some(self), |read| async move {
-            let Some(read) = read else { return Ok(None) };
-            let again = read.clone();
-            let page = read.run().await?;
-            let next = page.cursor.clone().map(|cursor| again.start_after(cursor));
-            Ok(Some((page, next)))
-        })
-    }
-
-    async fn run(self) -> Result<Page<T>> {
-        let plan = self.plan()?;
-        let start = self.options.start.map(|c| c.exclusive_start_key().clone());
-        let page = plan.page(start, self.options.limit).await?;
-        Ok(Page {
-            cursor: plan.cursor(page.next)?,
-            items: decode_all(page.items, self.decode)?,
-        })
+        read_pages(self)
     }
 }
 
@@ -374,6 +365,6 @@ impl<E: ReadSource, T: Send + 'static> IntoFuture for Query<E, T> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.run())
+        Box::pin(read_page(self))
     }
 }

@@ -9,7 +9,10 @@ use futures::StreamExt;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Placeholders};
 use crate::query::cursor::{Cursor, ScanCursor, SegmentState};
-use crate::query::page::{Decoder, Operation, Page, Plan, ScanPage, decode_all, item_stream};
+use crate::query::page::{
+    Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all, item_stream, read_items,
+    read_page, read_pages,
+};
 use crate::query::query_op::{ReadOptions, decode_key, decode_model, make_plan};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
@@ -87,6 +90,22 @@ impl<E: ConsistentSource, T> Scan<E, T> {
     }
 }
 
+impl<E: ReadSource, T: Send + 'static> PagedRead for Scan<E, T> {
+    type Item = T;
+    fn plan(&self) -> Result<Plan> {
+        Scan::plan(self)
+    }
+    fn position(&self) -> (Option<&Cursor>, Option<usize>) {
+        (self.options.start.as_ref(), self.options.limit)
+    }
+    fn decoder(&self) -> Decoder<T> {
+        self.decode
+    }
+    fn resume(self, cursor: Cursor) -> Self {
+        self.start_after(cursor)
+    }
+}
+
 impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
     /// Keeps only the items for which `condition` holds. Several calls combine with AND.
     pub fn filter(mut self, condition: Condition<ModelOf<E>>) -> Self {
@@ -160,39 +179,13 @@ impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
 
     /// Every item of every page (at most `limit`), as a stream.
     pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
-        let start = self
-            .options
-            .start
-            .as_ref()
-            .map(|c| c.exclusive_start_key().clone());
-        item_stream(
-            self.plan().map(Arc::new),
-            start,
-            self.options.limit,
-            self.decode,
-        )
+        read_items(self)
     }
 
     /// The pages of the scan, each with the cursor that resumes after it (at most `limit`
     /// items per page when a limit is set): for checkpointing a long read.
     pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
-        futures::stream::try_unfold(Some(self), |read| async move {
-            let Some(read) = read else { return Ok(None) };
-            let again = read.clone();
-            let page = read.run().await?;
-            let next = page.cursor.clone().map(|cursor| again.start_after(cursor));
-            Ok(Some((page, next)))
-        })
-    }
-
-    async fn run(self) -> Result<Page<T>> {
-        let plan = self.plan()?;
-        let start = self.options.start.map(|c| c.exclusive_start_key().clone());
-        let page = plan.page(start, self.options.limit).await?;
-        Ok(Page {
-            cursor: plan.cursor(page.next)?,
-            items: decode_all(page.items, self.decode)?,
-        })
+        read_pages(self)
     }
 }
 
@@ -214,7 +207,7 @@ impl<E: ReadSource, T: Send + 'static> IntoFuture for Scan<E, T> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.run())
+        Box::pin(read_page(self))
     }
 }
 
