@@ -52,7 +52,6 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::client::Client;
-    #[cfg(feature = "serde")]
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
         FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, PrefixKey, ScalarType,

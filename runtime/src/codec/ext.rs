@@ -141,3 +141,36 @@ pub mod serde_bridge {
         serde_dynamo::from_attribute_value(AttributeValue::Null(true)).ok()
     }
 }
+
+/// Stands in for the serde bridge when the `serde` feature is off, so that
+/// `#[dynamo(serde)]` is one error on the field's type that says which feature to turn on.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+pub mod serde_bridge {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use crate::error::{DecodeError, EncodeError};
+
+    /// Implemented by nothing: the bound of every stand-in below.
+    #[diagnostic::on_unimplemented(
+        message = "`#[dynamo(serde)]` needs the `serde` feature of dynamo-types",
+        label = "this field is stored through serde_dynamo",
+        note = "add `features = [\"serde\"]` to the `dynamo-types` dependency in Cargo.toml"
+    )]
+    pub trait SerdeFeatureIsOff {}
+
+    /// Stand-in for the bridge's `encode`.
+    pub fn encode<T: SerdeFeatureIsOff>(_: &T) -> Result<Option<AttributeValue>, EncodeError> {
+        Err(EncodeError::new("the `serde` feature is off"))
+    }
+
+    /// Stand-in for the bridge's `decode`.
+    pub fn decode<T: SerdeFeatureIsOff>(_: AttributeValue) -> Result<T, DecodeError> {
+        Err(DecodeError::custom("the `serde` feature is off"))
+    }
+
+    /// Stand-in for the bridge's `decode_missing`.
+    pub fn decode_missing<T: SerdeFeatureIsOff>() -> Option<T> {
+        None
+    }
+}

@@ -27,7 +27,6 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
 
 mod ext;
-#[cfg(feature = "serde")]
 #[doc(hidden)]
 pub use ext::serde_bridge;
 
