@@ -143,7 +143,7 @@ impl FromStr for Cursor {
     }
 }
 
-/// Where each segment of a parallel scan stands: returned in [`ScanPage::cursor`] and passed to
+/// Where each segment of a parallel scan stands: returned in [`ScanPage::cursor`](crate::query::ScanPage::cursor) and passed to
 /// `ParallelScan::start_after`, so a parallel scan resumes segment by segment.
 ///
 /// Opaque like [`Cursor`]: serialise it with `to_string()` and read it back with `parse()`.

@@ -163,6 +163,81 @@ pub(crate) fn make_plan<E: ReadSource>(
     })
 }
 
+/// The builder methods queries and scans share, and their [`PagedRead`] impl: one definition,
+/// so the two cannot drift apart. `$what` names the read in the docs ("query", "scan").
+macro_rules! shared_read_methods {
+    ($ty:ident, $what:literal) => {
+        impl<E: ConsistentSource, T> $ty<E, T> {
+            #[doc = concat!("A strongly consistent ", $what, " (the table and local indexes only: a global")]
+            #[doc = "secondary index offers none, so there this method does not exist)."]
+            pub fn consistent(mut self) -> Self {
+                self.options.consistent = true;
+                self
+            }
+        }
+
+        impl<E: ReadSource, T: Send + 'static> PagedRead for $ty<E, T> {
+            type Item = T;
+            fn plan(&self) -> Result<Plan> {
+                $ty::plan(self)
+            }
+            fn position(&self) -> (Option<&Cursor>, Option<usize>) {
+                (self.options.start.as_ref(), self.options.limit)
+            }
+            fn decoder(&self) -> Decoder<T> {
+                self.decode
+            }
+            fn resume(self, cursor: Cursor) -> Self {
+                self.start_after(cursor)
+            }
+        }
+
+        impl<E: ReadSource, T: Send + 'static> $ty<E, T> {
+            /// Keeps only the items for which `condition` holds (DynamoDB's `FilterExpression`;
+            /// it is applied after reading, so filtered-out items still cost read capacity).
+            /// Several calls combine with AND.
+            pub fn filter(mut self, condition: Condition<ModelOf<E>>) -> Self {
+                self.options.add_filter(condition);
+                self
+            }
+
+            /// At most `n` items in all: requests are sent until `n` items are found (after the
+            /// filter) or the read ends.
+            pub fn limit(mut self, n: usize) -> Self {
+                self.options.limit = Some(n);
+                self
+            }
+
+            /// How many items DynamoDB evaluates per request (its `Limit`); without it, each
+            /// request reads up to 1 MB. It does not bound what a page returns when a `limit`
+            /// is set.
+            pub fn page_size(mut self, n: u32) -> Self {
+                self.options.page_size = Some(n);
+                self
+            }
+
+            #[doc = concat!("Resumes after `cursor`, from a previous page of the same ", $what, ".")]
+            pub fn start_after(mut self, cursor: Cursor) -> Self {
+                self.options.start = Some(cursor);
+                self
+            }
+
+            /// Every item of every page (at most `limit`), as a stream; pages are fetched as the
+            /// stream is polled.
+            pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
+                read_items(self)
+            }
+
+            /// The pages, each with the cursor that resumes after it (at most `limit` items per
+            /// page when a limit is set): for checkpointing a long read.
+            pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
+                read_pages(self)
+            }
+        }
+    };
+}
+pub(crate) use shared_read_methods;
+
 /// A query of one partition of the table or of an index. Await it for a [`Page`]; call
 /// [`stream`](Self::stream) for every item of every page.
 ///
@@ -252,40 +327,7 @@ where
     }
 }
 
-impl<E: ConsistentSource, T> Query<E, T> {
-    /// A strongly consistent read (the table and local indexes only: a global secondary index
-    /// offers none, so its queries have no such method).
-    pub fn consistent(mut self) -> Self {
-        self.options.consistent = true;
-        self
-    }
-}
-
-impl<E: ReadSource, T: Send + 'static> PagedRead for Query<E, T> {
-    type Item = T;
-    fn plan(&self) -> Result<Plan> {
-        Query::plan(self)
-    }
-    fn position(&self) -> (Option<&Cursor>, Option<usize>) {
-        (self.options.start.as_ref(), self.options.limit)
-    }
-    fn decoder(&self) -> Decoder<T> {
-        self.decode
-    }
-    fn resume(self, cursor: Cursor) -> Self {
-        self.start_after(cursor)
-    }
-}
-
 impl<E: ReadSource, T: Send + 'static> Query<E, T> {
-    /// Keeps only the items for which `condition` holds (DynamoDB's `FilterExpression`; it is
-    /// applied after reading, so filtered-out items still cost read capacity). Several calls
-    /// combine with AND.
-    pub fn filter(mut self, condition: Condition<ModelOf<E>>) -> Self {
-        self.options.add_filter(condition);
-        self
-    }
-
     /// Ascending sort-key order (the default).
     pub fn ascending(mut self) -> Self {
         self.descending = false;
@@ -295,26 +337,6 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
     /// Descending sort-key order.
     pub fn descending(mut self) -> Self {
         self.descending = true;
-        self
-    }
-
-    /// At most `n` items in all: requests are sent until `n` items are found (after the
-    /// filter) or the partition ends.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
-
-    /// How many items DynamoDB evaluates per request (its `Limit`); without it, each request
-    /// reads up to 1 MB. It does not bound what a page returns when a `limit` is set.
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.page_size = Some(n);
-        self
-    }
-
-    /// Resumes after `cursor`, from a previous page of the same query.
-    pub fn start_after(mut self, cursor: Cursor) -> Self {
-        self.options.start = Some(cursor);
         self
     }
 
@@ -346,18 +368,6 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
             },
         )
     }
-
-    /// Every item of every page (at most `limit`), as a stream; pages are fetched as the
-    /// stream is polled.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
-        read_items(self)
-    }
-
-    /// The pages of the query, each with the cursor that resumes after it (at most `limit`
-    /// items per page when a limit is set): for checkpointing a long read.
-    pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
-        read_pages(self)
-    }
 }
 
 impl<E: ReadSource, T: Send + 'static> IntoFuture for Query<E, T> {
@@ -368,3 +378,5 @@ impl<E: ReadSource, T: Send + 'static> IntoFuture for Query<E, T> {
         Box::pin(read_page(self))
     }
 }
+
+shared_read_methods!(Query, "query");

@@ -13,6 +13,7 @@ use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all, item_stream, read_items,
     read_page, read_pages,
 };
+use crate::query::query_op::shared_read_methods;
 use crate::query::query_op::{ReadOptions, decode_key, decode_model, make_plan};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
@@ -81,57 +82,7 @@ impl<E: ReadSource> Scan<E> {
     }
 }
 
-impl<E: ConsistentSource, T> Scan<E, T> {
-    /// Strongly consistent reads (the table and local indexes only: a global secondary index
-    /// offers none, so its scans have no such method).
-    pub fn consistent(mut self) -> Self {
-        self.options.consistent = true;
-        self
-    }
-}
-
-impl<E: ReadSource, T: Send + 'static> PagedRead for Scan<E, T> {
-    type Item = T;
-    fn plan(&self) -> Result<Plan> {
-        Scan::plan(self)
-    }
-    fn position(&self) -> (Option<&Cursor>, Option<usize>) {
-        (self.options.start.as_ref(), self.options.limit)
-    }
-    fn decoder(&self) -> Decoder<T> {
-        self.decode
-    }
-    fn resume(self, cursor: Cursor) -> Self {
-        self.start_after(cursor)
-    }
-}
-
 impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
-    /// Keeps only the items for which `condition` holds. Several calls combine with AND.
-    pub fn filter(mut self, condition: Condition<ModelOf<E>>) -> Self {
-        self.options.add_filter(condition);
-        self
-    }
-
-    /// At most `n` items in all (after the filter).
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
-
-    /// How many items DynamoDB evaluates per request (its `Limit`); without it, each request
-    /// reads up to 1 MB.
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.page_size = Some(n);
-        self
-    }
-
-    /// Resumes after `cursor`, from a previous page of the same scan (or segment).
-    pub fn start_after(mut self, cursor: Cursor) -> Self {
-        self.options.start = Some(cursor);
-        self
-    }
-
     /// Reads only segment `segment` of `total` (DynamoDB's `Segment` / `TotalSegments`), for
     /// workers that split a scan among themselves.
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
@@ -175,17 +126,6 @@ impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
             Placeholders::default(),
             Operation::Scan { segment },
         )
-    }
-
-    /// Every item of every page (at most `limit`), as a stream.
-    pub fn stream(self) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
-        read_items(self)
-    }
-
-    /// The pages of the scan, each with the cursor that resumes after it (at most `limit`
-    /// items per page when a limit is set): for checkpointing a long read.
-    pub fn pages(self) -> impl futures::Stream<Item = Result<Page<T>>> + Send + 'static {
-        read_pages(self)
     }
 }
 
@@ -393,3 +333,5 @@ impl<E: ReadSource, T: Send + 'static> IntoFuture for ParallelScan<E, T> {
         Box::pin(self.run())
     }
 }
+
+shared_read_methods!(Scan, "scan");
