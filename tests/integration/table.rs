@@ -186,7 +186,11 @@ async fn hash_only_model_with_binary_key() {
     assert_eq!(description.ttl_attribute, None);
     assert_eq!(description.stream_arn, None);
     // Creating it again is reported, and `create_table_if_not_exists` accepts it.
-    assert!(sessions.create_table().await.is_err());
+    let again = sessions.create_table().await.unwrap_err();
+    assert!(
+        matches!(&again, dynamo_types::Error::Sdk(e) if matches!(**e, aws_sdk_dynamodb::Error::ResourceInUseException(_))),
+        "{again}"
+    );
     assert!(!sessions.create_table_if_not_exists().await.unwrap());
     sessions.delete_table().await.unwrap();
     assert!(sessions.create_table_if_not_exists().await.unwrap());

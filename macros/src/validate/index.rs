@@ -29,6 +29,7 @@ const HANDLE_METHODS: &[&str] = &[
     "table",
     "deref",
     "fmt",
+    "get_item",
 ];
 
 fn index_names(
@@ -210,6 +211,16 @@ pub(super) fn lsi(
         );
     }
     let range = index_key(arg.range.as_deref(), &arg.name, "lsi", fields, errors);
+    // The sort key of an LSI cannot be the partition key it shares with the table: DynamoDB
+    // rejects a key schema that names one attribute twice.
+    if let (Some(r), Some(&table_hash), Some(lit)) = (range, table_keys.first(), &arg.range)
+        && r == table_hash
+    {
+        errors.push(
+            Error::custom("a local secondary index's sort key must differ from the table's partition key, which the index shares: name another field in `range`")
+                .with_span(&**lit),
+        );
+    }
     let keys: Vec<FieldId> = table_keys.iter().copied().chain(range).collect();
     let projection = projection(&arg.projection, fields, &keys, errors);
     Some(Lsi {
@@ -228,9 +239,13 @@ pub(super) fn gsi(
 ) -> Option<Gsi> {
     let names = index_names(model, &arg.name, errors);
     let hash = index_key(arg.hash.as_deref(), &arg.name, "gsi", fields, errors);
-    let range = match &arg.range {
-        Some(lit) => Some(stored_field(fields, lit, "range", errors)?),
-        None => None,
+    // A bad `range` still lets the projection be checked, so one build shows every error.
+    let (range, range_ok) = match &arg.range {
+        Some(lit) => {
+            let id = stored_field(fields, lit, "range", errors);
+            (id, id.is_some())
+        }
+        None => (None, true),
     };
     if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range)
         && h == r
@@ -247,6 +262,7 @@ pub(super) fn gsi(
         .chain(range)
         .collect();
     let projection = projection(&arg.projection, fields, &keys, errors);
+    range_ok.then_some(())?;
     Some(Gsi {
         names,
         hash: hash?,

@@ -580,6 +580,13 @@ impl SetElement for u8 {
     }
 }
 
+/// Whether the mantissa of a decimal text has a digit other than 0.
+fn has_nonzero_digit(text: &str) -> bool {
+    text.split(['e', 'E'])
+        .next()
+        .is_some_and(|m| m.bytes().any(|b| matches!(b, b'1'..=b'9')))
+}
+
 macro_rules! float_codec {
     ($($t:ty),*) => {$(
         impl IntoAttributeValue for $t {
@@ -605,7 +612,9 @@ macro_rules! float_codec {
             fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
                 match value {
                     AttributeValue::N(n) => match n.parse::<$t>() {
-                        Ok(v) if v.is_finite() => Ok(v),
+                        // A non-zero number too small for the type would read as 0: refuse it,
+                        // as a number too large is refused.
+                        Ok(v) if v.is_finite() && (v != 0.0 || !has_nonzero_digit(&n)) => Ok(v),
                         _ => Err(DecodeError::invalid_value(
                             concat!("a finite number that fits ", stringify!($t)),
                             &n,

@@ -365,3 +365,28 @@ fn a_number_keeps_its_type_in_an_item_that_holds_every_number() {
         (255, -255, 255, 255.0, 255.0)
     );
 }
+
+#[test]
+fn a_number_too_small_for_f32_is_refused_not_read_as_zero() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use dynamo_types::{DecodeErrorKind, FromAttributeValue};
+
+    let err = f32::from_attribute_value(AttributeValue::N("1e-50".into())).unwrap_err();
+    assert!(
+        matches!(err.kind(), DecodeErrorKind::InvalidValue { .. }),
+        "{err}"
+    );
+    // The same number fits an f64, and real zeros still read as zero.
+    assert_eq!(
+        f64::from_attribute_value(AttributeValue::N("1e-50".into())).unwrap(),
+        1e-50
+    );
+    assert_eq!(
+        f32::from_attribute_value(AttributeValue::N("0.000".into())).unwrap(),
+        0.0
+    );
+    assert_eq!(
+        f32::from_attribute_value(AttributeValue::N("-0".into())).unwrap(),
+        0.0
+    );
+}
