@@ -52,6 +52,7 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::client::Client;
+    pub use crate::codec::check_key_value;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
         FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, PrefixKey, ScalarType,

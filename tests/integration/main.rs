@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 mod common;
+mod empty_keys;
 mod reads;
 mod table;
 mod writes;

@@ -111,6 +111,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
                         .map_err(|__e| __e.at(#names))?
                     {
                         ::core::option::Option::Some(__value) => {
+                            #krate::__private::check_key_value(&__value).map_err(|__e| __e.at(#names))?;
                             __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#names), __value);
                         }
                         ::core::option::Option::None => {

@@ -166,6 +166,25 @@ pub trait VersionAttribute: Copy + Default {
     fn is_initial(self) -> bool;
 }
 
+/// Checks a key attribute's value as DynamoDB will: a string or binary key (of the table or of
+/// an index) cannot be empty. Called wherever a key is built, so such a key is an
+/// [`EncodeError`] before sending, not a rejected request (which, in a batch, would fail 24
+/// other writes with it).
+#[doc(hidden)]
+pub fn check_key_value(value: &AttributeValue) -> Result<(), EncodeError> {
+    let empty = match value {
+        AttributeValue::S(s) => s.is_empty().then_some("an empty string"),
+        AttributeValue::B(b) => b.as_ref().is_empty().then_some("empty binary"),
+        _ => None,
+    };
+    match empty {
+        Some(what) => Err(EncodeError::new(format!(
+            "a key attribute cannot be {what}: DynamoDB rejects empty keys"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A value that converts into a key of type `T`: `T` itself, and `&str` / `&String` for
 /// `String` keys. Unlike `Into<T>`, it lets an integer literal take the key's type.
 pub trait IntoKey<T> {

@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoAttributeValue, IntoKey, Item};
+use crate::codec::{IntoAttributeValue, IntoKey, Item, check_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::{DynamoModel, ModelKey, RangeKeySchema};
 use crate::query::{KeySchemaOf, RangeKeySchemaOf};
@@ -87,10 +87,12 @@ pub(crate) fn key_value<T: IntoAttributeValue>(
     value: &T,
     name: &str,
 ) -> Result<AttributeValue, EncodeError> {
-    value
+    let value = value
         .to_attribute_value()
         .map_err(|e| e.at(name))?
-        .ok_or_else(|| EncodeError::new("a key attribute cannot be absent").at(name))
+        .ok_or_else(|| EncodeError::new("a key attribute cannot be absent").at(name))?;
+    check_key_value(&value).map_err(|e| e.at(name))?;
+    Ok(value)
 }
 
 pub(crate) fn hash_key_item<M: KeySchemaOf>(hash: M::Hash) -> Result<Item, EncodeError> {

@@ -23,7 +23,7 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::StreamExt;
 
 use super::single::encode_for_put;
-use super::size::check_item_size;
+use super::size::{check_item_size, check_key_values};
 use super::{Marker, describe_key, key_identity, key_of};
 use crate::client::Client;
 use crate::codec::Item;
@@ -92,7 +92,9 @@ impl<M: DynamoModel> IntoFuture for BatchPut<M> {
             let mut requests = Vec::new();
             for item in self.items? {
                 let key = key_of(&M::SCHEMA, &item);
-                check_item_size(&table, &describe_key(&M::SCHEMA, &key), &item)?;
+                let key_text = describe_key(&M::SCHEMA, &key);
+                check_key_values(&M::SCHEMA, &key_text, &item)?;
+                check_item_size(&table, &key_text, &item)?;
                 let put = PutRequest::builder()
                     .set_item(Some(item))
                     .build()

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::size::check_item_size;
+use super::size::{check_item_size, check_key_values};
 use super::version::VersionValues;
 use super::{
     Marker, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew, ReturnUpdatedOld, Returns,
@@ -214,6 +214,7 @@ impl<M: DynamoModel, R> Put<M, R> {
         let item = self.item?;
         let key = key_of(&M::SCHEMA, &item);
         let key_text = describe_key(&M::SCHEMA, &key);
+        check_key_values(&M::SCHEMA, &key_text, &item)?;
         check_item_size(self.table.name(), &key_text, &item)?;
         Ok(PreparedPut {
             table: self.table.name().to_owned(),

@@ -16,11 +16,28 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::Item;
+use crate::codec::{Item, check_key_value};
 use crate::error::Error;
+use crate::model::TableSchema;
 
 /// DynamoDB's largest item: 400 KB.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
+
+/// Refuses an item whose table or index key attributes DynamoDB would reject (an empty string
+/// or binary), naming the item's key, before anything is sent.
+pub(crate) fn check_key_values(
+    schema: &TableSchema,
+    key_text: &str,
+    item: &Item,
+) -> Result<(), Error> {
+    for attr in schema.key_attributes() {
+        if let Some(value) = item.get(attr.name) {
+            check_key_value(value)
+                .map_err(|e| Error::Validation(format!("item {key_text}: {}", e.at(attr.name))))?;
+        }
+    }
+    Ok(())
+}
 
 /// The size DynamoDB counts for `item`, in bytes.
 pub fn item_size(item: &Item) -> usize {
