@@ -88,6 +88,17 @@ pub enum Error {
         /// Exactly the write requests that were not written.
         unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
     },
+    /// A batch get hit an error that retrying does not cure (a missing table, a bad request)
+    /// in one of its requests; the other requests' results are kept.
+    #[error("batch get failed with {} key(s) not read: {source}", unprocessed.len())]
+    BatchGetFailed {
+        /// The first such error.
+        source: Box<Error>,
+        /// The items that were read, as raw items (decode them with `DynamoModel::from_item`).
+        found: Vec<Item>,
+        /// Exactly the keys that were not read.
+        unprocessed: Vec<Item>,
+    },
     /// A wait (for a table to become ACTIVE or to disappear) ran out of time.
     #[error("timed out: {0}")]
     Timeout(String),
@@ -109,6 +120,13 @@ impl Error {
                     | E::ThrottlingException(_)
             )
         )
+    }
+
+    /// True when sending the same request again later may succeed: throttling, or an internal
+    /// server error. The batch operations retry these with backoff.
+    pub fn is_retryable(&self) -> bool {
+        self.is_throttling()
+            || matches!(self, Error::Sdk(e) if matches!(e.as_ref(), aws_sdk_dynamodb::Error::InternalServerError(_)))
     }
 
     /// True when the table (or index) does not exist.

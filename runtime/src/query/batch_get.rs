@@ -48,6 +48,8 @@ struct ChunkResult {
     found: Vec<Item>,
     unprocessed: Vec<Item>,
     attempts: u32,
+    /// An error retrying does not cure; `unprocessed` then holds the keys it left unread.
+    failed: Option<Error>,
 }
 
 impl<M: DynamoModel> BatchRead<M> {
@@ -99,8 +101,12 @@ impl<M: DynamoModel> BatchRead<M> {
         let mut found: HashMap<Vec<u8>, Item> = HashMap::with_capacity(canonical.len());
         let mut unprocessed = Vec::new();
         let mut attempts = 0;
+        let mut failed: Option<Error> = None;
         for result in results {
             let chunk = result?;
+            if let Some(e) = chunk.failed {
+                failed.get_or_insert(e);
+            }
             for item in chunk.found {
                 match canonical_key(&item, &names) {
                     Some(canon) => {
@@ -125,6 +131,13 @@ impl<M: DynamoModel> BatchRead<M> {
                 .iter()
                 .filter_map(|canon| found.remove(canon))
                 .collect();
+            if let Some(source) = failed {
+                return Err(Error::BatchGetFailed {
+                    source: Box::new(source),
+                    found,
+                    unprocessed,
+                });
+            }
             return Err(Error::BatchGetIncomplete {
                 found,
                 unprocessed,
@@ -184,15 +197,25 @@ impl<M: DynamoModel> BatchRead<M> {
                         .map(|k| k.keys)
                         .unwrap_or_default();
                 }
-                // Throttled as a whole: nothing was processed; retry like unprocessed keys.
-                Err(e) if e.is_throttling() => {}
-                Err(e) => return Err(e),
+                // Throttled, or a server error: nothing was processed; retry like unprocessed
+                // keys.
+                Err(e) if e.is_retryable() => {}
+                // Anything else is final for this request, but what it read so far is kept.
+                Err(e) => {
+                    return Ok(ChunkResult {
+                        found,
+                        unprocessed: pending,
+                        attempts: attempt,
+                        failed: Some(e),
+                    });
+                }
             }
             if pending.is_empty() || attempt >= max_attempts {
                 return Ok(ChunkResult {
                     found,
                     unprocessed: pending,
                     attempts: attempt,
+                    failed: None,
                 });
             }
             attempt += 1;

@@ -247,11 +247,6 @@ struct ChunkOutcome {
 }
 
 /// Whether retrying the same request may succeed.
-fn retryable(error: &Error) -> bool {
-    error.is_throttling()
-        || matches!(error, Error::Sdk(e) if matches!(e.as_ref(), aws_sdk_dynamodb::Error::InternalServerError(_)))
-}
-
 async fn write_chunk(
     client: &Client,
     table: &str,
@@ -289,7 +284,7 @@ async fn write_chunk(
                     "BatchWriteItem left items unprocessed"
                 );
             }
-            Err(error) if retryable(&error) => {
+            Err(error) if error.is_retryable() => {
                 tracing::debug!(table, attempt, %error, "BatchWriteItem throttled");
             }
             Err(error) => {

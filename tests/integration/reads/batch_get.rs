@@ -175,3 +175,30 @@ async fn batch_get_over_the_16_mb_response_cap() {
     assert_eq!(pk.get(5).await.unwrap().as_ref(), Some(&stored[5]));
     t.delete_table().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_request_that_fails_for_good_returns_exactly_the_keys_not_read() {
+    // No table: every request fails with ResourceNotFound, which retrying does not cure. The
+    // error keeps the cause and every key, each once, instead of losing them.
+    let t = Article::table(&super::client().await);
+    let keys: Vec<(String, String)> = (0..250)
+        .map(|i| ("b1".to_owned(), format!("a{:03}", i % 230)))
+        .collect();
+    match t.primary_key().batch_get(keys).await {
+        Err(Error::BatchGetFailed {
+            source,
+            found,
+            unprocessed,
+        }) => {
+            assert!(source.is_resource_not_found(), "{source}");
+            assert!(found.is_empty());
+            let ids: HashSet<String> = unprocessed
+                .iter()
+                .map(|k| ArticleKey::from_key_item(k).unwrap().id)
+                .collect();
+            assert_eq!(unprocessed.len(), 230, "each distinct key once");
+            assert_eq!(ids.len(), 230);
+        }
+        other => panic!("expected BatchGetFailed, got {other:?}"),
+    }
+}
