@@ -316,7 +316,9 @@ pub(crate) struct PreparedDelete {
 
 impl<M: DynamoModel> Delete<M> {
     pub(crate) fn of_item(table: TableRef<M>, model: &M) -> Self {
-        let key = model.to_item().map(|item| key_of(&M::SCHEMA, &item));
+        // Only the key is encoded: a model whose other fields do not encode (a NaN, say) can
+        // still be deleted.
+        let key = crate::model::ModelKey::to_key_item(&model.key()).map_err(Error::from);
         let version = match model.__version() {
             None => Ok(VersionMode::Unversioned),
             Some(v) => v.map(VersionMode::Expect).map_err(Error::from),

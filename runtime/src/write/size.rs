@@ -68,7 +68,10 @@ fn number_size(text: &str) -> usize {
         .collect();
     let trimmed = digits.trim_start_matches('0');
     // Digits before the decimal point, counted from the first significant digit.
-    let point = int_part.len() as i64 + exponent - (digits.len() - trimmed.len()) as i64;
+    // Saturating: a user's raw `N` can carry an exponent near `i64::MAX`.
+    let point = (int_part.len() as i64)
+        .saturating_add(exponent)
+        .saturating_sub((digits.len() - trimmed.len()) as i64);
     let significant = trimmed.trim_end_matches('0');
     if significant.is_empty() {
         return 1; // zero
@@ -145,6 +148,9 @@ mod tests {
         let mut item = Item::new();
         item.insert("k".into(), AttributeValue::S("x".repeat(MAX_ITEM_SIZE - 1)));
         assert!(check_item_size("t", "k = \"x\"", &item).is_ok());
+        // Extreme exponents neither overflow nor panic.
+        assert_eq!(number_size("1e9223372036854775807"), 2);
+        assert_eq!(number_size("-1e-9223372036854775808"), 3);
         item.insert("k".into(), AttributeValue::S("x".repeat(MAX_ITEM_SIZE)));
         let err = check_item_size("t", "k = \"x\"", &item).unwrap_err();
         assert!(err.to_string().contains("k = \"x\""), "{err}");
