@@ -35,8 +35,11 @@ impl Client {
     /// A client configured the usual AWS way (environment, profile, instance role).
     ///
     /// When `DYNAMODB_ENDPOINT` is set, requests go to that endpoint instead. If that endpoint
-    /// is on the loopback interface (a local DynamoDB), region `us-east-1` and static dummy
-    /// credentials are used when none are configured, so nothing is looked up on the network.
+    /// is on the loopback interface (a local DynamoDB), the client is [`Client::local`]: region
+    /// `us-east-1` and static dummy credentials, whatever else is configured, so nothing is
+    /// looked up on the network. DynamoDB Local keeps tables apart per access key and region
+    /// unless started with `-sharedDb`; to see tables made with other credentials, build the
+    /// SDK client yourself and use [`Client::new`].
     pub async fn from_env() -> Self {
         match std::env::var(ENDPOINT_ENV) {
             Ok(endpoint) if !endpoint.trim().is_empty() => {

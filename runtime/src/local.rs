@@ -111,12 +111,22 @@ impl Drop for LocalDynamo {
 }
 
 /// The process-wide embedded server, started on first use and kept until the process exits.
+///
+/// Only a server that started is kept: after a failed start (a port that could not be bound,
+/// say), the next call tries again and returns its own error.
 pub fn shared() -> Result<&'static LocalDynamo> {
-    static SHARED: OnceLock<std::result::Result<LocalDynamo, String>> = OnceLock::new();
-    SHARED
-        .get_or_init(|| LocalDynamo::start().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| Error::Validation(e.clone()))
+    static SHARED: OnceLock<LocalDynamo> = OnceLock::new();
+    static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    if let Some(server) = SHARED.get() {
+        return Ok(server);
+    }
+    // One start at a time; a poisoned lock only means another start panicked.
+    let _guard = STARTING.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(server) = SHARED.get() {
+        return Ok(server);
+    }
+    let server = LocalDynamo::start()?;
+    Ok(SHARED.get_or_init(|| server))
 }
 
 /// A client for tests and examples, with a table prefix unique to this call, so that tests

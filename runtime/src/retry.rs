@@ -39,8 +39,9 @@ impl RetryPolicy {
             .base_delay
             .saturating_mul(1u32 << exponent)
             .min(self.max_delay);
-        let millis = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX);
-        Duration::from_millis(fastrand::u64(0..=millis))
+        // Drawn in microseconds, so that a sub-millisecond base delay still waits.
+        let micros = u64::try_from(bound.as_micros()).unwrap_or(u64::MAX);
+        Duration::from_micros(fastrand::u64(0..=micros))
     }
 }
 
@@ -60,6 +61,11 @@ mod tests {
                 assert!(policy.backoff(attempt) <= bound);
             }
         }
+        let tiny = RetryPolicy {
+            base_delay: Duration::from_micros(400),
+            ..RetryPolicy::default()
+        };
+        assert!((0..200).any(|_| tiny.backoff(2) > Duration::ZERO));
         let late: Vec<Duration> = (0..200).map(|_| policy.backoff(30)).collect();
         assert!(late.iter().any(|d| *d > Duration::from_millis(500)));
     }

@@ -325,7 +325,7 @@ impl<M: DynamoModel> Delete<M> {
         };
         Delete {
             table,
-            key: key.map_err(Error::from),
+            key,
             conditions: Vec::new(),
             version,
             on_failure: false,
