@@ -2,5 +2,6 @@
 #![allow(unreachable_pub)]
 
 mod codec;
+mod declared_by_macro;
 mod enums;
 mod post;
