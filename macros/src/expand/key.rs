@@ -90,6 +90,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
 
     let public = quote! {
         #[doc = #doc]
+        #[allow(dead_code)] // generated whether or not the user names it
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #vis struct #key #generics {
             #(

@@ -63,6 +63,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     };
     let public = quote! {
         #[doc = #doc]
+        #[allow(dead_code)] // generated whether or not the user names it
         #vis struct #fields_ident #decl_generics #decl_where {
             #(
                 #[doc = #docs]

@@ -368,6 +368,7 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         );
         public.extend(quote! {
             #[doc = #doc]
+        #[allow(dead_code)] // generated whether or not the user names it
             #vis struct #marker #decl_generics (
                 ::core::marker::PhantomData<fn() -> #model_ty>
             ) #decl_where;

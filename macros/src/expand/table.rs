@@ -71,6 +71,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
 
     let public = quote! {
         #[doc = #doc]
+        #[allow(dead_code)] // generated whether or not the user names it
         #vis struct #handle #decl_generics #decl_where {
             table: #p::TableRef<#model_ty>,
         }

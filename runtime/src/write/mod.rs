@@ -102,13 +102,13 @@ impl<M: DynamoModel> Writer<M> {
     /// A put that only creates: it fails with [`Error::ConditionalCheckFailed`] when an item
     /// with the same key exists.
     pub fn put_if_absent(&self, item: &M) -> Put<M> {
-        Put::new(self.table.clone(), item).require_absent()
+        Put::new(self.table.clone(), item).require_absent(item)
     }
 
     /// A put that only replaces: it fails with [`Error::ConditionalCheckFailed`] when no item
     /// with the same key exists.
     pub fn replace(&self, item: &M) -> Put<M> {
-        Put::new(self.table.clone(), item).require_present()
+        Put::new(self.table.clone(), item).require_present(item)
     }
 
     /// A versioned put that, once stored, sets `item`'s version field to the stored version.

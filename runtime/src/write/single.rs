@@ -170,13 +170,29 @@ impl<M: DynamoModel> Put<M> {
         }
     }
 
-    pub(crate) fn require_absent(mut self) -> Self {
+    /// Adds "the item does not exist". A versioned model read at version n > 0 says the item
+    /// exists, so that combination could only fail: it is refused before sending.
+    pub(crate) fn require_absent(mut self, model: &M) -> Self {
+        if matches!(model.__version(), Some(Ok(ref v)) if !v.initial) {
+            self.item = Err(Error::Validation(format!(
+                "put_if_absent of a `{}` whose version is not 0: a stored version means the item exists; use `put`, which checks the version",
+                M::SCHEMA.table
+            )));
+        }
         self.conditions
             .push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).not_exists());
         self
     }
 
-    pub(crate) fn require_present(mut self) -> Self {
+    /// Adds "the item exists". A versioned model at version 0 was never stored, so that
+    /// combination could only fail: it is refused before sending.
+    pub(crate) fn require_present(mut self, model: &M) -> Self {
+        if matches!(model.__version(), Some(Ok(ref v)) if v.initial) {
+            self.item = Err(Error::Validation(format!(
+                "replace of a `{}` at version 0: version 0 means it was never stored; use `put` to create it",
+                M::SCHEMA.table
+            )));
+        }
         self.conditions
             .push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).exists());
         self

@@ -214,3 +214,39 @@ async fn twenty_puts_of_the_same_read_version_have_exactly_one_winner() {
     );
     docs.delete_table().await.unwrap();
 }
+
+#[tokio::test]
+async fn create_and_replace_helpers_refuse_versions_that_contradict_them() {
+    let client = common::client().await;
+    let docs = created(Doc::table(&client)).await;
+    let w = docs.writer();
+    let mut doc = Doc {
+        id: "d".into(),
+        body: "first".into(),
+        editors: Vec::new(),
+        version: 0,
+    };
+    // Version 0 was never stored: `replace` of it could only fail, so it is refused unsent.
+    let err = w.replace(&doc).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("version 0")),
+        "{err}"
+    );
+    w.put_if_absent(&doc).await.unwrap();
+    doc.version = 1;
+    // A stored version says the item exists: `put_if_absent` of it is refused unsent.
+    let err = w.put_if_absent(&doc).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("not 0")),
+        "{err}"
+    );
+    // Neither refusal wrote anything: the stored item is still the first one.
+    let stored = docs.primary_key().get("d").await.unwrap().unwrap();
+    assert_eq!((stored.body.as_str(), stored.version), ("first", 1));
+    w.replace(&doc).await.unwrap();
+    assert_eq!(
+        docs.primary_key().get("d").await.unwrap().unwrap().version,
+        2
+    );
+    docs.delete_table().await.unwrap();
+}
