@@ -68,3 +68,27 @@ fn typed_paths_render_through_placeholders() {
     let (names, _) = placeholders.into_parts();
     assert_eq!(names.unwrap()["#n0"], "likes");
 }
+
+#[test]
+fn each_index_marker_and_method_reads_its_own_index() {
+    use dynamo_types::KeySchema;
+    // The markers point into SCHEMA.indexes by position: a wrong order would read another
+    // index's metadata.
+    let name = |index: Option<&'static dynamo_types::IndexSchema>| index.map(|i| i.name);
+    assert_eq!(
+        name(<PostByLikesIndex as KeySchema>::INDEX),
+        Some("by_likes")
+    );
+    assert_eq!(
+        name(<PostByAuthorIndex as KeySchema>::INDEX),
+        Some("by_author")
+    );
+    assert_eq!(name(<PostBySlugIndex as KeySchema>::INDEX), Some("by_slug"));
+    assert_eq!(<PostByLikesIndex as KeySchema>::HASH_ATTRIBUTE, "blog_id");
+    assert_eq!(
+        <PostByAuthorIndex as KeySchema>::HASH_ATTRIBUTE,
+        "author_id"
+    );
+    assert_eq!(<PostBySlugIndex as KeySchema>::HASH_ATTRIBUTE, "slug");
+    assert_eq!(name(<Post as KeySchema>::INDEX), None);
+}

@@ -203,11 +203,12 @@ pub(crate) async fn write_all(
             )));
         }
     }
-    let requests: Vec<WriteRequest> = requests.into_iter().map(|(_, r)| r).collect();
-    let chunks: Vec<Vec<WriteRequest>> = requests
-        .chunks(BATCH_WRITE_SIZE)
-        .map(<[WriteRequest]>::to_vec)
-        .collect();
+    // Moved into chunks, not copied: a request can hold an item of up to 400 KB.
+    let mut requests = requests.into_iter().map(|(_, r)| r).peekable();
+    let mut chunks: Vec<Vec<WriteRequest>> = Vec::new();
+    while requests.peek().is_some() {
+        chunks.push(requests.by_ref().take(BATCH_WRITE_SIZE).collect());
+    }
     let outcomes: Vec<ChunkOutcome> = futures::stream::iter(
         chunks
             .into_iter()

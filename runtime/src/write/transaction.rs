@@ -309,8 +309,10 @@ impl TransactWrite {
         let mut seen = HashSet::new();
         let mut items = Vec::with_capacity(self.actions.len());
         for (i, action) in self.actions.into_iter().enumerate() {
+            // Whatever went wrong before sending, say which action it was.
             let action = action.map_err(|e| match e {
                 Error::Validation(m) => Error::Validation(format!("transaction action #{i}: {m}")),
+                Error::Encode(e) => Error::Validation(format!("transaction action #{i}: {e}")),
                 other => other,
             })?;
             if !seen.insert(action.identity) {

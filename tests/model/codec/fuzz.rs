@@ -444,10 +444,12 @@ fn arbitrary_values_never_panic_in_any_field_type() {
 fn numbers_that_decode_as_floats_are_finite() {
     use dynamo_types::FromAttributeValue as F;
     let mut generator = Gen(fastrand::Rng::with_seed(11));
+    let (mut floats, mut integers) = (0, 0);
     for _ in 0..20_000 {
         let text = generator.number();
         if let Ok(v) = <f64 as F>::from_attribute_value(AttributeValue::N(text.clone())) {
             assert!(v.is_finite(), "{text} -> {v}");
+            floats += 1;
         }
         if let Ok(v) = <f32 as F>::from_attribute_value(AttributeValue::N(text.clone())) {
             assert!(v.is_finite(), "{text} -> {v}");
@@ -459,6 +461,12 @@ fn numbers_that_decode_as_floats_are_finite() {
                 (v as f64 - f).abs() <= f.abs() * 1e-15 + 0.5,
                 "{text} -> {v}"
             );
+            integers += 1;
         }
     }
+    // The generator must reach the branches above, or this test checks nothing.
+    assert!(
+        floats > 1_000 && integers > 1_000,
+        "{floats} floats, {integers} integers"
+    );
 }
