@@ -249,6 +249,14 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
     async fn run(self) -> Result<ScanPage<T>> {
         let plans = self.segment_plans()?;
         let limit = self.base.options.limit;
+        // Each unfinished segment is asked for its share of the limit, not all of it: asking
+        // every segment for `limit` items read up to segments x limit to hand out `limit`.
+        let unfinished = plans
+            .iter()
+            .filter(|(_, state)| !matches!(state, SegmentState::Done))
+            .count()
+            .max(1);
+        let share = limit.map(|n| n.div_ceil(unfinished).max(1));
         let pages = futures::future::try_join_all(plans.iter().map(|(plan, state)| {
             let plan = Arc::clone(plan);
             let state = state.clone();
@@ -258,7 +266,7 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
                     SegmentState::After(cursor) => Some(cursor.exclusive_start_key().clone()),
                     SegmentState::Done => return Ok(None),
                 };
-                plan.page(start, limit).await.map(Some)
+                plan.page(start, share).await.map(Some)
             }
         }))
         .await?;
@@ -297,10 +305,8 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
             if let Some(r) = remaining.as_mut() {
                 *r -= taken;
             }
-            items.extend(decode_all(
-                page.items.into_iter().take(taken).collect(),
-                self.base.decode,
-            )?);
+            page.items.truncate(taken);
+            items.extend(decode_all(page.items, self.base.decode)?);
         }
         let cursor = ScanCursor { segments: states };
         Ok(ScanPage {
