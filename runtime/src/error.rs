@@ -135,6 +135,13 @@ impl Error {
     }
 }
 
+/// A request the SDK could not build (a required field left out) is an invalid request.
+impl From<aws_sdk_dynamodb::error::BuildError> for Error {
+    fn from(e: aws_sdk_dynamodb::error::BuildError) -> Self {
+        Error::Validation(e.to_string())
+    }
+}
+
 /// Why one action of a cancelled transaction failed (`code` is `None` for actions that were fine).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancellationReason {

@@ -86,7 +86,7 @@ impl<M: DynamoModel> TableRef<M> {
                             .attribute_name(a.name)
                             .attribute_type(a.scalar.to_sdk())
                             .build()
-                            .map_err(build_error)
+                            .map_err(Error::from)
                     })
                     .collect::<Result<Vec<_>>>()?,
             ));
@@ -100,7 +100,7 @@ impl<M: DynamoModel> TableRef<M> {
                         .set_key_schema(Some(keys))
                         .projection(projection)
                         .build()
-                        .map_err(build_error)?,
+                        .map_err(Error::from)?,
                 ),
                 IndexKind::Global => request.global_secondary_indexes(
                     GlobalSecondaryIndex::builder()
@@ -108,7 +108,7 @@ impl<M: DynamoModel> TableRef<M> {
                         .set_key_schema(Some(keys))
                         .projection(projection)
                         .build()
-                        .map_err(build_error)?,
+                        .map_err(Error::from)?,
                 ),
             };
         }
@@ -118,7 +118,7 @@ impl<M: DynamoModel> TableRef<M> {
                     .stream_enabled(true)
                     .stream_view_type(view.to_sdk())
                     .build()
-                    .map_err(build_error)?,
+                    .map_err(Error::from)?,
             );
         }
         request.send().await?;
@@ -133,7 +133,7 @@ impl<M: DynamoModel> TableRef<M> {
                         .enabled(true)
                         .attribute_name(ttl)
                         .build()
-                        .map_err(build_error)?,
+                        .map_err(Error::from)?,
                 )
                 .send()
                 .await?;
@@ -518,8 +518,17 @@ fn compare(
             }
         }
     }
-    for (name, _, _, _) in &live_indexes {
-        if !schema.indexes.iter().any(|i| i.name == *name) {
+    for (name, _, _, live_kind) in &live_indexes {
+        // Compared by kind too: a local index where the model declares a global one of that
+        // name (or the reverse) is reported both as missing and as extra.
+        let declared = schema.indexes.iter().any(|i| {
+            i.name == *name
+                && matches!(
+                    (i.kind, *live_kind),
+                    (IndexKind::Local, "local") | (IndexKind::Global, "global")
+                )
+        });
+        if !declared {
             out.push(SchemaDifference::ExtraIndex {
                 name: (*name).to_owned(),
             });
@@ -572,7 +581,7 @@ fn key_schema(hash: KeyAttr, range: Option<KeyAttr>) -> Result<Vec<KeySchemaElem
             .attribute_name(hash.name)
             .key_type(KeyType::Hash)
             .build()
-            .map_err(build_error)?,
+            .map_err(Error::from)?,
     ];
     if let Some(range) = range {
         keys.push(
@@ -580,7 +589,7 @@ fn key_schema(hash: KeyAttr, range: Option<KeyAttr>) -> Result<Vec<KeySchemaElem
                 .attribute_name(range.name)
                 .key_type(KeyType::Range)
                 .build()
-                .map_err(build_error)?,
+                .map_err(Error::from)?,
         );
     }
     Ok(keys)
@@ -614,8 +623,4 @@ pub(crate) fn validate_table_name(name: &str) -> Result<()> {
             "`{name}` is not a valid table name: use 3 to 255 characters of A-Z, a-z, 0-9, `_`, `-` and `.` (check the client's table prefix)"
         )))
     }
-}
-
-fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
-    Error::Validation(e.to_string())
 }

@@ -273,3 +273,57 @@ async fn an_invalid_prefixed_name_is_rejected_before_sending() {
     let err = Session::table(&client).create_table().await.unwrap_err();
     assert!(matches!(err, dynamo_types::Error::Validation(_)), "{err}");
 }
+
+/// Two declarations of one table whose index `by_score` is local in one and global in the
+/// other.
+mod kinds {
+    use dynamo_types::DynamoModel;
+
+    #[derive(Debug, Clone, PartialEq, DynamoModel)]
+    #[dynamo(table = "scores")]
+    #[dynamo(lsi(name = "by_score", range = "score"))]
+    pub struct Local {
+        #[dynamo(hash)]
+        pub game: String,
+        #[dynamo(range)]
+        pub player: String,
+        pub score: u64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, DynamoModel)]
+    #[dynamo(table = "scores")]
+    #[dynamo(gsi(name = "by_score", hash = "game", range = "score"))]
+    pub struct Global {
+        #[dynamo(hash)]
+        pub game: String,
+        #[dynamo(range)]
+        pub player: String,
+        pub score: u64,
+    }
+}
+
+#[tokio::test]
+async fn describe_reports_an_index_of_the_other_kind() {
+    let client = common::client().await;
+    let live = kinds::Local::table(&client);
+    live.create_table().await.unwrap();
+    let d = kinds::Global::table(&client)
+        .describe()
+        .await
+        .unwrap()
+        .differences;
+    assert!(
+        d.contains(&SchemaDifference::MissingIndex {
+            name: "by_score".into(),
+            kind: "global"
+        }),
+        "{d:?}"
+    );
+    assert!(
+        d.contains(&SchemaDifference::ExtraIndex {
+            name: "by_score".into()
+        }),
+        "the live local index is reported too: {d:?}"
+    );
+    live.delete_table().await.unwrap();
+}

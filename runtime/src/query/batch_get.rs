@@ -8,8 +8,7 @@
 //! returned as [`Error::BatchGetIncomplete`] with the items found and exactly the keys left.
 
 use std::collections::HashMap;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use futures::StreamExt;
@@ -271,7 +270,7 @@ macro_rules! batch_builder {
 
         impl<$model: DynamoModel> IntoFuture for $name<$model> {
             type Output = Result<$out>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+            type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(async move {

@@ -1,7 +1,6 @@
 //! `get`: one item by its primary key.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use crate::codec::Item;
 use crate::error::{EncodeError, Error, Result};
@@ -62,7 +61,7 @@ impl<M: DynamoModel> Get<M> {
 
 impl<M: DynamoModel> IntoFuture for Get<M> {
     type Output = Result<Option<M>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())

@@ -1,7 +1,6 @@
 //! `query`: the items of one partition of the table or of an index, in sort-key order.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -372,7 +371,7 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
 
 impl<E: ReadSource, T: Send + 'static> IntoFuture for Query<E, T> {
     type Output = Result<Page<T>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(read_page(self))

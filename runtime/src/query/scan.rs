@@ -1,7 +1,6 @@
 //! `scan`: every item of the table or of an index, and the parallel scan.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -144,7 +143,7 @@ fn to_i32(n: u32) -> i32 {
 
 impl<E: ReadSource, T: Send + 'static> IntoFuture for Scan<E, T> {
     type Output = Result<Page<T>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(read_page(self))
@@ -333,7 +332,7 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
 
 impl<E: ReadSource, T: Send + 'static> IntoFuture for ParallelScan<E, T> {
     type Output = Result<ScanPage<T>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())

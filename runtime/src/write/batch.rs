@@ -16,8 +16,7 @@
 //! version 1, as after a `put`.
 
 use std::collections::HashSet;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::StreamExt;
@@ -32,7 +31,7 @@ use crate::model::{DynamoModel, TableSchema};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use futures::future::BoxFuture;
 
 /// The most write requests one `BatchWriteItem` takes.
 const BATCH_WRITE_SIZE: usize = 25;
@@ -98,7 +97,7 @@ impl<M: DynamoModel> IntoFuture for BatchPut<M> {
                 let put = PutRequest::builder()
                     .set_item(Some(item))
                     .build()
-                    .map_err(|e| Error::Validation(e.to_string()))?;
+                    .map_err(Error::from)?;
                 requests.push((key, WriteRequest::builder().put_request(put).build()));
             }
             write_all(
@@ -160,7 +159,7 @@ impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
                 let delete = DeleteRequest::builder()
                     .set_key(Some(key.clone()))
                     .build()
-                    .map_err(|e| Error::Validation(e.to_string()))?;
+                    .map_err(Error::from)?;
                 requests.push((key, WriteRequest::builder().delete_request(delete).build()));
             }
             write_all(

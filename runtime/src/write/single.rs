@@ -1,8 +1,7 @@
 //! Single-item writes: `PutItem`, `DeleteItem` and `UpdateItem` builders.
 
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::marker::PhantomData;
-use std::pin::Pin;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
@@ -18,7 +17,7 @@ use crate::expr::{Condition, Names, Path, Placeholders, Update, Values};
 use crate::model::DynamoModel;
 use crate::table::TableRef;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use futures::future::BoxFuture;
 
 /// A rendered condition (or update) with its placeholders.
 #[derive(Debug, Default)]
@@ -44,7 +43,7 @@ fn render<M>(conditions: Vec<Condition<M>>, update: Option<&Update<M>>) -> Resul
     })
 }
 
-fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFailure> {
+pub(crate) fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFailure> {
     asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
 }
 

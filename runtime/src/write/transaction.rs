@@ -3,15 +3,14 @@
 //! models, as a tuple of `Option`s).
 
 use std::collections::HashSet;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::{
-    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Get, Put as SdkPut,
-    ReturnValuesOnConditionCheckFailure, TransactGetItem, TransactWriteItem, Update as SdkUpdate,
+    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Get, Put as SdkPut, TransactGetItem,
+    TransactWriteItem, Update as SdkUpdate,
 };
 
-use super::single::{Delete, Put, UpdateItem, render_condition};
+use super::single::{Delete, Put, UpdateItem, on_failure, render_condition};
 use super::{ReturnNothing, decode_whole, describe_key, key_identity};
 use crate::client::Client;
 use crate::codec::Item;
@@ -20,18 +19,10 @@ use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
 use crate::table::TableRef;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use futures::future::BoxFuture;
 
 /// The most actions one transaction takes.
 pub const MAX_TRANSACTION_ACTIONS: usize = 100;
-
-fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
-    Error::Validation(e.to_string())
-}
-
-fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFailure> {
-    asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
-}
 
 /// One action of a transaction, ready to send.
 pub struct TransactAction {
@@ -77,7 +68,7 @@ impl<M: DynamoModel> IntoTransactAction for Put<M, ReturnNothing> {
             .set_expression_attribute_values(p.rendered.values)
             .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
             .build()
-            .map_err(build_error)?;
+            .map_err(Error::from)?;
         Ok(TransactAction {
             item: TransactWriteItem::builder().put(put).build(),
             table: p.table,
@@ -99,7 +90,7 @@ impl<M: DynamoModel> IntoTransactAction for Delete<M, ReturnNothing> {
             .set_expression_attribute_values(p.rendered.values)
             .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
             .build()
-            .map_err(build_error)?;
+            .map_err(Error::from)?;
         Ok(TransactAction {
             item: TransactWriteItem::builder().delete(delete).build(),
             table: p.table,
@@ -122,7 +113,7 @@ impl<M: DynamoModel> IntoTransactAction for UpdateItem<M, ReturnNothing> {
             .set_expression_attribute_values(p.rendered.values)
             .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
             .build()
-            .map_err(build_error)?;
+            .map_err(Error::from)?;
         Ok(TransactAction {
             item: TransactWriteItem::builder().update(update).build(),
             table: p.table,
@@ -174,7 +165,7 @@ impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
             .set_expression_attribute_values(rendered.values)
             .set_return_values_on_condition_check_failure(on_failure(self.on_failure))
             .build()
-            .map_err(build_error)?;
+            .map_err(Error::from)?;
         Ok(TransactAction {
             item: TransactWriteItem::builder().condition_check(check).build(),
             table,
@@ -390,7 +381,7 @@ impl<M: DynamoModel> GetItem<M> {
             .table_name(self.table.name())
             .set_key(Some(self.key?))
             .build()
-            .map_err(build_error)?;
+            .map_err(Error::from)?;
         Ok(TransactGetItem::builder().get(get).build())
     }
 }
