@@ -79,6 +79,13 @@ async fn empty_keys_are_refused_before_sending_and_nothing_is_written() {
     assert_names(&pk.batch_delete([key]).await.unwrap_err(), "id");
     assert_names(&pk.query("").await.unwrap_err(), "folder");
     assert_names(&notes.by_author().query("").await.unwrap_err(), "author");
+    // A sort-key condition names the sort key attribute itself.
+    let err = pk
+        .query("f")
+        .range(dynamo_types::RangeCondition::begins_with(""))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("attribute `id`:"), "{err}");
 
     // The good items still go through.
     many[17].author = "ann".into();

@@ -87,11 +87,17 @@ pub(crate) fn key_value<T: IntoAttributeValue>(
     value: &T,
     name: &str,
 ) -> Result<AttributeValue, EncodeError> {
+    unnamed_key_value(value).map_err(|e| e.at(name))
+}
+
+/// A key value, encoded and checked, for a caller that names the attribute itself.
+pub(crate) fn unnamed_key_value<T: IntoAttributeValue>(
+    value: &T,
+) -> Result<AttributeValue, EncodeError> {
     let value = value
-        .to_attribute_value()
-        .map_err(|e| e.at(name))?
-        .ok_or_else(|| EncodeError::new("a key attribute cannot be absent").at(name))?;
-    check_key_value(&value).map_err(|e| e.at(name))?;
+        .to_attribute_value()?
+        .ok_or_else(|| EncodeError::new("a key attribute cannot be absent"))?;
+    check_key_value(&value)?;
     Ok(value)
 }
 

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::codec::{IntoKey, KeyAttribute, PrefixKey};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::Placeholders;
-use crate::query::keys::key_value;
+use crate::query::keys::unnamed_key_value;
 
 /// A condition on the sort key of a query, typed to the sort key: `.range(RangeCondition::gt(10))`.
 ///
@@ -53,7 +53,8 @@ impl<T: KeyAttribute> RangeCondition<T> {
     fn new(op: RangeOp, values: Vec<T>) -> Self {
         RangeCondition {
             op,
-            values: values.iter().map(|v| key_value(v, "sort key")).collect(),
+            // Named when rendered, where the sort key attribute is known.
+            values: values.iter().map(unnamed_key_value).collect(),
             _type: std::marker::PhantomData,
         }
     }
