@@ -7,5 +7,6 @@
 mod common;
 mod empty_keys;
 mod reads;
+mod sparse_index;
 mod table;
 mod writes;

@@ -129,7 +129,11 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
     );
     let mut seen = Vec::new();
     for id in table_keys.iter().copied().chain(index_keys) {
-        let ty = &model.field(id).ty;
+        let ty = if table_keys.contains(&id) {
+            &model.field(id).ty
+        } else {
+            index_key_type(&model.field(id).ty)
+        };
         if seen.contains(&id) || !mentions_any(ty, &params) {
             continue;
         }
@@ -144,6 +148,29 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
         where_clause.predicates.push(predicate);
     }
     generics
+}
+
+/// `T` when `ty` is written `Option<T>` (by its last path segment, as the derive sees it).
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args)
+            if last.ident == "Option" && args.args.len() == 1 =>
+        {
+            match args.args.first() {
+                Some(syn::GenericArgument::Type(inner)) => Some(inner),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The key type of a field in an index key: an index is sparse, so an `Option<T>` field keys
+/// it by `T` (an item whose value is `None` is not in the index). Table keys stay as written.
+pub(crate) fn index_key_type(ty: &Type) -> &Type {
+    option_inner(ty).unwrap_or(ty)
 }
 
 /// The names of the type parameters.

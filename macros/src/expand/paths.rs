@@ -2,9 +2,9 @@
 //! and updates.
 
 use quote::{format_ident, quote};
-use syn::{GenericArgument, PathArguments, Type};
+use syn::Type;
 
-use super::{Piece, bounded_generics, model_type};
+use super::{Piece, bounded_generics, model_type, option_inner};
 use crate::model::Model;
 
 pub(crate) fn ident(model: &Model) -> syn::Ident {
@@ -13,19 +13,7 @@ pub(crate) fn ident(model: &Model) -> syn::Ident {
 
 /// `Option<T>` compares as `T`: an absent value is `not_exists()`, not a value to compare with.
 fn value_type(ty: &Type) -> &Type {
-    let Type::Path(path) = ty else { return ty };
-    let Some(last) = path.path.segments.last() else {
-        return ty;
-    };
-    match &last.arguments {
-        PathArguments::AngleBracketed(args) if last.ident == "Option" && args.args.len() == 1 => {
-            match args.args.first() {
-                Some(GenericArgument::Type(inner)) => inner,
-                _ => ty,
-            }
-        }
-        _ => ty,
-    }
+    option_inner(ty).unwrap_or(ty)
 }
 
 pub(crate) fn expand(model: &Model) -> Piece {

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Piece, bounded_generics, codec, key, model_type, respan};
+use super::{Piece, bounded_generics, codec, index_key_type, key, model_type, respan};
 use crate::model::{FieldId, IndexNames, Model, Projection, StreamView};
 
 pub(crate) fn expand(model: &Model) -> Piece {
@@ -308,18 +308,21 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
     let decl_generics = &model.generics;
     let decl_where = &model.generics.where_clause;
 
+    // `sparse`: an index, whose key fields may be `Option`s (see `index_key_type`).
     let schema_impl = |target: TokenStream,
                        index: TokenStream,
                        hash: FieldId,
-                       range: Option<FieldId>|
+                       range: Option<FieldId>,
+                       sparse: bool|
      -> TokenStream {
+        let key_type = |ty| if sparse { index_key_type(ty) } else { ty };
         let hash_field = model.field(hash);
-        let hash_ty = &hash_field.ty;
+        let hash_ty = key_type(&hash_field.ty);
         let hash_name = &hash_field.name;
         let hash_type = quote_spanned!(hash_ty.span()=> type Hash = #hash_ty;);
         let range_impl = range.map(|id| {
             let field = model.field(id);
-            let ty = &field.ty;
+            let ty = key_type(&field.ty);
             let name = &field.name;
             let range_type = quote_spanned!(ty.span()=> type Range = #ty;);
             quote! {
@@ -347,6 +350,7 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         quote!(::core::option::Option::None),
         model.keys.hash(),
         model.keys.range(),
+        false,
     );
     let mut public = TokenStream::new();
     let indexes = model
@@ -368,7 +372,7 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         );
         public.extend(quote! {
             #[doc = #doc]
-        #[allow(dead_code)] // generated whether or not the user names it
+            #[allow(dead_code)] // generated whether or not the user names it
             #vis struct #marker #decl_generics (
                 ::core::marker::PhantomData<fn() -> #model_ty>
             ) #decl_where;
@@ -380,6 +384,7 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
             )),
             hash,
             range,
+            true,
         ));
     }
     (public, private)
