@@ -14,6 +14,7 @@ pub struct Client {
 #[derive(Debug)]
 struct Inner {
     sdk: aws_sdk_dynamodb::Client,
+    streams: Option<aws_sdk_dynamodbstreams::Client>,
     prefix: String,
 }
 
@@ -21,61 +22,90 @@ struct Inner {
 /// of AWS.
 pub const ENDPOINT_ENV: &str = "DYNAMODB_ENDPOINT";
 
+/// The environment variable naming a DynamoDB Streams endpoint, when it differs from
+/// `DYNAMODB_ENDPOINT`.
+pub const STREAMS_ENDPOINT_ENV: &str = "DYNAMODB_STREAMS_ENDPOINT";
+
 impl Client {
-    /// Wraps an SDK client.
+    /// Wraps an SDK client. It has no DynamoDB Streams client: add one with
+    /// [`with_streams`](Self::with_streams) to read streams.
     pub fn new(sdk: aws_sdk_dynamodb::Client) -> Self {
         Client {
             inner: Arc::new(Inner {
                 sdk,
+                streams: None,
                 prefix: String::new(),
             }),
         }
     }
 
-    /// A client configured the usual AWS way (environment, profile, instance role).
+    /// The same client with `streams` for reading DynamoDB Streams (the stream consumer, tests).
+    pub fn with_streams(&self, streams: aws_sdk_dynamodbstreams::Client) -> Self {
+        Client {
+            inner: Arc::new(Inner {
+                sdk: self.inner.sdk.clone(),
+                streams: Some(streams),
+                prefix: self.inner.prefix.clone(),
+            }),
+        }
+    }
+
+    /// A client configured the usual AWS way (environment, profile, instance role), with a
+    /// DynamoDB Streams client configured the same way.
     ///
-    /// When `DYNAMODB_ENDPOINT` is set, requests go to that endpoint instead. If that endpoint
-    /// is on the loopback interface (a local DynamoDB), the client is [`Client::local`]: region
-    /// `us-east-1` and static dummy credentials, whatever else is configured, so nothing is
-    /// looked up on the network. DynamoDB Local keeps tables apart per access key and region
-    /// unless started with `-sharedDb`; to see tables made with other credentials, build the
-    /// SDK client yourself and use [`Client::new`].
+    /// When `DYNAMODB_ENDPOINT` is set, requests go to that endpoint instead, and so do stream
+    /// reads unless `DYNAMODB_STREAMS_ENDPOINT` names another (DynamoDB Local serves both on one
+    /// endpoint). If that endpoint is on the loopback interface (a local DynamoDB), the client
+    /// is [`Client::local`]: region `us-east-1` and static dummy credentials, whatever else is
+    /// configured, so nothing is looked up on the network. DynamoDB Local keeps tables apart
+    /// per access key and region unless started with `-sharedDb`; to see tables made with other
+    /// credentials, build the SDK client yourself and use [`Client::new`].
     pub async fn from_env() -> Self {
-        match std::env::var(ENDPOINT_ENV) {
-            Ok(endpoint) if !endpoint.trim().is_empty() => {
-                if is_loopback(&endpoint) {
-                    Self::local(endpoint.trim()).await
-                } else {
-                    let config = aws_config::load_from_env().await;
-                    let sdk_config = aws_sdk_dynamodb::config::Builder::from(&config)
-                        .endpoint_url(endpoint.trim())
-                        .build();
-                    Self::new(aws_sdk_dynamodb::Client::from_conf(sdk_config))
+        let endpoint = env_endpoint(ENDPOINT_ENV);
+        let streams_endpoint = env_endpoint(STREAMS_ENDPOINT_ENV).or_else(|| endpoint.clone());
+        match endpoint {
+            Some(endpoint) if is_loopback(&endpoint) => {
+                let client = Self::local(&endpoint).await;
+                match streams_endpoint {
+                    Some(s) if s != endpoint => client.with_streams(local_streams(&s)),
+                    _ => client,
                 }
             }
-            _ => Self::new(aws_sdk_dynamodb::Client::new(
-                &aws_config::load_from_env().await,
-            )),
+            endpoint => {
+                let config = aws_config::load_from_env().await;
+                let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(&config);
+                if let Some(endpoint) = endpoint {
+                    dynamodb = dynamodb.endpoint_url(endpoint);
+                }
+                let mut streams = aws_sdk_dynamodbstreams::config::Builder::from(&config);
+                if let Some(endpoint) = streams_endpoint {
+                    streams = streams.endpoint_url(endpoint);
+                }
+                Self::new(aws_sdk_dynamodb::Client::from_conf(dynamodb.build()))
+                    .with_streams(aws_sdk_dynamodbstreams::Client::from_conf(streams.build()))
+            }
         }
     }
 
     /// A client for a local DynamoDB at `endpoint` (such as `http://127.0.0.1:8000`), with
-    /// region `us-east-1` and static dummy credentials.
+    /// region `us-east-1` and static dummy credentials; stream reads go to the same endpoint.
     pub async fn local(endpoint: &str) -> Self {
-        let credentials = aws_sdk_dynamodb::config::Credentials::new(
-            "local",
-            "local",
-            None,
-            None,
-            "dynamo-types",
-        );
         let config = aws_sdk_dynamodb::config::Builder::new()
             .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-            .credentials_provider(credentials)
+            .region(aws_sdk_dynamodb::config::Region::new(LOCAL_REGION))
+            .credentials_provider(local_credentials())
             .endpoint_url(endpoint)
             .build();
-        Self::new(aws_sdk_dynamodb::Client::from_conf(config))
+        Self::new(aws_sdk_dynamodb::Client::from_conf(config)).with_streams(local_streams(endpoint))
+    }
+
+    /// The DynamoDB Streams client, for reading a table's stream.
+    pub fn streams(&self) -> crate::Result<&aws_sdk_dynamodbstreams::Client> {
+        self.inner.streams.as_ref().ok_or_else(|| {
+            crate::Error::Validation(
+                "this client has no DynamoDB Streams client: give it one with `Client::with_streams`".to_owned(),
+            )
+        })
     }
 
     /// The same connection with `prefix` put in front of every table name.
@@ -83,6 +113,7 @@ impl Client {
         Client {
             inner: Arc::new(Inner {
                 sdk: self.inner.sdk.clone(),
+                streams: self.inner.streams.clone(),
                 prefix: prefix.into(),
             }),
         }
@@ -102,6 +133,29 @@ impl Client {
     pub fn sdk(&self) -> &aws_sdk_dynamodb::Client {
         &self.inner.sdk
     }
+}
+
+const LOCAL_REGION: &str = "us-east-1";
+
+fn local_credentials() -> aws_sdk_dynamodb::config::Credentials {
+    aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "dynamo-types")
+}
+
+fn local_streams(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
+    let config = aws_sdk_dynamodbstreams::config::Builder::new()
+        .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
+        .region(aws_sdk_dynamodbstreams::config::Region::new(LOCAL_REGION))
+        .credentials_provider(local_credentials())
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_dynamodbstreams::Client::from_conf(config)
+}
+
+fn env_endpoint(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
 }
 
 fn is_loopback(endpoint: &str) -> bool {

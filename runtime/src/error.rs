@@ -105,28 +105,192 @@ pub enum Error {
     /// Any other error reported by DynamoDB or the SDK (throttling, missing table, network).
     #[error("DynamoDB error: {}", aws_sdk_dynamodb::error::DisplayErrorContext(.0.as_ref()))]
     Sdk(#[source] Box<aws_sdk_dynamodb::Error>),
+    /// A stream record that does not decode into the model's event: a missing image the view
+    /// type promises, an unknown event name, an attribute that does not fit the model.
+    #[error("stream record {}: {problem}", sequence(sequence_number))]
+    StreamRecord {
+        /// The record's sequence number, when it has one.
+        sequence_number: Option<String>,
+        /// What is wrong with it.
+        problem: RecordError,
+    },
+    /// A stream handler returned an error for a record.
+    #[error(
+        "the handler failed on stream record {}: {source}",
+        sequence(sequence_number)
+    )]
+    Handler {
+        /// The record's sequence number.
+        sequence_number: Option<String>,
+        /// The handler's error.
+        source: BoxError,
+    },
+    /// A stream record that no route of a `stream::Router` takes.
+    #[error("stream record {}: {reason}", sequence(sequence_number))]
+    Unrouted {
+        /// The record's sequence number, when it has one.
+        sequence_number: Option<String>,
+        /// Why no route matched (the table, the attribute value found).
+        reason: String,
+    },
+    /// A `stream::Router` with two routes for the same records.
+    #[error("duplicate stream route: {0}")]
+    DuplicateRoute(String),
+    /// A DynamoDB Streams call failed (DescribeStream, GetShardIterator, GetRecords, ...).
+    #[error("DynamoDB Streams error: {}", aws_sdk_dynamodbstreams::error::DisplayErrorContext(.0.as_ref()))]
+    Streams(#[source] Box<aws_sdk_dynamodbstreams::Error>),
+}
+
+/// Any error a stream handler returns: a boxed `std::error::Error` (an `anyhow::Error` or a
+/// `dynamo_types::Error` converts into it with `?` or `.into()`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+fn sequence(number: &Option<String>) -> String {
+    match number {
+        Some(n) => format!("`{n}`"),
+        None => "(no sequence number)".to_owned(),
+    }
+}
+
+/// Which part of a stream record a problem was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Image {
+    /// `Keys`: the primary key of the changed item.
+    Keys,
+    /// `NewImage`: the item after the change.
+    NewImage,
+    /// `OldImage`: the item before the change.
+    OldImage,
+}
+
+impl fmt::Display for Image {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Image::Keys => "Keys",
+            Image::NewImage => "NewImage",
+            Image::OldImage => "OldImage",
+        })
+    }
+}
+
+/// What is wrong with a stream record that does not decode. The record's sequence number is in
+/// [`Error::StreamRecord`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The event name is not `INSERT`, `MODIFY` or `REMOVE`.
+    UnknownEventName(String),
+    /// The record lacks an image that the model's view type promises (for example a stream
+    /// configured `KEYS_ONLY` read by a model declaring `new_and_old_images`).
+    MissingImage {
+        /// The missing image.
+        image: Image,
+        /// The view type the record states (`StreamViewType`), when it states one.
+        record_view: Option<String>,
+    },
+    /// An image holds an item that does not decode into the model.
+    Decode {
+        /// The image.
+        image: Image,
+        /// The attribute, what was expected and what was found.
+        error: DecodeError,
+    },
+    /// An attribute value that is not valid DynamoDB data (an unknown type, bad base64, a
+    /// number that is not a number).
+    InvalidAttribute {
+        /// The image.
+        image: Image,
+        /// The attribute's path (`meta.tags[2]`).
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The record itself is malformed: a required field (sequence number, event id, the
+    /// `dynamodb` section) is missing or has the wrong shape.
+    Malformed(String),
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordError::UnknownEventName(name) => write!(
+                f,
+                "unknown event name {name:?} (expected INSERT, MODIFY or REMOVE)"
+            ),
+            RecordError::MissingImage {
+                image,
+                record_view: Some(view),
+            } => write!(
+                f,
+                "the record has no {image}, which the model's stream view type promises (the record's view type is {view})"
+            ),
+            RecordError::MissingImage {
+                image,
+                record_view: None,
+            } => write!(
+                f,
+                "the record has no {image}, which the model's stream view type promises"
+            ),
+            RecordError::Decode { image, error } => write!(f, "{image}: {error}"),
+            RecordError::InvalidAttribute {
+                image,
+                path,
+                reason,
+            } => write!(f, "{image}: attribute `{path}`: {reason}"),
+            RecordError::Malformed(what) => write!(f, "malformed record: {what}"),
+        }
+    }
 }
 
 impl Error {
     /// True when DynamoDB throttled the request (a caller may retry later).
     pub fn is_throttling(&self) -> bool {
         use aws_sdk_dynamodb::Error as E;
-        matches!(
-            self,
-            Error::Sdk(e) if matches!(
+        use aws_sdk_dynamodbstreams::Error as S;
+        match self {
+            Error::Sdk(e) => matches!(
                 e.as_ref(),
                 E::ProvisionedThroughputExceededException(_)
                     | E::RequestLimitExceeded(_)
                     | E::ThrottlingException(_)
-            )
-        )
+            ),
+            Error::Streams(e) => matches!(e.as_ref(), S::LimitExceededException(_)),
+            _ => false,
+        }
     }
 
     /// True when sending the same request again later may succeed: throttling, or an internal
     /// server error. The batch operations retry these with backoff.
     pub fn is_retryable(&self) -> bool {
         self.is_throttling()
-            || matches!(self, Error::Sdk(e) if matches!(e.as_ref(), aws_sdk_dynamodb::Error::InternalServerError(_)))
+            || match self {
+                Error::Sdk(e) => {
+                    matches!(e.as_ref(), aws_sdk_dynamodb::Error::InternalServerError(_))
+                }
+                Error::Streams(e) => {
+                    matches!(
+                        e.as_ref(),
+                        aws_sdk_dynamodbstreams::Error::InternalServerError(_)
+                    )
+                }
+                _ => false,
+            }
+    }
+
+    /// The sequence number of the stream record a stream error is about.
+    pub fn sequence_number(&self) -> Option<&str> {
+        match self {
+            Error::StreamRecord {
+                sequence_number, ..
+            }
+            | Error::Handler {
+                sequence_number, ..
+            }
+            | Error::Unrouted {
+                sequence_number, ..
+            } => sequence_number.as_deref(),
+            _ => None,
+        }
     }
 
     /// True when the table (or index) does not exist.
@@ -175,6 +339,12 @@ where
 {
     fn from(err: aws_sdk_dynamodb::error::SdkError<E, R>) -> Self {
         Error::from(aws_sdk_dynamodb::Error::from(err))
+    }
+}
+
+impl From<aws_sdk_dynamodbstreams::Error> for Error {
+    fn from(err: aws_sdk_dynamodbstreams::Error) -> Self {
+        Error::Streams(Box::new(err))
     }
 }
 

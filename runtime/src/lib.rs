@@ -7,20 +7,25 @@ mod client;
 pub mod codec;
 mod error;
 pub mod expr;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 #[cfg(feature = "local")]
 pub mod local;
 mod model;
 mod query;
 mod retry;
+pub mod stream;
 mod table;
 pub mod write;
 
-pub use client::{Client, ENDPOINT_ENV};
+pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
 pub use codec::{
     FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, PrefixKey, ScalarType,
     SetElement, TtlAttribute, VersionAttribute,
 };
-pub use error::{CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result};
+pub use error::{
+    BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result,
+};
 pub use expr::{AttributeType, Condition, Path, Placeholders, Update};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
@@ -33,6 +38,7 @@ pub use query::{
     ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan, ScanCursor, ScanPage,
 };
 pub use retry::RetryPolicy;
+pub use stream::{StreamEvent, StreamModel};
 pub use table::{SchemaDifference, TableDescription, TableRef};
 pub use write::{
     BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
@@ -68,6 +74,7 @@ pub mod __private {
         FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
         LocalSecondaryIndex,
     };
+    pub use crate::stream;
     pub use crate::table::TableRef;
     pub use crate::write::VersionValues;
     #[cfg(feature = "serde")]

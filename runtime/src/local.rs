@@ -19,10 +19,18 @@ use crate::client::{Client, ENDPOINT_ENV};
 use crate::error::{Error, Result};
 
 /// An embedded DynamoDB server. Stops when dropped.
-#[derive(Debug)]
 pub struct LocalDynamo {
     endpoint: String,
+    db: dynoxide::Database,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for LocalDynamo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalDynamo")
+            .field("endpoint", &self.endpoint)
+            .finish()
+    }
 }
 
 impl LocalDynamo {
@@ -40,6 +48,7 @@ impl LocalDynamo {
             .map_err(|e| Error::Validation(format!("local DynamoDB address: {e}")))?;
         let db = dynoxide::Database::memory()
             .map_err(|e| Error::Validation(format!("cannot open the local DynamoDB: {e}")))?;
+        let served = db.clone();
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready, started) = std::sync::mpsc::channel::<std::result::Result<(), String>>();
         std::thread::Builder::new()
@@ -68,7 +77,8 @@ impl LocalDynamo {
                     let stop = async move {
                         let _ = stopped.await;
                     };
-                    if let Err(e) = dynoxide::server::serve_with_shutdown(listener, db, stop).await
+                    if let Err(e) =
+                        dynoxide::server::serve_with_shutdown(listener, served, stop).await
                     {
                         tracing::error!(error = %e, "the local DynamoDB stopped");
                     }
@@ -80,6 +90,7 @@ impl LocalDynamo {
         match started.recv() {
             Ok(Ok(())) => Ok(LocalDynamo {
                 endpoint: format!("http://{address}"),
+                db,
                 shutdown: Some(shutdown),
             }),
             Ok(Err(e)) => Err(Error::Validation(format!(
@@ -99,6 +110,17 @@ impl LocalDynamo {
     /// A client for this server (region `us-east-1`, dummy credentials).
     pub async fn client(&self) -> Client {
         Client::local(&self.endpoint).await
+    }
+
+    /// Runs DynamoDB's TTL process now: deletes every item whose TTL attribute is in the past,
+    /// in every table with TTL on, and writes a `REMOVE` stream record for each with the TTL
+    /// service's identity (so it decodes as `Remove { expired: true, .. }`). Returns how many
+    /// items it deleted. (Real DynamoDB deletes expired items on its own, within days; AWS's
+    /// DynamoDB Local never does.)
+    pub fn sweep_ttl(&self) -> Result<usize> {
+        self.db
+            .sweep_ttl()
+            .map_err(|e| Error::Validation(format!("the local DynamoDB's TTL sweep failed: {e}")))
     }
 }
 
@@ -129,22 +151,36 @@ pub fn shared() -> Result<&'static LocalDynamo> {
     Ok(SHARED.get_or_init(|| server))
 }
 
+/// A client of the embedded server (never `DYNAMODB_ENDPOINT`), with a table prefix unique to
+/// this call: for what only the embedded server does, such as [`sweep_ttl`].
+pub async fn embedded_client() -> Result<Client> {
+    Ok(shared()?.client().await.with_table_prefix(unique_prefix()))
+}
+
+/// Runs the TTL process of the process-wide embedded server (see [`LocalDynamo::sweep_ttl`]).
+pub fn sweep_ttl() -> Result<usize> {
+    shared()?.sweep_ttl()
+}
+
+fn unique_prefix() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "t{}_{}_{:04x}_",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        fastrand::u16(..)
+    )
+}
+
 /// A client for tests and examples, with a table prefix unique to this call, so that tests
 /// running in parallel never share a table.
 ///
 /// It talks to `DYNAMODB_ENDPOINT` when that is set (DynamoDB Local, say), and to the shared
 /// embedded server otherwise.
 pub async fn client() -> Result<Client> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
     let base = match std::env::var(ENDPOINT_ENV) {
         Ok(endpoint) if !endpoint.trim().is_empty() => Client::from_env().await,
         _ => shared()?.client().await,
     };
-    let prefix = format!(
-        "t{}_{}_{:04x}_",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        fastrand::u16(..)
-    );
-    Ok(base.with_table_prefix(prefix))
+    Ok(base.with_table_prefix(unique_prefix()))
 }

@@ -1,0 +1,102 @@
+//! A Lambda function for a table's stream (feature `lambda`), on `lambda_runtime` and
+//! `aws_lambda_events`.
+//!
+//! [`handle`] is the testable core: it takes a batch (a Lambda DynamoDB event, a Kinesis event
+//! carrying DynamoDB changes, or their JSON), runs the records in order through a
+//! [`Dispatch`] (a [`TableHandler`](crate::stream::TableHandler) or a
+//! [`Router`](crate::stream::Router)), stops at the first record that fails (its handler
+//! returned an error, it does not decode, or no route takes it) and answers a
+//! `batchItemFailures` naming exactly that record. Lambda then retries from that record: records
+//! before it are done, and no record after it ran. [`run`] serves `handle` with `lambda_runtime`.
+//!
+//! This needs `FunctionResponseTypes: ["ReportBatchItemFailures"]` on the event source mapping;
+//! without it Lambda ignores the response and counts the batch as done. See the README for the
+//! settings that go with it (bisecting, retry limits, an on-failure destination).
+
+use std::sync::Arc;
+
+pub use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+
+use crate::error::Result;
+pub use crate::stream::Batch;
+use crate::stream::Dispatch;
+use crate::stream::convert;
+
+impl From<aws_lambda_events::event::dynamodb::Event> for Batch {
+    fn from(event: aws_lambda_events::event::dynamodb::Event) -> Self {
+        Batch {
+            records: event.records.iter().map(convert::from_lambda).collect(),
+        }
+    }
+}
+
+impl From<aws_lambda_events::event::kinesis::KinesisEvent> for Batch {
+    fn from(event: aws_lambda_events::event::kinesis::KinesisEvent) -> Self {
+        Batch {
+            records: event
+                .records
+                .iter()
+                .map(crate::stream::json::from_kinesis_record)
+                .collect(),
+        }
+    }
+}
+
+/// Runs every record of `batch` through `handler`, in order, and stops at the first that
+/// fails. Returns how many records succeeded, or the first failure (its sequence number is
+/// [`Error::sequence_number`]).
+pub async fn process<D: Dispatch + ?Sized>(batch: impl Into<Batch>, handler: &D) -> Result<usize> {
+    let batch = batch.into();
+    let mut done = 0;
+    for record in batch.records {
+        handler.dispatch(record?).await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Runs a Lambda batch through `handler` and answers what Lambda needs to retry exactly the
+/// failed record: an empty `batchItemFailures` when every record succeeded, else the sequence
+/// number of the first record that failed (no record after it ran). A failed record without a
+/// sequence number is reported with an empty identifier, which Lambda takes as a failure of the
+/// whole batch. The failure is logged with `tracing` at error level.
+pub async fn handle<D: Dispatch + ?Sized>(
+    batch: impl Into<Batch>,
+    handler: &D,
+) -> DynamoDbEventResponse {
+    let mut response = DynamoDbEventResponse::default();
+    if let Err(error) = process(batch, handler).await {
+        let sequence_number = error.sequence_number().unwrap_or_default().to_owned();
+        tracing::error!(
+            sequence_number = %sequence_number,
+            error = %error,
+            "stream record failed: reporting it as the batch item failure, so Lambda retries from it"
+        );
+        response.batch_item_failures.push(failure(sequence_number));
+    }
+    response
+}
+
+fn failure(item_identifier: String) -> DynamoDbBatchItemFailure {
+    let mut failure = DynamoDbBatchItemFailure::default();
+    failure.item_identifier = Some(item_identifier);
+    failure
+}
+
+/// Serves `handler` as a Lambda function until the runtime stops: each invocation's event is
+/// read as a [`Batch`] (DynamoDB Streams or Kinesis records, each record on its own) and
+/// answered by [`handle`].
+pub async fn run<D: Dispatch + 'static>(
+    handler: D,
+) -> std::result::Result<(), lambda_runtime::Error> {
+    let handler = Arc::new(handler);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<Batch>| {
+            let handler = Arc::clone(&handler);
+            async move {
+                Ok::<_, std::convert::Infallible>(handle(event.payload, handler.as_ref()).await)
+            }
+        },
+    ))
+    .await
+}

@@ -1,0 +1,614 @@
+//! Stream records: the raw form every source turns into, the typed [`Record`], the traits the
+//! derive implements, and the decoding between them.
+//!
+//! Decoding is strict. The event name must be `INSERT`, `MODIFY` or `REMOVE`; the record must
+//! carry a sequence number and an event id; every image the model's view type promises must be
+//! there and decode into the model. Anything else is an [`Error::StreamRecord`] naming the
+//! record's sequence number, the image and the attribute.
+
+use std::time::SystemTime;
+
+use crate::codec::Item;
+use crate::error::{Error, Image, RecordError, Result};
+use crate::model::{DynamoModel, ModelKey, StreamView};
+
+use super::handler::TableHandler;
+
+/// What happened to the item: DynamoDB's event name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// `INSERT`: a new item was written.
+    Insert,
+    /// `MODIFY`: an existing item was changed.
+    Modify,
+    /// `REMOVE`: an item was deleted, by a user or by TTL.
+    Remove,
+}
+
+impl EventKind {
+    /// DynamoDB's name for it (`INSERT`, `MODIFY`, `REMOVE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Insert => "INSERT",
+            EventKind::Modify => "MODIFY",
+            EventKind::Remove => "REMOVE",
+        }
+    }
+
+    /// Parses DynamoDB's event name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "INSERT" => Some(EventKind::Insert),
+            "MODIFY" => Some(EventKind::Modify),
+            "REMOVE" => Some(EventKind::Remove),
+            _ => None,
+        }
+    }
+}
+
+/// Who made a change, as a stream record reports it. DynamoDB sets it only for deletions made by
+/// its TTL process.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserIdentity {
+    /// `Service` for TTL deletions.
+    pub type_: String,
+    /// `dynamodb.amazonaws.com` for TTL deletions.
+    pub principal_id: String,
+}
+
+impl UserIdentity {
+    /// The identity DynamoDB's TTL process writes on the records of the items it deletes.
+    pub fn ttl() -> Self {
+        UserIdentity {
+            type_: TTL_TYPE.to_owned(),
+            principal_id: TTL_PRINCIPAL.to_owned(),
+        }
+    }
+
+    /// True for DynamoDB's TTL process: type `Service`, principal `dynamodb.amazonaws.com`.
+    pub fn is_ttl(&self) -> bool {
+        self.type_ == TTL_TYPE && self.principal_id == TTL_PRINCIPAL
+    }
+}
+
+const TTL_TYPE: &str = "Service";
+const TTL_PRINCIPAL: &str = "dynamodb.amazonaws.com";
+
+/// A stream record before it is decoded into a model's event: what Lambda events, DynamoDB
+/// Streams `GetRecords` answers and Kinesis payloads all turn into. A [`Router`](super::Router)
+/// looks at it to choose a route; [`StreamEvent::from_raw`] decodes it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawRecord {
+    /// `INSERT`, `MODIFY` or `REMOVE` (anything else fails to decode).
+    pub event_name: String,
+    /// The record's position in its shard (for a Kinesis record, the Kinesis sequence number):
+    /// what a Lambda batch item failure or a checkpoint names.
+    pub sequence_number: Option<String>,
+    /// A unique id of the event.
+    pub event_id: Option<String>,
+    /// When the change was made, approximately.
+    pub approximate_creation_time: Option<SystemTime>,
+    /// The stream's ARN (`arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL`), when the
+    /// source gives it.
+    pub event_source_arn: Option<String>,
+    /// The table's full name, when the source gives it without an ARN (Kinesis payloads, a
+    /// consumer that knows its table).
+    pub table_name: Option<String>,
+    /// The record's size in bytes.
+    pub size_bytes: Option<u64>,
+    /// The view type the record states (`NEW_AND_OLD_IMAGES`, ...), when it states one.
+    pub view_type: Option<String>,
+    /// The primary key of the changed item.
+    pub keys: Option<Item>,
+    /// The item after the change.
+    pub new_image: Option<Item>,
+    /// The item before the change.
+    pub old_image: Option<Item>,
+    /// Who made the change (set by DynamoDB for TTL deletions only).
+    pub user_identity: Option<UserIdentity>,
+}
+
+impl RawRecord {
+    /// The table's full name (with any prefix): the one the source names, or the one in the
+    /// event source ARN.
+    pub fn table(&self) -> Option<&str> {
+        self.table_name
+            .as_deref()
+            .or_else(|| self.event_source_arn.as_deref().and_then(table_from_arn))
+    }
+
+    /// True when DynamoDB's TTL process deleted the item.
+    pub fn is_ttl_removal(&self) -> bool {
+        self.event_name == "REMOVE" && self.user_identity.as_ref().is_some_and(|u| u.is_ttl())
+    }
+
+    /// The value of a top-level attribute, from the new image, else the old image, else the keys.
+    pub fn attribute(&self, name: &str) -> Option<&aws_sdk_dynamodb::types::AttributeValue> {
+        [&self.new_image, &self.old_image, &self.keys]
+            .into_iter()
+            .flatten()
+            .find_map(|item| item.get(name))
+    }
+
+    /// Decodes the record into `E`, the event of a model.
+    pub fn decode<E: StreamEvent>(self) -> Result<Record<E>> {
+        E::from_raw(self)
+    }
+
+    pub(crate) fn error(&self, problem: RecordError) -> Error {
+        Error::StreamRecord {
+            sequence_number: self.sequence_number.clone(),
+            problem,
+        }
+    }
+}
+
+/// The table name in a stream ARN: `arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL`.
+///
+/// Any partition and region (`aws-us-gov`, `us-gov-west-1`, `cn-north-1`) and any valid table
+/// name (letters, digits, `_`, `-`, `.`) are accepted. The stream label is a timestamp with
+/// colons in it, so the ARN is split on its first five colons only.
+pub fn table_from_arn(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some("dynamodb"), Some(_region), Some(_account)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let resource = parts.next()?;
+    let rest = resource.strip_prefix("table/")?;
+    let name = rest.split('/').next()?;
+    (!name.is_empty()).then_some(name)
+}
+
+/// A decoded stream record: the model's typed event and the record's metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<E> {
+    /// What happened, typed by the model (`PostEvent`), or for per-kind handlers the part of it
+    /// that kind carries.
+    pub event: E,
+    /// The record's position in its shard: what a Lambda batch item failure or a checkpoint
+    /// names.
+    pub sequence_number: String,
+    /// A unique id of the event (the same change delivered twice has the same id).
+    pub event_id: String,
+    /// When the change was made, approximately (DynamoDB Streams: to the second; Kinesis: to
+    /// the millisecond or microsecond).
+    pub approximate_creation_time: Option<SystemTime>,
+    /// The table's full name, from the event source ARN or the Kinesis payload, when the source
+    /// gives one.
+    pub table: Option<String>,
+    /// The record's size in bytes, as DynamoDB reports it.
+    pub size_bytes: Option<u64>,
+}
+
+impl<E> Record<E> {
+    /// The same metadata with another event (per-kind handlers get the part of the event their
+    /// kind carries).
+    pub fn map<F>(self, f: impl FnOnce(E) -> F) -> Record<F> {
+        let (event, meta) = self.split();
+        meta.with(f(event))
+    }
+
+    /// The event, and the metadata alone.
+    pub fn split(self) -> (E, Record<()>) {
+        let Record {
+            event,
+            sequence_number,
+            event_id,
+            approximate_creation_time,
+            table,
+            size_bytes,
+        } = self;
+        let meta = Record {
+            event: (),
+            sequence_number,
+            event_id,
+            approximate_creation_time,
+            table,
+            size_bytes,
+        };
+        (event, meta)
+    }
+}
+
+impl Record<()> {
+    /// The metadata with an event.
+    pub fn with<E>(self, event: E) -> Record<E> {
+        Record {
+            event,
+            sequence_number: self.sequence_number,
+            event_id: self.event_id,
+            approximate_creation_time: self.approximate_creation_time,
+            table: self.table,
+            size_bytes: self.size_bytes,
+        }
+    }
+}
+
+/// A model whose table has a stream: the derive implements it for models declaring
+/// `stream = "..."`, with the generated event type (`PostEvent`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no stream events: its model declares no `stream`",
+    label = "this model has no stream",
+    note = "add `stream = \"new_and_old_images\"` (or `new_image`, `old_image`, `keys_only`) to the model's `#[dynamo(...)]` attribute: the derive then generates its event type and `create_table` turns the stream on"
+)]
+pub trait StreamModel: DynamoModel {
+    /// The view type the model declares, as a type: it decides what each event carries.
+    type View: ViewType;
+    /// The model's event (`PostEvent`).
+    type Event: StreamEvent<Model = Self>;
+}
+
+/// The event type of a model with a stream: `EventOf<Post>` is `PostEvent`.
+pub type EventOf<M> = <M as StreamModel>::Event;
+/// What an `INSERT` of model `M` carries (its `Insert` variant's fields).
+pub type InsertOf<M> = <<M as StreamModel>::View as ViewType>::Insert<M>;
+/// What a `MODIFY` of model `M` carries (its `Modify` variant's fields).
+pub type ModifyOf<M> = <<M as StreamModel>::View as ViewType>::Modify<M>;
+/// What a `REMOVE` of model `M` carries (its `Remove` variant's fields).
+pub type RemoveOf<M> = <<M as StreamModel>::View as ViewType>::Remove<M>;
+/// An event of model `M` as the three kinds' payloads.
+pub type ChangeOf<M> = Change<InsertOf<M>, ModifyOf<M>, RemoveOf<M>>;
+
+/// The typed event of a model's stream: implemented by the derive for `{Model}Event`.
+///
+/// Bring it into scope to decode records: `PostEvent::from_streams(&record)`,
+/// `PostEvent::from_lambda(&record)` (feature `lambda`).
+pub trait StreamEvent: Sized + Send + Sync + 'static {
+    /// The model whose stream this is.
+    type Model: StreamModel<Event = Self>;
+
+    /// The primary key of the changed item: every event has it, whatever the view type.
+    fn key(&self) -> <Self::Model as DynamoModel>::Key;
+
+    /// Insert, modify or remove.
+    fn kind(&self) -> EventKind;
+
+    /// The event from its kind's payload.
+    fn from_change(change: ChangeOf<Self::Model>) -> Self;
+
+    /// The event as its kind's payload.
+    fn into_change(self) -> ChangeOf<Self::Model>;
+
+    /// Decodes a raw record.
+    fn from_raw(record: RawRecord) -> Result<Record<Self>> {
+        decode(record)
+    }
+
+    /// Decodes a record read with `aws-sdk-dynamodbstreams` (`GetRecords`). The SDK record has
+    /// no table name: `table` is `None`.
+    fn from_streams(record: &aws_sdk_dynamodbstreams::types::Record) -> Result<Record<Self>> {
+        Self::from_raw(super::convert::from_streams(record)?)
+    }
+
+    /// Decodes a record of a Lambda DynamoDB event (`aws_lambda_events`).
+    #[cfg(feature = "lambda")]
+    fn from_lambda(
+        record: &aws_lambda_events::event::dynamodb::EventRecord,
+    ) -> Result<Record<Self>> {
+        Self::from_raw(super::convert::from_lambda(record)?)
+    }
+
+    /// Decodes a record of a Lambda Kinesis event carrying a DynamoDB change (Kinesis Data
+    /// Streams for DynamoDB). Its sequence number is the Kinesis record's.
+    #[cfg(feature = "lambda")]
+    fn from_kinesis(
+        record: &aws_lambda_events::event::kinesis::KinesisEventRecord,
+    ) -> Result<Record<Self>> {
+        Self::from_raw(super::json::from_kinesis_record(record)?)
+    }
+
+    /// Decodes the data of a Kinesis record carrying a DynamoDB change (the JSON document, after
+    /// base64 decoding), with the Kinesis record's sequence number.
+    #[cfg(feature = "json")]
+    fn from_kinesis_data(data: &[u8], sequence_number: &str) -> Result<Record<Self>> {
+        Self::from_raw(super::json::from_kinesis_data(data, sequence_number)?)
+    }
+
+    /// A handler for this model's records, per kind: `PostEvent::handler().on_insert(...)`.
+    fn handler() -> TableHandler<Self::Model> {
+        TableHandler::new()
+    }
+}
+
+/// An event as one of three kinds, each with the payload the view type gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change<I, M, R> {
+    /// An `INSERT`.
+    Insert(I),
+    /// A `MODIFY`.
+    Modify(M),
+    /// A `REMOVE`.
+    Remove(R),
+}
+
+/// A stream view type as a type: what each kind of event carries.
+pub trait ViewType: Send + Sync + 'static {
+    /// The view type.
+    const VIEW: StreamView;
+    /// What an `INSERT` carries.
+    type Insert<M: DynamoModel>: Payload<M>;
+    /// What a `MODIFY` carries.
+    type Modify<M: DynamoModel>: Payload<M>;
+    /// What a `REMOVE` carries.
+    type Remove<M: DynamoModel>: Payload<M>;
+}
+
+/// `stream = "new_and_old_images"`: inserts carry the new item, modifications both, removals
+/// the old one.
+#[derive(Debug, Clone, Copy)]
+pub enum NewAndOldImages {}
+/// `stream = "new_image"`: inserts and modifications carry the new item, removals the key.
+#[derive(Debug, Clone, Copy)]
+pub enum NewImage {}
+/// `stream = "old_image"`: modifications and removals carry the old item, inserts the key.
+#[derive(Debug, Clone, Copy)]
+pub enum OldImage {}
+/// `stream = "keys_only"`: every event carries the key.
+#[derive(Debug, Clone, Copy)]
+pub enum KeysOnly {}
+
+impl ViewType for NewAndOldImages {
+    const VIEW: StreamView = StreamView::NewAndOldImages;
+    type Insert<M: DynamoModel> = New<M>;
+    type Modify<M: DynamoModel> = OldAndNew<M>;
+    type Remove<M: DynamoModel> = RemovedItem<M>;
+}
+
+impl ViewType for NewImage {
+    const VIEW: StreamView = StreamView::NewImage;
+    type Insert<M: DynamoModel> = New<M>;
+    type Modify<M: DynamoModel> = New<M>;
+    type Remove<M: DynamoModel> = RemovedKey<M::Key>;
+}
+
+impl ViewType for OldImage {
+    const VIEW: StreamView = StreamView::OldImage;
+    type Insert<M: DynamoModel> = KeyOnly<M::Key>;
+    type Modify<M: DynamoModel> = Old<M>;
+    type Remove<M: DynamoModel> = RemovedItem<M>;
+}
+
+impl ViewType for KeysOnly {
+    const VIEW: StreamView = StreamView::KeysOnly;
+    type Insert<M: DynamoModel> = KeyOnly<M::Key>;
+    type Modify<M: DynamoModel> = KeyOnly<M::Key>;
+    type Remove<M: DynamoModel> = RemovedKey<M::Key>;
+}
+
+/// The item after the change (an insert, or a modification on a `new_image` stream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct New<M> {
+    /// The item as it is now.
+    pub new: M,
+}
+
+/// The item before the change (a modification on an `old_image` stream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Old<M> {
+    /// The item as it was.
+    pub old: M,
+}
+
+/// The item before and after a modification (`new_and_old_images`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OldAndNew<M> {
+    /// The item as it was.
+    pub old: M,
+    /// The item as it is now.
+    pub new: M,
+}
+
+/// Only the changed item's key (views without the image this kind would carry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyOnly<K> {
+    /// The primary key.
+    pub key: K,
+}
+
+/// A removal with the removed item (`old_image`, `new_and_old_images`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemovedItem<M> {
+    /// The item as it was before it was removed.
+    pub old: M,
+    /// True when DynamoDB's TTL process removed it (it had expired), false for a delete.
+    pub expired: bool,
+}
+
+/// A removal with only the removed item's key (`new_image`, `keys_only`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemovedKey<K> {
+    /// The primary key.
+    pub key: K,
+    /// True when DynamoDB's TTL process removed it (it had expired), false for a delete.
+    pub expired: bool,
+}
+
+/// The images of a record being decoded.
+#[doc(hidden)]
+pub struct Images {
+    keys: Option<Item>,
+    new: Option<Item>,
+    old: Option<Item>,
+    expired: bool,
+    view: Option<String>,
+}
+
+impl Images {
+    fn take<M: DynamoModel>(&mut self, image: Image) -> std::result::Result<M, RecordError> {
+        let slot = match image {
+            Image::NewImage => &mut self.new,
+            Image::OldImage => &mut self.old,
+            Image::Keys => &mut self.keys,
+        };
+        let item = slot.take().ok_or_else(|| RecordError::MissingImage {
+            image,
+            record_view: self.view.clone(),
+        })?;
+        M::from_item(item).map_err(|error| RecordError::Decode { image, error })
+    }
+
+    fn key<K: ModelKey>(&mut self) -> std::result::Result<K, RecordError> {
+        let keys = self
+            .keys
+            .as_ref()
+            .ok_or_else(|| RecordError::MissingImage {
+                image: Image::Keys,
+                record_view: self.view.clone(),
+            })?;
+        K::from_key_item(keys).map_err(|error| RecordError::Decode {
+            image: Image::Keys,
+            error,
+        })
+    }
+}
+
+/// What one kind of event carries, decoded from a record's images.
+pub trait Payload<M: DynamoModel>: Send + Sync + Sized + 'static {
+    /// Takes what this payload needs from the images.
+    #[doc(hidden)]
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError>;
+}
+
+impl<M: DynamoModel> Payload<M> for New<M> {
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+        Ok(New {
+            new: images.take(Image::NewImage)?,
+        })
+    }
+}
+
+impl<M: DynamoModel> Payload<M> for Old<M> {
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+        Ok(Old {
+            old: images.take(Image::OldImage)?,
+        })
+    }
+}
+
+impl<M: DynamoModel> Payload<M> for OldAndNew<M> {
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+        let old = images.take(Image::OldImage)?;
+        let new = images.take(Image::NewImage)?;
+        Ok(OldAndNew { old, new })
+    }
+}
+
+impl<M: DynamoModel> Payload<M> for KeyOnly<M::Key> {
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+        Ok(KeyOnly { key: images.key()? })
+    }
+}
+
+impl<M: DynamoModel> Payload<M> for RemovedItem<M> {
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+        Ok(RemovedItem {
+            old: images.take(Image::OldImage)?,
+            expired: images.expired,
+        })
+    }
+}
+
+impl<M: DynamoModel> Payload<M> for RemovedKey<M::Key> {
+    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+        Ok(RemovedKey {
+            key: images.key()?,
+            expired: images.expired,
+        })
+    }
+}
+
+/// Decodes a raw record into a model's event (what [`StreamEvent::from_raw`] does).
+fn decode<E: StreamEvent>(raw: RawRecord) -> Result<Record<E>> {
+    let kind = EventKind::parse(&raw.event_name)
+        .ok_or_else(|| raw.error(RecordError::UnknownEventName(raw.event_name.clone())))?;
+    let Some(sequence_number) = raw.sequence_number.clone() else {
+        return Err(raw.error(RecordError::Malformed(
+            "it has no sequence number".to_owned(),
+        )));
+    };
+    let Some(event_id) = raw.event_id.clone() else {
+        return Err(raw.error(RecordError::Malformed("it has no event id".to_owned())));
+    };
+    let table = raw.table().map(str::to_owned);
+    let expired = raw.is_ttl_removal();
+    let RawRecord {
+        keys,
+        new_image,
+        old_image,
+        view_type,
+        approximate_creation_time,
+        size_bytes,
+        ..
+    } = raw;
+    let mut images = Images {
+        keys,
+        new: new_image,
+        old: old_image,
+        expired,
+        view: view_type,
+    };
+    let change = match kind {
+        EventKind::Insert => {
+            <InsertOf<E::Model> as Payload<E::Model>>::decode(&mut images).map(Change::Insert)
+        }
+        EventKind::Modify => {
+            <ModifyOf<E::Model> as Payload<E::Model>>::decode(&mut images).map(Change::Modify)
+        }
+        EventKind::Remove => {
+            <RemoveOf<E::Model> as Payload<E::Model>>::decode(&mut images).map(Change::Remove)
+        }
+    }
+    .map_err(|problem| Error::StreamRecord {
+        sequence_number: Some(sequence_number.clone()),
+        problem,
+    })?;
+    Ok(Record {
+        event: E::from_change(change),
+        sequence_number,
+        event_id,
+        approximate_creation_time,
+        table,
+        size_bytes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_from_arn;
+
+    #[test]
+    fn table_names_from_stream_arns() {
+        let cases = [
+            (
+                "arn:aws:dynamodb:us-east-1:123456789012:table/blog_posts/stream/2024-01-01T00:00:00.000",
+                Some("blog_posts"),
+            ),
+            (
+                "arn:aws-us-gov:dynamodb:us-gov-west-1:123456789012:table/my-table.v2/stream/2015-06-27T00:48:05.899",
+                Some("my-table.v2"),
+            ),
+            (
+                "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/A.b-C_d/stream/label",
+                Some("A.b-C_d"),
+            ),
+            (
+                "arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/x",
+                Some("t"),
+            ),
+            ("arn:aws:s3:::bucket", None),
+            ("arn:aws:dynamodb:us-east-1:1:index/x", None),
+            ("table/x", None),
+            ("", None),
+            ("arn:aws:dynamodb:us-east-1:1:table//stream/x", None),
+        ];
+        for (arn, table) in cases {
+            assert_eq!(table_from_arn(arn), table, "{arn}");
+        }
+    }
+}
