@@ -1,6 +1,7 @@
 //! Code generation from a validated [`Model`]. One file per generated piece.
 
 mod codec;
+mod event;
 mod key;
 mod paths;
 mod schema;
@@ -18,15 +19,23 @@ pub(crate) fn expand(model: &Model) -> TokenStream {
     let schema = schema::expand(model);
     let table = table::expand(model);
     let paths = paths::expand(model);
+    let event = event::expand(model);
     // Items a user names (the key struct, the table handle, index markers) must be visible, so
     // they stay outside the `const _` block; impls go inside it.
     let (public, private) = (
-        [&key.public, &schema.public, &table.public, &paths.public],
+        [
+            &key.public,
+            &schema.public,
+            &table.public,
+            &paths.public,
+            &event.public,
+        ],
         [
             &key.private,
             &schema.private,
             &table.private,
             &paths.private,
+            &event.private,
         ],
     );
     quote! {
