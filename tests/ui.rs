@@ -9,7 +9,9 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
-    for category in ["key", "index", "attr", "type", "shape", "value", "query"] {
+    for category in [
+        "key", "index", "attr", "type", "shape", "value", "query", "stream",
+    ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }
 }

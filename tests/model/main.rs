@@ -5,3 +5,4 @@ mod codec;
 mod declared_by_macro;
 mod enums;
 mod post;
+mod stream;

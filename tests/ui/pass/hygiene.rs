@@ -116,9 +116,9 @@ pub mod shadowed {
         pub meta: super::Meta,
     }
 
-    /// A generic model with only a partition key, a TTL and a version.
+    /// A generic model with only a partition key, a TTL, a version and a keys-only stream.
     #[derive(::core::fmt::Debug, ::dynamo_types::DynamoModel)]
-    #[dynamo(table = "envelopes", ttl = "expires")]
+    #[dynamo(table = "envelopes", ttl = "expires", stream = "keys_only")]
     pub struct Envelope<T> {
         /// The id.
         #[dynamo(hash)]
@@ -151,12 +151,22 @@ pub mod plain {
         pub(crate) nickname: Option<String>,
     }
 
-    /// A private model.
+    /// A private model with a stream of new images; not `Clone`, so neither is its event.
     #[derive(Debug, DynamoModel)]
-    #[dynamo(table = "sessions")]
+    #[dynamo(table = "sessions", stream = "new_image")]
     struct Session {
         #[dynamo(hash)]
         id: String,
+    }
+
+    /// A crate-private model with a stream of old images.
+    #[derive(Debug, Clone, PartialEq, DynamoModel)]
+    #[dynamo(table = "audit", stream = "old_image")]
+    pub(crate) struct Audit {
+        #[dynamo(hash)]
+        pub(crate) id: u64,
+        #[dynamo(range)]
+        pub(crate) at: i64,
     }
 
     /// Uses the private items, so that nothing is dead code.
@@ -165,7 +175,13 @@ pub mod plain {
         let key: SessionKey = session.key();
         let _: fn(&SessionTable) -> _ = SessionTable::primary_key;
         let _: fn(&UserTable) -> _ = UserTable::by_email;
-        key.id.len() + User::SCHEMA.indexes.len()
+        let event = SessionEvent::Insert { new: session };
+        let audit = AuditEvent::Modify {
+            old: Audit { id: 1, at: 2 },
+        };
+        let _ = ::std::format!("{event:?}");
+        assert_eq!(audit.clone(), audit);
+        key.id.len() + User::SCHEMA.indexes.len() + audit.key().at as usize + event.key().id.len()
     }
 }
 
@@ -181,4 +197,9 @@ fn main() {
     let _ = plain::touch();
     let _ = shadowed::Post::SCHEMA;
     let _ = shadowed::Envelope::<String>::SCHEMA;
+    let _ = shadowed::PostEvent::handler();
+    let _: shadowed::EnvelopeEvent<u8> = shadowed::EnvelopeEvent::Remove {
+        key: shadowed::EnvelopeKey { id: 1 },
+        expired: true,
+    };
 }

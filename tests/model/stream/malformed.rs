@@ -1,0 +1,335 @@
+//! Records that do not decode are typed errors naming the record's sequence number, the image
+//! and the attribute; nothing panics, whatever the input.
+
+use dynamo_types::stream::testing::TestEvent;
+use dynamo_types::stream::{Batch, Image, RawRecord, Record, RecordError, StreamEvent};
+use dynamo_types::{DecodeErrorKind, Error};
+use serde_json::{Value, json};
+
+use super::{Post, PostEvent, post};
+
+/// One valid record of `posts` as JSON, to break in one place.
+fn record() -> Value {
+    let event = TestEvent::new().insert(&post("p-1", "Hello"));
+    event.records().unwrap().remove(0)
+}
+
+fn batch(records: Vec<Value>) -> Batch {
+    Batch::from_json(json!({ "Records": records }).to_string().as_bytes()).unwrap()
+}
+
+/// Decodes one record through our reader, and through `aws_lambda_events` when it can read
+/// the record at all; both must give the same error.
+fn decode_one(record: Value) -> Result<Record<PostEvent>, Error> {
+    let ours = batch(vec![record.clone()])
+        .records
+        .remove(0)
+        .and_then(RawRecord::decode::<PostEvent>);
+    if let Ok(theirs) =
+        serde_json::from_value::<aws_lambda_events::event::dynamodb::EventRecord>(record)
+    {
+        let theirs = PostEvent::from_lambda(&theirs);
+        assert_eq!(
+            format!("{:?}", ours.as_ref().map(|r| &r.event)),
+            format!("{:?}", theirs.as_ref().map(|r| &r.event)),
+            "both readers agree"
+        );
+    }
+    ours
+}
+
+fn failure(result: Result<Record<PostEvent>, Error>) -> (Option<String>, RecordError) {
+    match result {
+        Err(Error::StreamRecord {
+            sequence_number,
+            problem,
+        }) => (sequence_number, problem),
+        other => panic!("expected a stream record error, got {other:?}"),
+    }
+}
+
+const SEQUENCE: &str = "000000000000000000100";
+
+#[test]
+fn unknown_event_name() {
+    let mut r = record();
+    r["eventName"] = json!("UPSERT");
+    let (sequence, problem) = failure(decode_one(r));
+    assert_eq!(sequence.as_deref(), Some(SEQUENCE));
+    assert_eq!(problem, RecordError::UnknownEventName("UPSERT".into()));
+    let message = Error::StreamRecord {
+        sequence_number: sequence,
+        problem,
+    }
+    .to_string();
+    assert_eq!(
+        message,
+        "stream record `000000000000000000100`: unknown event name \"UPSERT\" (expected INSERT, MODIFY or REMOVE)"
+    );
+}
+
+#[test]
+fn missing_image_the_view_type_promises() {
+    let mut r = record();
+    r["dynamodb"].as_object_mut().unwrap().remove("NewImage");
+    r["dynamodb"]["StreamViewType"] = json!("KEYS_ONLY");
+    let (sequence, problem) = failure(decode_one(r));
+    assert_eq!(sequence.as_deref(), Some(SEQUENCE));
+    assert_eq!(
+        problem,
+        RecordError::MissingImage {
+            image: Image::NewImage,
+            record_view: Some("KEYS_ONLY".into()),
+        }
+    );
+    assert!(
+        problem.to_string().contains("view type is KEYS_ONLY"),
+        "{problem}"
+    );
+
+    // a MODIFY needs both images
+    let old = post("p-1", "a");
+    let mut r = TestEvent::new()
+        .modify(&old, &post("p-1", "b"))
+        .records()
+        .unwrap()
+        .remove(0);
+    r["dynamodb"].as_object_mut().unwrap().remove("OldImage");
+    let (_, problem) = failure(decode_one(r));
+    assert!(matches!(
+        problem,
+        RecordError::MissingImage {
+            image: Image::OldImage,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn attribute_of_the_wrong_type_names_the_image_and_attribute() {
+    let mut r = record();
+    r["dynamodb"]["NewImage"]["likes"] = json!({ "S": "many" });
+    let (sequence, problem) = failure(decode_one(r));
+    assert_eq!(sequence.as_deref(), Some(SEQUENCE));
+    match &problem {
+        RecordError::Decode { image, error } => {
+            assert_eq!(*image, Image::NewImage);
+            assert_eq!(error.path(), "likes");
+            assert!(matches!(error.kind(), DecodeErrorKind::WrongType { .. }));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        problem.to_string(),
+        "NewImage: attribute `likes`: expected a number (N), found a string (S)"
+    );
+}
+
+#[test]
+fn malformed_key() {
+    let mut r = record();
+    r["dynamodb"]["Keys"]["post_id"] = json!({ "N": "1" });
+    r["dynamodb"]["NewImage"]["post_id"] = json!({ "N": "1" });
+    let (_, problem) = failure(decode_one(r));
+    assert!(
+        matches!(&problem, RecordError::Decode { image: Image::NewImage, error } if error.path() == "post_id"),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn invalid_attribute_values_name_their_path() {
+    let cases = [
+        (
+            json!({ "M": { "a": { "L": [{ "S": "x" }, { "X": "1" }] } } }),
+            "title.a[1]",
+            "unknown attribute type \"X\"",
+        ),
+        (json!({ "B": "not base64!" }), "title", "invalid base64"),
+        (
+            json!({ "N": 5 }),
+            "title",
+            "expected a string, found a number",
+        ),
+        (json!({ "S": "a", "N": "1" }), "title", "more than one type"),
+        (json!("plain"), "title", "found a string"),
+        (json!({}), "title", "no type"),
+        (json!({ "SS": ["a", 1] }), "title[1]", "expected a string"),
+        (json!({ "BS": ["%%%"] }), "title[0]", "invalid base64"),
+        (json!({ "BOOL": "yes" }), "title", "expected a boolean"),
+    ];
+    for (value, path, reason) in cases {
+        let mut r = record();
+        r["dynamodb"]["NewImage"]["title"] = value.clone();
+        let ours = batch(vec![r])
+            .records
+            .remove(0)
+            .and_then(RawRecord::decode::<PostEvent>);
+        let (sequence, problem) = failure(ours);
+        assert_eq!(sequence.as_deref(), Some(SEQUENCE), "{value}");
+        match problem {
+            RecordError::InvalidAttribute {
+                image,
+                path: found_path,
+                reason: found_reason,
+            } => {
+                assert_eq!(image, Image::NewImage, "{value}");
+                assert_eq!(found_path, path, "{value}");
+                assert!(found_reason.contains(reason), "{value}: {found_reason}");
+            }
+            other => panic!("{value}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn malformed_records() {
+    let mut no_sequence = record();
+    no_sequence["dynamodb"]
+        .as_object_mut()
+        .unwrap()
+        .remove("SequenceNumber");
+    let mut no_change = record();
+    no_change.as_object_mut().unwrap().remove("dynamodb");
+    let mut no_id = record();
+    no_id.as_object_mut().unwrap().remove("eventID");
+    let mut bad_name = record();
+    bad_name["eventName"] = json!(7);
+    let cases = [
+        (no_sequence, None, "no sequence number"),
+        (no_change, None, "no `dynamodb` section"),
+        (no_id, Some(SEQUENCE), "no event id"),
+        (bad_name, Some(SEQUENCE), "`eventName`: expected a string"),
+        (json!("a string"), None, "a record is a string"),
+        (json!([1, 2]), None, "a record is an array"),
+    ];
+    for (value, sequence, what) in cases {
+        let result = batch(vec![value.clone()])
+            .records
+            .remove(0)
+            .and_then(RawRecord::decode::<PostEvent>);
+        match result {
+            Err(Error::StreamRecord {
+                sequence_number,
+                problem: RecordError::Malformed(message),
+            }) => {
+                // the sequence number is in the `dynamodb` section
+                assert_eq!(sequence_number.as_deref(), sequence, "{value}");
+                assert!(message.contains(what), "{value}: {message}");
+            }
+            other => panic!("{value}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn one_bad_record_does_not_spoil_the_others() {
+    let good = TestEvent::new()
+        .insert(&post("p-1", "a"))
+        .insert(&post("p-2", "b"))
+        .records()
+        .unwrap();
+    let mut bad = good[1].clone();
+    bad["dynamodb"]["NewImage"]["likes"] = json!({ "Q": "1" });
+    let batch = batch(vec![good[0].clone(), bad, good[1].clone()]);
+    let decoded: Vec<_> = batch
+        .records
+        .into_iter()
+        .map(|r| r.and_then(RawRecord::decode::<PostEvent>))
+        .collect();
+    assert!(decoded[0].is_ok());
+    assert!(matches!(
+        &decoded[1],
+        Err(Error::StreamRecord { problem: RecordError::InvalidAttribute { path, .. }, .. }) if path == "likes"
+    ));
+    assert!(decoded[2].is_ok());
+}
+
+#[test]
+fn text_that_is_not_an_event() {
+    for text in [
+        "",
+        "{",
+        "[]",
+        "{\"Records\": 5}",
+        "{\"records\": []}",
+        "null",
+    ] {
+        match Batch::from_json(text.as_bytes()) {
+            Err(Error::StreamRecord {
+                sequence_number: None,
+                problem: RecordError::Malformed(m),
+            }) => assert!(m.contains("not a Lambda event"), "{text}: {m}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn nesting_is_bounded() {
+    let nest = |depth: usize| {
+        let mut v = json!({ "S": "leaf" });
+        for _ in 0..depth {
+            v = json!({ "L": [v] });
+        }
+        v
+    };
+    // 30 levels: DynamoDB allows 32, and they decode (into a model field of its own type).
+    let mut r = record();
+    r["dynamodb"]["NewImage"]["deep"] = nest(30);
+    let raw = batch(vec![r]).records.remove(0).unwrap();
+    assert!(raw.new_image.unwrap().contains_key("deep"));
+    // far deeper (written as text: a `serde_json::Value` that deep overflows the stack itself):
+    // an error, not a stack overflow
+    let mut r = record();
+    r["dynamodb"]["NewImage"]["deep"] = json!("DEEP");
+    let depth = 5000;
+    let deep = format!(
+        "{}{{\"S\":\"x\"}}{}",
+        "{\"L\":[".repeat(depth),
+        "]}".repeat(depth)
+    );
+    let text = json!({ "Records": [r] })
+        .to_string()
+        .replace("\"DEEP\"", &deep);
+    match Batch::from_json(text.as_bytes()) {
+        Ok(mut b) => assert!(b.records.remove(0).is_err()),
+        Err(e) => assert!(e.to_string().contains("recursion limit"), "{e}"),
+    }
+}
+
+/// Thousands of random corruptions of a valid event: every one reads to an error or a value,
+/// never a panic, and what decodes is a post.
+#[test]
+fn random_corruption_never_panics() {
+    let base = json!({ "Records": [record()] }).to_string().into_bytes();
+    let mut rng = fastrand::Rng::with_seed(0x5eed_cafe);
+    let alphabet = b"{}[]\":,0123456789aeSNBLMXtrufl \\-.";
+    let mut decoded = 0;
+    for _ in 0..20_000 {
+        let mut text = base.clone();
+        for _ in 0..rng.usize(1..4) {
+            let at = rng.usize(..text.len());
+            match rng.u8(..3) {
+                0 => text[at] = alphabet[rng.usize(..alphabet.len())],
+                1 => {
+                    text.remove(at);
+                }
+                _ => text.insert(at, alphabet[rng.usize(..alphabet.len())]),
+            }
+        }
+        if let Ok(batch) = Batch::from_json(&text) {
+            for record in batch.records.into_iter().flatten() {
+                if let Ok(r) = record.decode::<PostEvent>() {
+                    let _: Post = match r.event {
+                        PostEvent::Insert { new } => new,
+                        PostEvent::Modify { new, .. } => new,
+                        PostEvent::Remove { old, .. } => old,
+                    };
+                    decoded += 1;
+                }
+            }
+        }
+    }
+    assert!(decoded > 0, "some corruptions leave a valid record");
+}

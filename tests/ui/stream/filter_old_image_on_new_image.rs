@@ -1,0 +1,14 @@
+use dynamo_types::DynamoModel;
+use dynamo_types::stream::filter::Pattern;
+
+#[derive(Debug, DynamoModel)]
+#[dynamo(table = "lines", stream = "new_image")]
+struct Line {
+    #[dynamo(hash)]
+    id: String,
+    text: String,
+}
+
+fn main() {
+    let _ = Pattern::<Line>::new().old_eq(&Line::fields().text, "x");
+}
