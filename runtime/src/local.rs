@@ -107,9 +107,14 @@ impl LocalDynamo {
         &self.endpoint
     }
 
-    /// A client for this server (region `us-east-1`, dummy credentials).
+    /// A client for this server (region `us-east-1`, dummy credentials). Its DynamoDB Streams
+    /// client mends one quirk of dynoxide 3.2: `GetRecords` answers spell a TTL removal's
+    /// identity `type` / `principalId` (as Lambda events do) where the Streams API has `Type` /
+    /// `PrincipalId`, which the SDK would drop, making a TTL expiry read as a user's delete.
     pub async fn client(&self) -> Client {
-        Client::local(&self.endpoint).await
+        Client::local(&self.endpoint)
+            .await
+            .with_streams(mend::streams_client(&self.endpoint))
     }
 
     /// Runs DynamoDB's TTL process now: deletes every item whose TTL attribute is in the past,
@@ -183,4 +188,127 @@ pub async fn client() -> Result<Client> {
         _ => shared()?.client().await,
     };
     Ok(base.with_table_prefix(unique_prefix()))
+}
+
+mod mend {
+    //! dynoxide 3.2 writes the identity of a TTL removal in `GetRecords` answers the way Lambda
+    //! events spell it (`{"type": "Service", "principalId": "dynamodb.amazonaws.com"}`), where
+    //! the DynamoDB Streams API has `Type` and `PrincipalId`. `aws-sdk-dynamodbstreams` skips
+    //! the unknown keys, and a TTL expiry would read as a user's delete. The embedded server's
+    //! streams client renames them in `GetRecords` answers before the SDK reads them; answers
+    //! already spelt the API's way pass unchanged.
+
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+        SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::byte_stream::ByteStream;
+
+    /// A DynamoDB Streams client for the embedded server at `endpoint`.
+    pub(crate) fn streams_client(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
+        let http = SharedHttpClient::new(Mend(
+            aws_smithy_http_client::Builder::new().build_http(),
+        ));
+        let config = aws_sdk_dynamodbstreams::config::Builder::new()
+            .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
+            .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "dynamo-types",
+            ))
+            .endpoint_url(endpoint)
+            .http_client(http)
+            .build();
+        aws_sdk_dynamodbstreams::Client::from_conf(config)
+    }
+
+    #[derive(Debug)]
+    struct Mend(SharedHttpClient);
+
+    impl HttpClient for Mend {
+        fn http_connector(
+            &self,
+            settings: &HttpConnectorSettings,
+            components: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            SharedHttpConnector::new(MendConnector(self.0.http_connector(settings, components)))
+        }
+    }
+
+    #[derive(Debug)]
+    struct MendConnector(SharedHttpConnector);
+
+    impl HttpConnector for MendConnector {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let get_records = request
+                .headers()
+                .get("x-amz-target")
+                .is_some_and(|t| t.ends_with(".GetRecords"));
+            let answer = self.0.call(request);
+            if !get_records {
+                return answer;
+            }
+            HttpConnectorFuture::new(async move {
+                let mut response = answer.await?;
+                let body = ByteStream::new(response.take_body())
+                    .collect()
+                    .await
+                    .map_err(|e| ConnectorError::io(e.into()))?
+                    .into_bytes();
+                let body = identities(&body).unwrap_or_else(|| body.to_vec());
+                let _ = response
+                    .headers_mut()
+                    .insert("content-length", body.len().to_string());
+                *response.body_mut() = SdkBody::from(body);
+                Ok(response)
+            })
+        }
+    }
+
+    /// The answer with `type` / `principalId` of every record's `userIdentity` renamed `Type`
+    /// / `PrincipalId`; `None` when there is nothing to rename (or it is not JSON).
+    pub(crate) fn identities(body: &[u8]) -> Option<Vec<u8>> {
+        let mut answer: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let mut renamed = false;
+        for record in answer.get_mut("Records")?.as_array_mut()? {
+            let Some(identity) = record
+                .get_mut("userIdentity")
+                .and_then(serde_json::Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (from, to) in [("type", "Type"), ("principalId", "PrincipalId")] {
+                if let Some(value) = identity.remove(from) {
+                    let _ = identity.insert(to.to_owned(), value);
+                    renamed = true;
+                }
+            }
+        }
+        renamed.then(|| serde_json::to_vec(&answer).ok()).flatten()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn renames_only_identities() {
+            let body = br#"{"Records":[{"eventName":"REMOVE","userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"},"dynamodb":{"type":"x"}},{"eventName":"INSERT"}],"NextShardIterator":"i"}"#;
+            let mended: serde_json::Value =
+                serde_json::from_slice(&super::identities(body).unwrap()).unwrap();
+            assert_eq!(
+                mended["Records"][0]["userIdentity"],
+                serde_json::json!({"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"})
+            );
+            assert_eq!(mended["Records"][0]["dynamodb"]["type"], "x");
+            assert_eq!(mended["NextShardIterator"], "i");
+            let spelt_right = br#"{"Records":[{"userIdentity":{"Type":"Service"}}]}"#;
+            assert_eq!(super::identities(spelt_right), None);
+        }
+    }
 }

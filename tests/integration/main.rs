@@ -8,5 +8,6 @@ mod common;
 mod empty_keys;
 mod reads;
 mod sparse_index;
+mod streams;
 mod table;
 mod writes;

@@ -613,8 +613,9 @@ impl<'de> Visitor<'de> for Identity {
         let mut problem = None;
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let slot = match key.0.as_ref() {
-                "type" => &mut identity.type_,
-                "principalId" => &mut identity.principal_id,
+                // Lambda's spelling, and the Streams API's
+                "type" | "Type" => &mut identity.type_,
+                "principalId" | "PrincipalId" => &mut identity.principal_id,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;

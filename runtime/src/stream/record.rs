@@ -130,6 +130,18 @@ impl RawRecord {
             .find_map(|item| item.get(name))
     }
 
+    /// A record read with `aws-sdk-dynamodbstreams` (`GetRecords`). The SDK record names no
+    /// table: set `table_name` when a [`Router`](super::Router) is to route it.
+    pub fn from_streams(record: aws_sdk_dynamodbstreams::types::Record) -> Result<Self> {
+        super::convert::streams_record(record)
+    }
+
+    /// A record of a Lambda DynamoDB event (`aws_lambda_events`).
+    #[cfg(feature = "lambda")]
+    pub fn from_lambda(record: &aws_lambda_events::event::dynamodb::EventRecord) -> Result<Self> {
+        super::convert::from_lambda(record)
+    }
+
     /// Decodes the record into `E`, the event of a model.
     pub fn decode<E: StreamEvent>(self) -> Result<Record<E>> {
         E::from_raw(self)
