@@ -15,7 +15,11 @@
 
 use std::sync::Arc;
 
+/// The `aws_lambda_events` this module reads (so that your version matches).
+pub use aws_lambda_events;
 pub use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+/// The `lambda_runtime` [`run`] serves with (for `lambda_runtime::tracing`, say).
+pub use lambda_runtime;
 
 use crate::error::Result;
 pub use crate::stream::Batch;
@@ -86,9 +90,31 @@ fn failure(item_identifier: String) -> DynamoDbBatchItemFailure {
 /// Serves `handler` as a Lambda function until the runtime stops: each invocation's event is
 /// read as a [`Batch`] (DynamoDB Streams or Kinesis records, each record on its own) and
 /// answered by [`handle`].
+///
+/// Outside Lambda (no `AWS_LAMBDA_RUNTIME_API`, `AWS_LAMBDA_FUNCTION_NAME`,
+/// `AWS_LAMBDA_FUNCTION_VERSION` or numeric `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` in the
+/// environment) it returns an error saying which is missing.
 pub async fn run<D: Dispatch + 'static>(
     handler: D,
 ) -> std::result::Result<(), lambda_runtime::Error> {
+    for name in [
+        "AWS_LAMBDA_RUNTIME_API",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    ] {
+        let value = std::env::var(name).unwrap_or_default();
+        let valid = match name {
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE" => value.parse::<i32>().is_ok(),
+            _ => !value.is_empty(),
+        };
+        if !valid {
+            return Err(format!(
+                "`lambda::run` serves Lambda's Runtime API, and `{name}` is not set as Lambda sets it: this is not a Lambda environment (call `lambda::handle` to handle an event yourself)"
+            )
+            .into());
+        }
+    }
     let handler = Arc::new(handler);
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Batch>| {

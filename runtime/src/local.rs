@@ -210,9 +210,7 @@ mod mend {
 
     /// A DynamoDB Streams client for the embedded server at `endpoint`.
     pub(crate) fn streams_client(endpoint: &str) -> aws_sdk_dynamodbstreams::Client {
-        let http = SharedHttpClient::new(Mend(
-            aws_smithy_http_client::Builder::new().build_http(),
-        ));
+        let http = SharedHttpClient::new(Mend(aws_smithy_http_client::Builder::new().build_http()));
         let config = aws_sdk_dynamodbstreams::config::Builder::new()
             .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
             .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))

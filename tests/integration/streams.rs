@@ -141,10 +141,7 @@ async fn new_and_old_images_from_the_writer() {
         ]
     );
     // records come with their metadata; sequence numbers grow within the shard
-    let records: Vec<Record<PostEvent>> = raw
-        .into_iter()
-        .map(|r| r.decode().unwrap())
-        .collect();
+    let records: Vec<Record<PostEvent>> = raw.into_iter().map(|r| r.decode().unwrap()).collect();
     for r in &records {
         assert!(!r.event_id.is_empty());
         assert!(r.approximate_creation_time.is_some());
@@ -295,14 +292,18 @@ async fn a_router_over_two_live_tables() {
         .table::<Post>(PostEvent::handler().on_insert(move |r| {
             let seen = s1.clone();
             async move {
-                seen.lock().unwrap().push(format!("post {}", r.event.new.title));
+                seen.lock()
+                    .unwrap()
+                    .push(format!("post {}", r.event.new.title));
                 Ok::<_, Error>(())
             }
         }))
         .table::<Counter>(CounterEvent::handler().on_insert(move |r| {
             let seen = s2.clone();
             async move {
-                seen.lock().unwrap().push(format!("counter {}", r.event.new.count));
+                seen.lock()
+                    .unwrap()
+                    .push(format!("counter {}", r.event.new.count));
                 Ok::<_, Error>(())
             }
         }))
@@ -320,7 +321,11 @@ async fn a_router_over_two_live_tables() {
 }
 
 #[derive(Debug, Clone, PartialEq, DynamoModel)]
-#[dynamo(table = "stream_sessions", ttl = "expires_at", stream = "new_and_old_images")]
+#[dynamo(
+    table = "stream_sessions",
+    ttl = "expires_at",
+    stream = "new_and_old_images"
+)]
 pub struct Session {
     #[dynamo(hash)]
     pub id: String,
@@ -365,13 +370,18 @@ async fn ttl_expiry_arrives_as_an_expired_removal() {
     // the sweep covers every table of the shared server: at least this one item goes
     assert!(dynamo_types::local::sweep_ttl().unwrap() >= 1);
     assert_eq!(sessions.primary_key().get("old").await.unwrap(), None);
-    assert_eq!(sessions.primary_key().get("new").await.unwrap(), Some(live.clone()));
+    assert_eq!(
+        sessions.primary_key().get("new").await.unwrap(),
+        Some(live.clone())
+    );
 
     let events = decode::<SessionEvent>(read_stream(&client, sessions.name(), 5).await);
     assert_eq!(
         events,
         [
-            SessionEvent::Insert { new: expired.clone() },
+            SessionEvent::Insert {
+                new: expired.clone()
+            },
             SessionEvent::Insert { new: live },
             SessionEvent::Insert {
                 new: deleted.clone()

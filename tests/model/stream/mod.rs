@@ -6,6 +6,7 @@ mod decode;
 mod filter;
 mod handlers;
 mod lambda;
+mod lambda_runtime;
 mod malformed;
 mod router;
 
