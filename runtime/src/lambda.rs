@@ -48,7 +48,7 @@ impl From<aws_lambda_events::event::kinesis::KinesisEvent> for Batch {
 
 /// Runs every record of `batch` through `handler`, in order, and stops at the first that
 /// fails. Returns how many records succeeded, or the first failure (its sequence number is
-/// [`Error::sequence_number`]).
+/// [`Error::sequence_number`](crate::Error::sequence_number)).
 pub async fn process<D: Dispatch + ?Sized>(batch: impl Into<Batch>, handler: &D) -> Result<usize> {
     let batch = batch.into();
     let mut done = 0;

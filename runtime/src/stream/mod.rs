@@ -14,8 +14,8 @@
 //! [`Record<PostEvent>`](Record), decoded by [`StreamEvent`] from a Lambda event
 //! (`from_lambda`, feature `lambda`), from `aws-sdk-dynamodbstreams` (`from_streams`) or from a
 //! Kinesis payload (`from_kinesis`); [`TableHandler`] runs closures per kind, [`Router`] serves
-//! several tables or models from one function, and the [`lambda`](crate::lambda) module
-//! (feature `lambda`) reports Lambda's partial batch failures.
+//! several tables or models from one function, and the `lambda` module (feature `lambda`)
+//! reports Lambda's partial batch failures. The crate's README shows a handler end to end.
 
 pub(crate) mod convert;
 #[cfg(feature = "lambda")]
