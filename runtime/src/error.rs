@@ -136,6 +136,18 @@ pub enum Error {
     /// A `stream::Router` with two routes for the same records.
     #[error("duplicate stream route: {0}")]
     DuplicateRoute(String),
+    /// A stream consumer's checkpoint is older than the stream keeps records (24 hours): the
+    /// records after it are gone. The consumer stops rather than skip them in silence.
+    #[error(
+        "the stream no longer holds the records of shard `{shard_id}` after {}: they were older than 24 hours and are gone",
+        sequence_number.as_deref().map_or_else(|| "its start".to_owned(), |s| format!("sequence number `{s}`"))
+    )]
+    StreamTrimmed {
+        /// The shard.
+        shard_id: String,
+        /// The checkpoint reading was to resume after (`None`: the shard's start).
+        sequence_number: Option<String>,
+    },
     /// A DynamoDB Streams call failed (DescribeStream, GetShardIterator, GetRecords, ...).
     #[error("DynamoDB Streams error: {}", aws_sdk_dynamodbstreams::error::DisplayErrorContext(.0.as_ref()))]
     Streams(#[source] Box<aws_sdk_dynamodbstreams::Error>),

@@ -54,6 +54,16 @@ impl<M: DynamoModel> TableRef<M> {
         }
     }
 
+    /// The handle of `M`'s table under another name than the model declares (the client's
+    /// prefix goes in front of `name`).
+    pub fn named(client: &Client, name: &str) -> Self {
+        TableRef {
+            client: client.clone(),
+            name: client.table_name(name),
+            _model: PhantomData,
+        }
+    }
+
     /// The full table name (with the client's prefix).
     pub fn name(&self) -> &str {
         &self.name

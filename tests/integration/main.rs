@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 mod common;
+mod consumer;
 mod empty_keys;
 mod reads;
 mod sparse_index;

@@ -17,6 +17,7 @@
 //! several tables or models from one function, and the `lambda` module (feature `lambda`)
 //! reports Lambda's partial batch failures. The crate's README shows a handler end to end.
 
+pub mod consumer;
 pub(crate) mod convert;
 #[cfg(feature = "lambda")]
 pub mod filter;
