@@ -40,9 +40,29 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
     }
 }
 
-/// The body of `from_item(__item)`: one pass over the item's attributes, then each field from
-/// what was found, or from its missing-attribute rule.
+/// How a decoder gets an attribute's value.
+#[derive(Clone, Copy)]
+enum Read {
+    /// `from_item`: the value is `__value`, owned, from iterating the item.
+    Item,
+    /// `__from_source`: the value comes from `__source`, a `FieldSource`.
+    Source,
+}
+
+/// The body of `from_item(__item)`: one pass over the item's attributes, each matched by name
+/// and decoded into its field's slot, then each field from what was found, or from its
+/// missing-attribute rule.
 pub(crate) fn from_item(model: &Model) -> TokenStream {
+    decoder(model, Read::Item)
+}
+
+/// The body of `__from_source(__source)`: what `from_item` does, over the attributes a
+/// `FieldSource` gives (a stream image read straight from JSON).
+pub(crate) fn from_source(model: &Model) -> TokenStream {
+    decoder(model, Read::Source)
+}
+
+fn decoder(model: &Model, read: Read) -> TokenStream {
     let krate = &model.krate;
     let slot = |i: usize| format_ident!("__f{}", i);
     let slots = model.stored().map(|(i, field)| {
@@ -57,12 +77,21 @@ pub(crate) fn from_item(model: &Model) -> TokenStream {
         let Storage::Stored { codec, .. } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
-        let decode = match codec {
-            Codec::Native => quote_spanned! {ty.span()=>
+        let decode = match (codec, read) {
+            (Codec::Native, Read::Item) => quote_spanned! {ty.span()=>
                 <#ty as #krate::__private::FromAttributeValue>::from_attribute_value(__value)
             },
-            Codec::Serde => quote_spanned! {ty.span()=>
+            (Codec::Native, Read::Source) => quote_spanned! {ty.span()=>
+                <#ty as #krate::__private::FromAttributeValue>::from_value_source(
+                    #krate::__private::FieldSource::value(__source),
+                )
+            },
+            (Codec::Serde, Read::Item) => quote_spanned! {ty.span()=>
                 #krate::__private::serde_bridge::decode::<#ty>(__value)
+            },
+            (Codec::Serde, Read::Source) => quote_spanned! {ty.span()=>
+                #krate::__private::FieldSource::take_value(__source)
+                    .and_then(#krate::__private::serde_bridge::decode::<#ty>)
             },
         };
         quote! {
@@ -124,21 +153,30 @@ pub(crate) fn from_item(model: &Model) -> TokenStream {
         };
         quote!(#ident: #value,)
     });
-    let unused = if model.stored().count() == 0 {
-        quote!(let _ = __item;)
-    } else {
-        quote! {
+    let pass = match read {
+        Read::Item if model.stored().count() == 0 => quote!(let _ = __item;),
+        Read::Item => quote! {
             for (__name, __value) in __item {
                 match __name.as_str() {
                     #(#arms)*
                     _ => {}
                 }
             }
-        }
+        },
+        Read::Source => quote! {
+            while let ::core::option::Option::Some(__name) =
+                #krate::__private::FieldSource::next_name(__source)
+            {
+                match __name {
+                    #(#arms)*
+                    _ => #krate::__private::FieldSource::skip(__source),
+                }
+            }
+        },
     };
     quote! {
         #(#slots)*
-        #unused
+        #pass
         ::core::result::Result::Ok(Self { #(#inits)* })
     }
 }

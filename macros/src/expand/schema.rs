@@ -23,6 +23,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
         .map(|id| &model.field(id).ident);
     let to_item = codec::to_item(model);
     let from_item = codec::from_item(model);
+    let from_source = codec::from_source(model);
     let checks = attribute_checks(model);
     let helpers = scalar_helpers(model);
     let version = version_accessors(model);
@@ -49,6 +50,12 @@ pub(crate) fn expand(model: &Model) -> Piece {
                 __item: #krate::__private::Item,
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 #from_item
+            }
+
+            fn __from_source<__S: #krate::__private::FieldSource>(
+                __source: &mut __S,
+            ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
+                #from_source
             }
 
             #version

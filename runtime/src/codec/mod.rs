@@ -91,6 +91,21 @@ pub trait FromAttributeValue: Sized {
         }
     }
 
+    /// Decodes a `Vec` from a [`ValueSource`]: a list, element by element (`u8` and `i8`
+    /// build the value, as `vec_from_attribute_value` reads it).
+    #[doc(hidden)]
+    fn vec_from_value_source<S: ValueSource>(source: S) -> Result<Vec<Self>, DecodeError> {
+        source.decode(ListOf::<Self>(std::marker::PhantomData))
+    }
+
+    /// Decodes a value from a [`ValueSource`], which may read it without building an
+    /// `AttributeValue` (numbers straight from a stream record's JSON text). The result is the
+    /// one `from_attribute_value` gives.
+    #[doc(hidden)]
+    fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+        Self::from_attribute_value(source.value()?)
+    }
+
     /// Decodes a value found inside a list or map, where `NULL` stands for an absent value.
     #[doc(hidden)]
     fn from_nested(value: AttributeValue) -> Result<Self, DecodeError> {
@@ -98,6 +113,357 @@ pub trait FromAttributeValue: Sized {
             AttributeValue::Null(true) => Self::from_missing().ok_or_else(DecodeError::missing),
             other => Self::from_attribute_value(other),
         }
+    }
+}
+
+/// The attributes of an item, one at a time, for a decoder that matches them by name: with the
+/// `json` feature, an image of a stream record read straight from its JSON, without building an
+/// `Item` first. Implemented by the runtime; the derive's decoder uses it.
+#[doc(hidden)]
+pub trait FieldSource {
+    /// The next attribute's name; `None` at the end.
+    fn next_name(&mut self) -> Option<&str>;
+
+    /// The value of the attribute just named, for a type to decode.
+    type Value<'a>: ValueSource
+    where
+        Self: 'a;
+
+    /// The value of the attribute just named.
+    fn value(&mut self) -> Self::Value<'_>;
+
+    /// The value of the attribute just named, as it is.
+    fn take_value(&mut self) -> Result<AttributeValue, DecodeError> {
+        self.value().value()
+    }
+
+    /// Passes over the value of the attribute just named.
+    fn skip(&mut self);
+
+    /// Every attribute left, as an item.
+    fn rest(&mut self) -> Result<Item, DecodeError> {
+        let mut item = Item::new();
+        while let Some(name) = self.next_name() {
+            let name = name.to_owned();
+            let value = self.take_value()?;
+            item.insert(name, value);
+        }
+        Ok(item)
+    }
+}
+
+/// One value to decode, which may not be an `AttributeValue` yet: a stream image's value read
+/// straight from JSON gives number text without allocating it.
+#[doc(hidden)]
+pub trait ValueSource: Sized {
+    /// The value, built.
+    fn value(self) -> Result<AttributeValue, DecodeError>;
+
+    /// Hands the value to `decoder`: its number text when it is a number (N), else the value
+    /// built.
+    fn decode<D: ValueDecoder>(self, decoder: D) -> Result<D::Out, DecodeError> {
+        decoder.value(self.value()?)
+    }
+}
+
+/// What a [`ValueSource`] hands a value to.
+#[doc(hidden)]
+pub trait ValueDecoder: Sized {
+    /// What it decodes.
+    type Out;
+
+    /// A number (N), as its text.
+    fn number(self, text: &str) -> Result<Self::Out, DecodeError> {
+        self.value(AttributeValue::N(text.to_owned()))
+    }
+
+    /// A string (S).
+    fn string(self, text: std::borrow::Cow<'_, str>) -> Result<Self::Out, DecodeError> {
+        self.value(AttributeValue::S(text.into_owned()))
+    }
+
+    /// A list (L), element by element.
+    fn list<L: ListSource>(self, list: L) -> Result<Self::Out, DecodeError> {
+        self.value(list.value()?)
+    }
+
+    /// A map (M), entry by entry.
+    fn map<M: MapSource>(self, map: M) -> Result<Self::Out, DecodeError> {
+        self.value(map.value()?)
+    }
+
+    /// A set (SS, NS or BS: `kind`), member by member.
+    fn set<S: SetSource>(self, kind: SetKind, members: S) -> Result<Self::Out, DecodeError> {
+        let _ = kind;
+        self.value(members.value()?)
+    }
+
+    /// Any value.
+    fn value(self, value: AttributeValue) -> Result<Self::Out, DecodeError>;
+}
+
+/// The entries of a map (M) being read.
+#[doc(hidden)]
+pub trait MapSource: Sized {
+    /// The entries left, built into a map.
+    fn value(self) -> Result<AttributeValue, DecodeError>;
+
+    /// The next entry, its value decoded as `T` found inside a map (`NULL` is an absent
+    /// value); `None` at the end.
+    fn next<T: FromAttributeValue>(&mut self) -> Option<Result<(String, T), DecodeError>>;
+}
+
+/// The members of a set (SS, NS or BS) being read.
+#[doc(hidden)]
+pub trait SetSource: Sized {
+    /// The members left, built into a set.
+    fn value(self) -> Result<AttributeValue, DecodeError>;
+
+    /// The next member (text, or bytes for BS); `None` at the end.
+    fn next(&mut self) -> Option<Result<SetEntry, DecodeError>>;
+}
+
+/// Decodes a set of `T`s member by member into `C`.
+struct SetOf<C, T>(std::marker::PhantomData<fn() -> (C, T)>);
+
+impl<C, T> ValueDecoder for SetOf<C, T>
+where
+    C: FromAttributeValue + FromIterator<T>,
+    T: SetElement,
+{
+    type Out = C;
+    fn set<S: SetSource>(self, kind: SetKind, mut members: S) -> Result<C, DecodeError> {
+        if kind != T::KIND {
+            // the error `from_attribute_value` gives, naming the set found
+            return C::from_attribute_value(members.value()?);
+        }
+        let mut failed = None;
+        let mut index = 0;
+        let collected = std::iter::from_fn(|| {
+            let member = members.next()?;
+            let decoded = member
+                .and_then(T::from_set_entry)
+                .map_err(|e| e.at_index(index));
+            index += 1;
+            match decoded {
+                Ok(member) => Some(member),
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
+            }
+        })
+        .collect::<C>();
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(collected),
+        }
+    }
+    fn value(self, value: AttributeValue) -> Result<C, DecodeError> {
+        C::from_attribute_value(value)
+    }
+}
+
+/// A map whose entries are being read, as a value for a type to decode.
+#[doc(hidden)]
+pub struct OpenMap<M>(pub M);
+
+impl<M: MapSource> ValueSource for OpenMap<M> {
+    fn value(self) -> Result<AttributeValue, DecodeError> {
+        self.0.value()
+    }
+
+    fn decode<D: ValueDecoder>(self, decoder: D) -> Result<D::Out, DecodeError> {
+        decoder.map(self.0)
+    }
+}
+
+/// A string whose text was read already.
+#[doc(hidden)]
+pub struct StringText<'a>(pub std::borrow::Cow<'a, str>);
+
+impl ValueSource for StringText<'_> {
+    fn value(self) -> Result<AttributeValue, DecodeError> {
+        Ok(AttributeValue::S(self.0.into_owned()))
+    }
+
+    fn decode<D: ValueDecoder>(self, decoder: D) -> Result<D::Out, DecodeError> {
+        decoder.string(self.0)
+    }
+}
+
+/// Decodes a `String`, taking a string's text as it comes.
+struct Text;
+
+impl ValueDecoder for Text {
+    type Out = String;
+    fn string(self, text: std::borrow::Cow<'_, str>) -> Result<String, DecodeError> {
+        Ok(text.into_owned())
+    }
+    fn value(self, value: AttributeValue) -> Result<String, DecodeError> {
+        String::from_attribute_value(value)
+    }
+}
+
+/// Decodes a map of `T`s entry by entry into `C`.
+struct MapOf<C, T>(std::marker::PhantomData<fn() -> (C, T)>);
+
+impl<C, T> ValueDecoder for MapOf<C, T>
+where
+    C: FromAttributeValue + FromIterator<(String, T)>,
+    T: FromAttributeValue,
+{
+    type Out = C;
+    fn map<M: MapSource>(self, mut map: M) -> Result<C, DecodeError> {
+        let mut failed = None;
+        let collected = std::iter::from_fn(|| match map.next::<T>()? {
+            Ok(entry) => Some(entry),
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        })
+        .collect::<C>();
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(collected),
+        }
+    }
+    fn value(self, value: AttributeValue) -> Result<C, DecodeError> {
+        C::from_attribute_value(value)
+    }
+}
+
+/// The elements of a list (L) being read.
+#[doc(hidden)]
+pub trait ListSource: Sized {
+    /// The elements left, built into a list.
+    fn value(self) -> Result<AttributeValue, DecodeError>;
+
+    /// The next element decoded as `T` found inside a list (`NULL` is an absent value, as
+    /// [`FromAttributeValue::from_nested`] reads it); `None` at the end.
+    fn next<T: FromAttributeValue>(&mut self) -> Option<Result<T, DecodeError>>;
+}
+
+/// A list whose elements are being read, as a value for a type to decode.
+#[doc(hidden)]
+pub struct OpenList<L>(pub L);
+
+impl<L: ListSource> ValueSource for OpenList<L> {
+    fn value(self) -> Result<AttributeValue, DecodeError> {
+        self.0.value()
+    }
+
+    fn decode<D: ValueDecoder>(self, decoder: D) -> Result<D::Out, DecodeError> {
+        decoder.list(self.0)
+    }
+}
+
+/// Decodes a value found inside a list or map, as `from_nested` does.
+#[doc(hidden)]
+pub struct Nested<T>(std::marker::PhantomData<T>);
+
+impl<T> Nested<T> {
+    /// The decoder.
+    pub fn new() -> Self {
+        Nested(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Nested<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: FromAttributeValue> ValueDecoder for Nested<T> {
+    type Out = T;
+    fn number(self, text: &str) -> Result<T, DecodeError> {
+        T::from_value_source(NumberText(text))
+    }
+    fn string(self, text: std::borrow::Cow<'_, str>) -> Result<T, DecodeError> {
+        T::from_value_source(StringText(text))
+    }
+    fn list<L: ListSource>(self, list: L) -> Result<T, DecodeError> {
+        T::from_value_source(OpenList(list))
+    }
+    fn map<M: MapSource>(self, map: M) -> Result<T, DecodeError> {
+        T::from_value_source(OpenMap(map))
+    }
+    fn value(self, value: AttributeValue) -> Result<T, DecodeError> {
+        T::from_nested(value)
+    }
+}
+
+/// Decodes a `Vec<T>` from a list, element by element.
+struct ListOf<T>(std::marker::PhantomData<T>);
+
+impl<T: FromAttributeValue> ValueDecoder for ListOf<T> {
+    type Out = Vec<T>;
+    fn list<L: ListSource>(self, mut list: L) -> Result<Vec<T>, DecodeError> {
+        let mut out = Vec::new();
+        while let Some(element) = list.next::<T>() {
+            let index = out.len();
+            out.push(element.map_err(|e| e.at_index(index))?);
+        }
+        Ok(out)
+    }
+    fn value(self, value: AttributeValue) -> Result<Vec<T>, DecodeError> {
+        T::vec_from_attribute_value(value)
+    }
+}
+
+/// A number whose text was read already.
+#[doc(hidden)]
+pub struct NumberText<'a>(pub &'a str);
+
+impl ValueSource for NumberText<'_> {
+    fn value(self) -> Result<AttributeValue, DecodeError> {
+        Ok(AttributeValue::N(self.0.to_owned()))
+    }
+
+    fn decode<D: ValueDecoder>(self, decoder: D) -> Result<D::Out, DecodeError> {
+        decoder.number(self.0)
+    }
+}
+
+/// A number type decoded from DynamoDB's number text.
+trait FromNumber: FromAttributeValue {
+    fn from_number(text: &str) -> Result<Self, DecodeError>;
+}
+
+/// Decodes numbers from their text, anything else as `from_attribute_value` does.
+struct Number<T>(std::marker::PhantomData<T>);
+
+impl<T: FromNumber> ValueDecoder for Number<T> {
+    type Out = T;
+    fn number(self, text: &str) -> Result<T, DecodeError> {
+        T::from_number(text)
+    }
+    fn value(self, value: AttributeValue) -> Result<T, DecodeError> {
+        T::from_attribute_value(value)
+    }
+}
+
+/// Decodes an `Option<T>`, passing number text on to `T`.
+struct Optional<T>(std::marker::PhantomData<T>);
+
+impl<T: FromAttributeValue> ValueDecoder for Optional<T> {
+    type Out = Option<T>;
+    fn number(self, text: &str) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(NumberText(text)).map(Some)
+    }
+    fn string(self, text: std::borrow::Cow<'_, str>) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(StringText(text)).map(Some)
+    }
+    fn list<L: ListSource>(self, list: L) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(OpenList(list)).map(Some)
+    }
+    fn map<M: MapSource>(self, map: M) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(OpenMap(map)).map(Some)
+    }
+    fn value(self, value: AttributeValue) -> Result<Option<T>, DecodeError> {
+        Option::<T>::from_attribute_value(value)
     }
 }
 
@@ -242,6 +608,9 @@ impl FromAttributeValue for String {
             AttributeValue::S(s) => Ok(s),
             other => Err(DecodeError::wrong_type("a string (S)", &other)),
         }
+    }
+    fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+        source.decode(Text)
     }
 }
 
@@ -456,14 +825,23 @@ macro_rules! integer_codec {
             }
         }
 
+        impl FromNumber for $t {
+            fn from_number(n: &str) -> Result<Self, DecodeError> {
+                parse_integer::<$t>(n).ok_or_else(|| {
+                    DecodeError::invalid_value(concat!("an integer that fits ", stringify!($t)), n)
+                })
+            }
+        }
+
         impl FromAttributeValue for $t {
             fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
                 match value {
-                    AttributeValue::N(n) => parse_integer::<$t>(&n).ok_or_else(|| {
-                        DecodeError::invalid_value(concat!("an integer that fits ", stringify!($t)), &n)
-                    }),
+                    AttributeValue::N(n) => <$t as FromNumber>::from_number(&n),
                     other => Err(DecodeError::wrong_type("a number (N)", &other)),
                 }
+            }
+            fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+                source.decode(Number::<$t>(std::marker::PhantomData))
             }
         }
 
@@ -514,17 +892,29 @@ macro_rules! byte_codec {
                 self == 0
             }
         }
+        impl FromNumber for $t {
+            fn from_number(n: &str) -> Result<Self, DecodeError> {
+                parse_integer::<$t>(n).ok_or_else(|| {
+                    DecodeError::invalid_value(concat!("an integer that fits ", stringify!($t)), n)
+                })
+            }
+        }
+
         impl FromAttributeValue for $t {
             fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
                 match value {
-                    AttributeValue::N(n) => parse_integer::<$t>(&n).ok_or_else(|| {
-                        DecodeError::invalid_value(concat!("an integer that fits ", stringify!($t)), &n)
-                    }),
+                    AttributeValue::N(n) => <$t as FromNumber>::from_number(&n),
                     other => Err(DecodeError::wrong_type("a number (N)", &other)),
                 }
             }
+            fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+                source.decode(Number::<$t>(std::marker::PhantomData))
+            }
             fn vec_from_attribute_value(value: AttributeValue) -> Result<Vec<Self>, DecodeError> {
                 <$t as ByteVec>::decode_vec(value)
+            }
+            fn vec_from_value_source<S: ValueSource>(source: S) -> Result<Vec<Self>, DecodeError> {
+                <$t as ByteVec>::decode_vec(source.value()?)
             }
         }
         impl IntoAttributeValue for $t {
@@ -627,20 +1017,29 @@ macro_rules! float_codec {
             }
         }
 
+        impl FromNumber for $t {
+            fn from_number(n: &str) -> Result<Self, DecodeError> {
+                match n.parse::<$t>() {
+                    // A non-zero number too small for the type would read as 0: refuse it,
+                    // as a number too large is refused.
+                    Ok(v) if v.is_finite() && (v != 0.0 || !has_nonzero_digit(n)) => Ok(v),
+                    _ => Err(DecodeError::invalid_value(
+                        concat!("a finite number that fits ", stringify!($t)),
+                        n,
+                    )),
+                }
+            }
+        }
+
         impl FromAttributeValue for $t {
             fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
                 match value {
-                    AttributeValue::N(n) => match n.parse::<$t>() {
-                        // A non-zero number too small for the type would read as 0: refuse it,
-                        // as a number too large is refused.
-                        Ok(v) if v.is_finite() && (v != 0.0 || !has_nonzero_digit(&n)) => Ok(v),
-                        _ => Err(DecodeError::invalid_value(
-                            concat!("a finite number that fits ", stringify!($t)),
-                            &n,
-                        )),
-                    },
+                    AttributeValue::N(n) => <$t as FromNumber>::from_number(&n),
                     other => Err(DecodeError::wrong_type("a number (N)", &other)),
                 }
+            }
+            fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+                source.decode(Number::<$t>(std::marker::PhantomData))
             }
         }
 
@@ -733,6 +1132,9 @@ impl<T: FromAttributeValue> FromAttributeValue for Option<T> {
             other => T::from_attribute_value(other).map(Some),
         }
     }
+    fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+        source.decode(Optional::<T>(std::marker::PhantomData))
+    }
     fn from_missing() -> Option<Self> {
         Some(None)
     }
@@ -753,6 +1155,9 @@ impl<T: IntoAttributeValue> IntoAttributeValue for [T] {
 }
 
 impl<T: FromAttributeValue> FromAttributeValue for Vec<T> {
+    fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
+        T::vec_from_value_source(source)
+    }
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         T::vec_from_attribute_value(value)
     }
@@ -797,6 +1202,9 @@ impl<T: FromAttributeValue, S: BuildHasher + Default> FromAttributeValue for Has
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         decode_map(value)
     }
+    fn from_value_source<V: ValueSource>(source: V) -> Result<Self, DecodeError> {
+        source.decode(MapOf::<Self, T>(std::marker::PhantomData))
+    }
 }
 
 impl<T: IntoAttributeValue> IntoAttributeValue for BTreeMap<String, T> {
@@ -808,6 +1216,9 @@ impl<T: IntoAttributeValue> IntoAttributeValue for BTreeMap<String, T> {
 impl<T: FromAttributeValue> FromAttributeValue for BTreeMap<String, T> {
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         decode_map(value)
+    }
+    fn from_value_source<V: ValueSource>(source: V) -> Result<Self, DecodeError> {
+        source.decode(MapOf::<Self, T>(std::marker::PhantomData))
     }
 }
 
@@ -951,6 +1362,9 @@ impl<T: SetElement + Eq + Hash, S: BuildHasher + Default> FromAttributeValue for
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         decode_set(value)
     }
+    fn from_value_source<V: ValueSource>(source: V) -> Result<Self, DecodeError> {
+        source.decode(SetOf::<Self, T>(std::marker::PhantomData))
+    }
     fn from_missing() -> Option<Self> {
         Some(HashSet::default())
     }
@@ -965,6 +1379,9 @@ impl<T: SetElement + Ord> IntoAttributeValue for BTreeSet<T> {
 impl<T: SetElement + Ord> FromAttributeValue for BTreeSet<T> {
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         decode_set(value)
+    }
+    fn from_value_source<V: ValueSource>(source: V) -> Result<Self, DecodeError> {
+        source.decode(SetOf::<Self, T>(std::marker::PhantomData))
     }
     fn from_missing() -> Option<Self> {
         Some(BTreeSet::new())
