@@ -2,14 +2,17 @@
 //! `serde_dynamo`, on one Lambda DynamoDB Streams event of `RECORDS` records
 //! (`new_and_old_images`: inserts, modifications, deletions and a few TTL expiries).
 //!
-//! Four conversions, timed interleaved (turn by turn, for many rounds) so that all of them see
+//! Five conversions, timed interleaved (turn by turn, for many rounds) so that all of them see
 //! the same load on a busy machine, reporting the minimum and median per record:
 //!
-//! 1. ours, from JSON: [`Batch::from_json`], then `RawRecord::decode::<OrderEvent>` per record;
+//! 1. ours, straight into events: [`EventBatch::from_json`] (what `lambda::run` does for a
+//!    `TableHandler`);
 //! 2. by hand, from JSON: `serde_json` into `aws_lambda_events`' event, then per record a match
 //!    on the event name and `serde_dynamo::from_item` on the images, moved out of the record;
-//! 3. ours, from parsed `aws_lambda_events` records: `OrderEvent::from_lambda(&record)`;
-//! 4. by hand, from the same parsed records: `serde_dynamo::from_item` on clones of the images
+//! 3. ours, through raw records: [`Batch::from_json`], then `RawRecord::decode::<OrderEvent>`
+//!    per record (what a `Router` reads);
+//! 4. ours, from parsed `aws_lambda_events` records: `OrderEvent::from_lambda(&record)`;
+//! 5. by hand, from the same parsed records: `serde_dynamo::from_item` on clones of the images
 //!    (`from_lambda` takes the record by reference and clones too).
 //!
 //! Heap allocations and bytes per record are counted with a wrapping global allocator,
@@ -28,7 +31,7 @@ use std::time::{Duration, Instant};
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use dynamo_types::DynamoModel;
 use dynamo_types::stream::testing::TestEvent;
-use dynamo_types::stream::{Batch, RawRecord, Record, StreamEvent};
+use dynamo_types::stream::{Batch, EventBatch, RawRecord, Record, StreamEvent};
 use serde::{Deserialize, Serialize};
 
 struct Counting;
@@ -214,6 +217,15 @@ fn as_hand(records: &[Record<OrderEvent>]) -> Vec<HandRecord> {
         .collect()
 }
 
+fn ours_straight(json: &[u8]) -> Vec<Record<OrderEvent>> {
+    EventBatch::<OrderEvent>::from_json(json)
+        .expect("the event is JSON")
+        .records
+        .into_iter()
+        .map(|r| r.expect("the record decodes"))
+        .collect()
+}
+
 fn ours_from_json(json: &[u8]) -> Vec<Record<OrderEvent>> {
     Batch::from_json(json)
         .expect("the event is JSON")
@@ -316,10 +328,10 @@ fn timed<T>(work: impl FnOnce() -> T) -> (Duration, Duration) {
 }
 
 fn main() {
-    // `-- <rounds> [side]`: a side (1-4) alone is timed, for a profiler
+    // `-- <rounds> [side]`: a side (1-5) alone is timed, for a profiler
     let numbers: Vec<usize> = std::env::args().filter_map(|a| a.parse().ok()).collect();
     let rounds = numbers.first().copied().unwrap_or(2000);
-    let only = numbers.get(1).map(|&side| side.clamp(1, 4) - 1);
+    let only = numbers.get(1).map(|&side| side.clamp(1, 5) - 1);
 
     let expected = changes();
     let json = test_event(&expected)
@@ -329,6 +341,11 @@ fn main() {
     let parsed: Event = serde_json::from_slice(&json).expect("aws_lambda_events reads the event");
 
     // Every side decodes exactly the changes the event was built from.
+    assert_eq!(
+        as_hand(&ours_straight(&json)),
+        expected,
+        "ours, straight from JSON"
+    );
     assert_eq!(as_hand(&ours_from_json(&json)), expected, "ours, from JSON");
     assert_eq!(theirs_from_json(&json), expected, "by hand, from JSON");
     assert_eq!(
@@ -363,28 +380,33 @@ fn main() {
         )
     };
     let allocations = [
-        count(&mut || drop(black_box(ours_from_json(&json)))),
+        count(&mut || drop(black_box(ours_straight(&json)))),
         count(&mut || drop(black_box(theirs_from_json(&json)))),
+        count(&mut || drop(black_box(ours_from_json(&json)))),
         count(&mut || drop(black_box(ours_from_lambda(&parsed)))),
         count(&mut || drop(black_box(theirs_from_lambda(&parsed)))),
     ];
 
     // Interleaved timing.
-    let mut cases: [(&str, Case); 4] = [
+    let mut cases: [(&str, Case); 5] = [
         (
-            "1 ours, from JSON",
-            Box::new(|| timed(|| ours_from_json(&json))),
+            "1 ours, EventBatch",
+            Box::new(|| timed(|| ours_straight(&json))),
         ),
         (
             "2 by hand, from JSON",
             Box::new(|| timed(|| theirs_from_json(&json))),
         ),
         (
-            "3 ours, from_lambda",
+            "3 ours, Batch + decode",
+            Box::new(|| timed(|| ours_from_json(&json))),
+        ),
+        (
+            "4 ours, from_lambda",
             Box::new(|| timed(|| ours_from_lambda(&parsed))),
         ),
         (
-            "4 by hand, from parsed",
+            "5 by hand, from parsed",
             Box::new(|| timed(|| theirs_from_lambda(&parsed))),
         ),
     ];
@@ -428,10 +450,14 @@ fn main() {
     if only.is_some() {
         return;
     }
-    for (what, ours, theirs) in [("from JSON", 0, 1), ("from parsed", 2, 3)] {
+    for (what, ours, theirs) in [
+        ("from JSON, straight", 0, 1),
+        ("from JSON, items", 2, 1),
+        ("from parsed", 3, 4),
+    ] {
         let (o, t) = (results[ours], results[theirs]);
         println!(
-            "{what:<12} by hand / ours: conversion {:.2}x (median {:.2}x), with drop {:.2}x (median {:.2}x)",
+            "{what:<20} by hand / ours: conversion {:.2}x (median {:.2}x), with drop {:.2}x (median {:.2}x)",
             t.0.0 / o.0.0,
             t.0.1 / o.0.1,
             t.1.0 / o.1.0,

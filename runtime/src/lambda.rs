@@ -2,12 +2,12 @@
 //! `aws_lambda_events`.
 //!
 //! [`handle`] is the testable core: it takes a batch (a Lambda DynamoDB event, a Kinesis event
-//! carrying DynamoDB changes, or their JSON), runs the records in order through a
-//! [`Dispatch`] (a [`TableHandler`](crate::stream::TableHandler) or a
-//! [`Router`](crate::stream::Router)), stops at the first record that fails (its handler
+//! carrying DynamoDB changes, or their JSON), runs the records in order through a [`Dispatch`]
+//! (a [`TableHandler`] or a [`Router`]), stops at the first record that fails (its handler
 //! returned an error, it does not decode, or no route takes it) and answers a
 //! `batchItemFailures` naming exactly that record. Lambda then retries from that record: records
-//! before it are done, and no record after it ran. [`run`] serves `handle` with `lambda_runtime`.
+//! before it are done, and no record after it ran. [`run`] serves the same with
+//! `lambda_runtime`, reading the event as [`LambdaHandler`] says.
 //!
 //! This needs `FunctionResponseTypes: ["ReportBatchItemFailures"]` on the event source mapping;
 //! without it Lambda ignores the response and counts the batch as done. See the README for the
@@ -21,10 +21,11 @@ pub use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEv
 /// The `lambda_runtime` [`run`] serves with (for `lambda_runtime::tracing`, say).
 pub use lambda_runtime;
 
-use crate::error::Result;
-pub use crate::stream::Batch;
-use crate::stream::Dispatch;
-use crate::stream::convert;
+use futures::future::BoxFuture;
+
+use crate::error::{Error, Result};
+pub use crate::stream::{Batch, EventBatch};
+use crate::stream::{Dispatch, EventOf, Handler, Router, StreamModel, TableHandler, convert};
 
 impl From<aws_lambda_events::event::dynamodb::Event> for Batch {
     fn from(event: aws_lambda_events::event::dynamodb::Event) -> Self {
@@ -68,8 +69,13 @@ pub async fn handle<D: Dispatch + ?Sized>(
     batch: impl Into<Batch>,
     handler: &D,
 ) -> DynamoDbEventResponse {
+    answer(process(batch, handler).await)
+}
+
+/// Lambda's answer to a batch processed up to its first failure.
+fn answer(outcome: Result<usize>) -> DynamoDbEventResponse {
     let mut response = DynamoDbEventResponse::default();
-    if let Err(error) = process(batch, handler).await {
+    if let Err(error) = outcome {
         let sequence_number = error.sequence_number().unwrap_or_default().to_owned();
         tracing::error!(
             sequence_number = %sequence_number,
@@ -87,16 +93,88 @@ fn failure(item_identifier: String) -> DynamoDbBatchItemFailure {
     failure
 }
 
-/// Serves `handler` as a Lambda function until the runtime stops: each invocation's event is
-/// read as a [`Batch`] (DynamoDB Streams or Kinesis records, each record on its own) and
-/// answered by [`handle`].
+/// What [`run`] serves: how an invocation's event is read, and handled.
+///
+/// A [`TableHandler`] reads the event straight into its model's events ([`EventBatch`]: no
+/// item is built in between); a [`Router`] reads a [`Batch`] of raw records and routes each;
+/// [`Raw`] serves any other [`Dispatch`] the router's way. Either answers as [`handle`] does.
+pub trait LambdaHandler: Send + Sync + 'static {
+    /// The event, as the function reads it.
+    type Event: serde::de::DeserializeOwned + Send + 'static;
+
+    /// Handles one event: records in order, up to the first failure.
+    fn handle_event(&self, event: Self::Event) -> BoxFuture<'_, DynamoDbEventResponse>;
+}
+
+impl<M: StreamModel> LambdaHandler for TableHandler<M> {
+    type Event = EventBatch<EventOf<M>>;
+
+    fn handle_event(&self, event: Self::Event) -> BoxFuture<'_, DynamoDbEventResponse> {
+        Box::pin(async move {
+            let mut done = 0;
+            let mut outcome = Ok(0);
+            for record in event.records {
+                let handled = match record {
+                    Ok(record) => {
+                        let sequence_number = Some(record.sequence_number.clone());
+                        Handler::handle(self, record)
+                            .await
+                            .map_err(|source| Error::Handler {
+                                sequence_number,
+                                source,
+                            })
+                    }
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = handled {
+                    outcome = Err(e);
+                    break;
+                }
+                done += 1;
+                outcome = Ok(done);
+            }
+            answer(outcome)
+        })
+    }
+}
+
+impl LambdaHandler for Router {
+    type Event = Batch;
+
+    fn handle_event(&self, event: Batch) -> BoxFuture<'_, DynamoDbEventResponse> {
+        Box::pin(handle(event, self))
+    }
+}
+
+/// Any [`Dispatch`], served the router's way: records read as raw records, then dispatched.
+#[derive(Debug)]
+pub struct Raw<D>(pub D);
+
+impl<D: Dispatch + 'static> LambdaHandler for Raw<D> {
+    type Event = Batch;
+
+    fn handle_event(&self, event: Batch) -> BoxFuture<'_, DynamoDbEventResponse> {
+        Box::pin(handle(event, &self.0))
+    }
+}
+
+impl<H: LambdaHandler> LambdaHandler for Arc<H> {
+    type Event = H::Event;
+
+    fn handle_event(&self, event: Self::Event) -> BoxFuture<'_, DynamoDbEventResponse> {
+        (**self).handle_event(event)
+    }
+}
+
+/// Serves `handler` as a Lambda function until the runtime stops: each invocation's event
+/// (DynamoDB Streams or Kinesis records, each record read on its own) is read and answered as
+/// [`LambdaHandler`] says: a [`TableHandler`] reads records straight into its model's events,
+/// a [`Router`] reads raw records and routes them.
 ///
 /// Outside Lambda (no `AWS_LAMBDA_RUNTIME_API`, `AWS_LAMBDA_FUNCTION_NAME`,
 /// `AWS_LAMBDA_FUNCTION_VERSION` or numeric `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` in the
 /// environment) it returns an error saying which is missing.
-pub async fn run<D: Dispatch + 'static>(
-    handler: D,
-) -> std::result::Result<(), lambda_runtime::Error> {
+pub async fn run<H: LambdaHandler>(handler: H) -> std::result::Result<(), lambda_runtime::Error> {
     for name in [
         "AWS_LAMBDA_RUNTIME_API",
         "AWS_LAMBDA_FUNCTION_NAME",
@@ -117,11 +195,9 @@ pub async fn run<D: Dispatch + 'static>(
     }
     let handler = Arc::new(handler);
     lambda_runtime::run(lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Batch>| {
+        move |event: lambda_runtime::LambdaEvent<H::Event>| {
             let handler = Arc::clone(&handler);
-            async move {
-                Ok::<_, std::convert::Infallible>(handle(event.payload, handler.as_ref()).await)
-            }
+            async move { Ok::<_, std::convert::Infallible>(handler.handle_event(event.payload).await) }
         },
     ))
     .await

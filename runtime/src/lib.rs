@@ -61,8 +61,10 @@ pub mod __private {
     pub use crate::codec::check_key_value;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
-        FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, PrefixKey, ScalarType,
-        SetElement, SetEntry, SetKind, TtlAttribute, VersionAttribute,
+        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListSource,
+        MapSource, Nested, NumberText, OpenList, OpenMap, PrefixKey, ScalarType, SetElement,
+        SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder, ValueSource,
+        VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::expr::Path;

@@ -32,7 +32,7 @@ pub mod testing;
 pub use convert::streams_item;
 pub use handler::{Dispatch, Handler, TableHandler};
 #[cfg(feature = "json")]
-pub use json::Batch;
+pub use json::{Batch, EventBatch};
 pub use record::{
     Change, ChangeOf, EventKind, EventOf, Images, InsertOf, KeyOnly, KeysOnly, ModifyOf, New,
     NewAndOldImages, NewImage, Old, OldAndNew, OldImage, Payload, RawRecord, Record, RemoveOf,

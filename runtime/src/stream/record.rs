@@ -9,7 +9,7 @@
 use std::time::SystemTime;
 
 use crate::codec::Item;
-use crate::error::{Error, Image, RecordError, Result};
+use crate::error::{DecodeError, Error, Image, RecordError, Result};
 use crate::model::{DynamoModel, ModelKey, StreamView};
 
 use super::handler::TableHandler;
@@ -441,39 +441,72 @@ pub struct RemovedKey<K> {
     pub expired: bool,
 }
 
-/// The images of a record being decoded.
+/// An image of a record being decoded: as an item, or already decoded (read straight from
+/// JSON).
 #[doc(hidden)]
-pub struct Images {
-    keys: Option<Item>,
-    new: Option<Item>,
-    old: Option<Item>,
-    expired: bool,
-    view: Option<String>,
+pub(crate) enum Slot<T> {
+    /// Not decoded yet.
+    Item(Item),
+    /// Decoded.
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
+    Decoded(std::result::Result<T, DecodeError>),
 }
 
-impl Images {
-    fn take<M: DynamoModel>(&mut self, image: Image) -> std::result::Result<M, RecordError> {
-        let slot = match image {
-            Image::NewImage => &mut self.new,
-            Image::OldImage => &mut self.old,
-            Image::Keys => &mut self.keys,
-        };
-        let item = slot.take().ok_or_else(|| RecordError::MissingImage {
-            image,
-            record_view: self.view.clone(),
-        })?;
-        M::from_item(item).map_err(|error| RecordError::Decode { image, error })
+/// The images of a record being decoded.
+#[doc(hidden)]
+pub struct Images<M: DynamoModel> {
+    pub(crate) keys: Option<Slot<M::Key>>,
+    pub(crate) new: Option<Slot<M>>,
+    pub(crate) old: Option<Slot<M>>,
+    pub(crate) expired: bool,
+    pub(crate) view: Option<std::borrow::Cow<'static, str>>,
+}
+
+impl<M: DynamoModel> Images<M> {
+    pub(crate) fn new(
+        keys: Option<Slot<M::Key>>,
+        new: Option<Slot<M>>,
+        old: Option<Slot<M>>,
+    ) -> Self {
+        Images {
+            keys,
+            new,
+            old,
+            expired: false,
+            view: None,
+        }
     }
 
-    fn key<K: ModelKey>(&mut self) -> std::result::Result<K, RecordError> {
-        let keys = self
-            .keys
-            .as_ref()
-            .ok_or_else(|| RecordError::MissingImage {
-                image: Image::Keys,
-                record_view: self.view.clone(),
-            })?;
-        K::from_key_item(keys).map_err(|error| RecordError::Decode {
+    fn take(&mut self, image: Image) -> std::result::Result<M, RecordError> {
+        let slot = match image {
+            Image::NewImage => &mut self.new,
+            Image::OldImage | Image::Keys => &mut self.old,
+        };
+        let decoded = match slot.take() {
+            Some(Slot::Item(item)) => M::from_item(item),
+            Some(Slot::Decoded(decoded)) => decoded,
+            None => {
+                return Err(RecordError::MissingImage {
+                    image,
+                    record_view: self.view.as_deref().map(str::to_owned),
+                });
+            }
+        };
+        decoded.map_err(|error| RecordError::Decode { image, error })
+    }
+
+    fn key(&mut self) -> std::result::Result<M::Key, RecordError> {
+        let decoded = match self.keys.take() {
+            Some(Slot::Item(item)) => M::Key::from_key_item(&item),
+            Some(Slot::Decoded(decoded)) => decoded,
+            None => {
+                return Err(RecordError::MissingImage {
+                    image: Image::Keys,
+                    record_view: self.view.as_deref().map(str::to_owned),
+                });
+            }
+        };
+        decoded.map_err(|error| RecordError::Decode {
             image: Image::Keys,
             error,
         })
@@ -484,11 +517,11 @@ impl Images {
 pub trait Payload<M: DynamoModel>: Send + Sync + Sized + 'static {
     /// Takes what this payload needs from the images.
     #[doc(hidden)]
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError>;
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError>;
 }
 
 impl<M: DynamoModel> Payload<M> for New<M> {
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(New {
             new: images.take(Image::NewImage)?,
         })
@@ -496,7 +529,7 @@ impl<M: DynamoModel> Payload<M> for New<M> {
 }
 
 impl<M: DynamoModel> Payload<M> for Old<M> {
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(Old {
             old: images.take(Image::OldImage)?,
         })
@@ -504,7 +537,7 @@ impl<M: DynamoModel> Payload<M> for Old<M> {
 }
 
 impl<M: DynamoModel> Payload<M> for OldAndNew<M> {
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         let old = images.take(Image::OldImage)?;
         let new = images.take(Image::NewImage)?;
         Ok(OldAndNew { old, new })
@@ -512,13 +545,13 @@ impl<M: DynamoModel> Payload<M> for OldAndNew<M> {
 }
 
 impl<M: DynamoModel> Payload<M> for KeyOnly<M::Key> {
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(KeyOnly { key: images.key()? })
     }
 }
 
 impl<M: DynamoModel> Payload<M> for RemovedItem<M> {
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(RemovedItem {
             old: images.take(Image::OldImage)?,
             expired: images.expired,
@@ -527,7 +560,7 @@ impl<M: DynamoModel> Payload<M> for RemovedItem<M> {
 }
 
 impl<M: DynamoModel> Payload<M> for RemovedKey<M::Key> {
-    fn decode(images: &mut Images) -> std::result::Result<Self, RecordError> {
+    fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(RemovedKey {
             key: images.key()?,
             expired: images.expired,
@@ -535,36 +568,152 @@ impl<M: DynamoModel> Payload<M> for RemovedKey<M::Key> {
     }
 }
 
+/// Which images a view type's events are decoded from: the others are never read.
+#[cfg(feature = "json")]
+pub(crate) fn images_used(view: StreamView) -> [bool; 3] {
+    // [Keys, NewImage, OldImage]
+    match view {
+        StreamView::NewAndOldImages => [false, true, true],
+        StreamView::NewImage => [true, true, false],
+        StreamView::OldImage => [true, false, true],
+        StreamView::KeysOnly => [true, false, false],
+    }
+}
+
 /// Decodes a raw record into a model's event (what [`StreamEvent::from_raw`] does).
-fn decode<E: StreamEvent>(raw: RawRecord) -> Result<Record<E>> {
-    let kind = EventKind::parse(&raw.event_name)
-        .ok_or_else(|| raw.error(RecordError::UnknownEventName(raw.event_name.clone())))?;
-    let Some(sequence_number) = raw.sequence_number.clone() else {
-        return Err(raw.error(RecordError::Malformed(
+fn decode<E: StreamEvent>(mut raw: RawRecord) -> Result<Record<E>> {
+    let images = Images::new(
+        raw.keys.take().map(Slot::Item),
+        raw.new_image.take().map(Slot::Item),
+        raw.old_image.take().map(Slot::Item),
+    );
+    assemble(Meta::from(raw), images)
+}
+
+/// A record's event name, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum EventName {
+    Known(EventKind),
+    Unknown(String),
+}
+
+impl EventName {
+    pub(crate) fn parse(name: &str) -> Self {
+        match EventKind::parse(name) {
+            Some(kind) => EventName::Known(kind),
+            None => EventName::Unknown(name.to_owned()),
+        }
+    }
+}
+
+/// What a record says besides its images.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Meta {
+    pub(crate) event_name: EventName,
+    pub(crate) sequence_number: Option<String>,
+    pub(crate) event_id: Option<String>,
+    pub(crate) approximate_creation_time: Option<SystemTime>,
+    pub(crate) event_source_arn: Option<String>,
+    pub(crate) table_name: Option<String>,
+    pub(crate) size_bytes: Option<u64>,
+    pub(crate) view_type: Option<std::borrow::Cow<'static, str>>,
+    pub(crate) user_identity: Option<UserIdentity>,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Meta {
+            event_name: EventName::Unknown(String::new()),
+            sequence_number: None,
+            event_id: None,
+            approximate_creation_time: None,
+            event_source_arn: None,
+            table_name: None,
+            size_bytes: None,
+            view_type: None,
+            user_identity: None,
+        }
+    }
+}
+
+impl Meta {
+    pub(crate) fn error(&self, problem: RecordError) -> Error {
+        Error::StreamRecord {
+            sequence_number: self.sequence_number.clone(),
+            problem,
+        }
+    }
+
+    /// The raw record with these fields and `images` (`[Keys, NewImage, OldImage]`).
+    #[cfg(feature = "json")]
+    pub(crate) fn into_raw(self, [keys, new_image, old_image]: [Option<Item>; 3]) -> RawRecord {
+        RawRecord {
+            event_name: match self.event_name {
+                EventName::Known(kind) => kind.as_str().to_owned(),
+                EventName::Unknown(name) => name,
+            },
+            sequence_number: self.sequence_number,
+            event_id: self.event_id,
+            approximate_creation_time: self.approximate_creation_time,
+            event_source_arn: self.event_source_arn,
+            table_name: self.table_name,
+            size_bytes: self.size_bytes,
+            view_type: self.view_type.map(std::borrow::Cow::into_owned),
+            keys,
+            new_image,
+            old_image,
+            user_identity: self.user_identity,
+        }
+    }
+}
+
+impl From<RawRecord> for Meta {
+    fn from(raw: RawRecord) -> Self {
+        Meta {
+            event_name: EventName::parse(&raw.event_name),
+            sequence_number: raw.sequence_number,
+            event_id: raw.event_id,
+            approximate_creation_time: raw.approximate_creation_time,
+            event_source_arn: raw.event_source_arn,
+            table_name: raw.table_name,
+            size_bytes: raw.size_bytes,
+            view_type: raw.view_type.map(std::borrow::Cow::Owned),
+            user_identity: raw.user_identity,
+        }
+    }
+}
+
+/// A record's event from its metadata and its images.
+pub(crate) fn assemble<E: StreamEvent>(
+    mut meta: Meta,
+    mut images: Images<E::Model>,
+) -> Result<Record<E>> {
+    let kind = match std::mem::replace(&mut meta.event_name, EventName::Known(EventKind::Insert)) {
+        EventName::Known(kind) => kind,
+        EventName::Unknown(name) => return Err(meta.error(RecordError::UnknownEventName(name))),
+    };
+    let Some(sequence_number) = meta.sequence_number.take() else {
+        return Err(meta.error(RecordError::Malformed(
             "it has no sequence number".to_owned(),
         )));
     };
-    let Some(event_id) = raw.event_id.clone() else {
-        return Err(raw.error(RecordError::Malformed("it has no event id".to_owned())));
+    let Some(event_id) = meta.event_id.take() else {
+        return Err(Error::StreamRecord {
+            sequence_number: Some(sequence_number),
+            problem: RecordError::Malformed("it has no event id".to_owned()),
+        });
     };
-    let table = raw.table().map(str::to_owned);
-    let expired = raw.is_ttl_removal();
-    let RawRecord {
-        keys,
-        new_image,
-        old_image,
-        view_type,
-        approximate_creation_time,
-        size_bytes,
-        ..
-    } = raw;
-    let mut images = Images {
-        keys,
-        new: new_image,
-        old: old_image,
-        expired,
-        view: view_type,
+    images.expired =
+        kind == EventKind::Remove && meta.user_identity.as_ref().is_some_and(|u| u.is_ttl());
+    let table = match meta.table_name {
+        Some(name) => Some(name),
+        None => meta
+            .event_source_arn
+            .as_deref()
+            .and_then(table_from_arn)
+            .map(str::to_owned),
     };
+    images.view = meta.view_type;
     let change = match kind {
         EventKind::Insert => {
             <InsertOf<E::Model> as Payload<E::Model>>::decode(&mut images).map(Change::Insert)
@@ -575,19 +724,21 @@ fn decode<E: StreamEvent>(raw: RawRecord) -> Result<Record<E>> {
         EventKind::Remove => {
             <RemoveOf<E::Model> as Payload<E::Model>>::decode(&mut images).map(Change::Remove)
         }
+    };
+    match change {
+        Ok(change) => Ok(Record {
+            event: E::from_change(change),
+            sequence_number,
+            event_id,
+            approximate_creation_time: meta.approximate_creation_time,
+            table,
+            size_bytes: meta.size_bytes,
+        }),
+        Err(problem) => Err(Error::StreamRecord {
+            sequence_number: Some(sequence_number),
+            problem,
+        }),
     }
-    .map_err(|problem| Error::StreamRecord {
-        sequence_number: Some(sequence_number.clone()),
-        problem,
-    })?;
-    Ok(Record {
-        event: E::from_change(change),
-        sequence_number,
-        event_id,
-        approximate_creation_time,
-        table,
-        size_bytes,
-    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ struct Profile {
 }
 
 #[derive(Debug, Clone, PartialEq, DynamoModel)]
-#[dynamo(table = "everything")]
+#[dynamo(table = "everything", stream = "new_and_old_images")]
 struct Everything {
     #[dynamo(hash)]
     id: String,
@@ -468,5 +468,64 @@ fn numbers_that_decode_as_floats_are_finite() {
     assert!(
         floats > 1_000 && integers > 1_000,
         "{floats} floats, {integers} integers"
+    );
+}
+
+/// The stream reader that decodes images straight from JSON into the model (no item in
+/// between) agrees with `from_item` on thousands of arbitrary items: the same model when both
+/// decode, an error when either refuses.
+#[test]
+fn images_read_straight_from_json_decode_as_items_do() {
+    use dynamo_types::ModelKey;
+    use dynamo_types::stream::testing::item_json;
+    use dynamo_types::stream::{Batch, EventBatch, RawRecord};
+
+    let valid = sample().to_item().unwrap();
+    let mut generator = Gen(fastrand::Rng::with_seed(0x0571_2EA3));
+    let (mut agreed_ok, mut agreed_err) = (0u32, 0u32);
+    for round in 0..4_000 {
+        let item = generator.item(&valid);
+        let text = serde_json::json!({
+            "Records": [{
+                "eventID": "e-1",
+                "eventName": "INSERT",
+                "eventSourceARN": "arn:aws:dynamodb:us-east-1:1:table/everything/stream/x",
+                "dynamodb": {
+                    "Keys": item_json(&sample().key().to_key_item().unwrap()),
+                    "NewImage": item_json(&item),
+                    "SequenceNumber": "1",
+                },
+            }]
+        })
+        .to_string();
+        let via_items = Batch::from_json(text.as_bytes())
+            .unwrap()
+            .records
+            .remove(0)
+            .and_then(RawRecord::decode::<EverythingEvent>);
+        let straight = EventBatch::<EverythingEvent>::from_json(text.as_bytes())
+            .unwrap()
+            .records
+            .remove(0);
+        let direct = Everything::from_item(item.clone());
+        match (&via_items, &straight) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a, b, "round {round}");
+                let EverythingEvent::Insert { new } = &b.event else {
+                    panic!("round {round}: {b:?}")
+                };
+                assert_eq!(direct.as_ref(), Ok(new), "round {round}");
+                agreed_ok += 1;
+            }
+            (Err(_), Err(_)) => {
+                assert!(direct.is_err(), "round {round}: {direct:?}");
+                agreed_err += 1;
+            }
+            _ => panic!("round {round}: through items {via_items:?}, straight {straight:?}"),
+        }
+    }
+    assert!(
+        agreed_ok > 400 && agreed_err > 400,
+        "{agreed_ok} {agreed_err}"
     );
 }

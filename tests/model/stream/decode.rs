@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, SystemTime};
 
 use dynamo_types::stream::testing::TestEvent;
-use dynamo_types::stream::{Batch, EventKind, RawRecord, Record, StreamEvent};
+use dynamo_types::stream::{Batch, EventBatch, EventKind, RawRecord, Record, StreamEvent};
 use dynamo_types::{DynamoModel, DynamoValue};
 
 use super::{
@@ -26,6 +26,24 @@ fn decode_all<E: StreamEvent + std::fmt::Debug + PartialEq>(event: &TestEvent) -
                 .expect("the record decodes")
         })
         .collect();
+    // straight into the model's events, with no item in between: the same records
+    let typed: Vec<Record<E>> = EventBatch::<E>::from_json(event.to_json().unwrap().as_bytes())
+        .expect("the event reads")
+        .records
+        .into_iter()
+        .map(|r| r.expect("the record decodes"))
+        .collect();
+    assert_eq!(
+        from_json, typed,
+        "read into items, or straight into the model"
+    );
+    let typed_kinesis: Vec<Record<E>> =
+        EventBatch::<E>::from_json(event.to_kinesis_json().unwrap().as_bytes())
+            .expect("the event reads")
+            .records
+            .into_iter()
+            .map(|r| r.expect("the Kinesis record decodes"))
+            .collect();
     let lambda = event.to_lambda_event().expect("aws_lambda_events reads it");
     let from_lambda: Vec<Record<E>> = lambda
         .records
@@ -56,6 +74,7 @@ fn decode_all<E: StreamEvent + std::fmt::Debug + PartialEq>(event: &TestEvent) -
             })
             .collect();
     assert_eq!(from_kinesis, kinesis_batch);
+    assert_eq!(from_kinesis, typed_kinesis);
     assert_eq!(from_kinesis.len(), from_json.len());
     for (k, j) in from_kinesis.iter().zip(&from_json) {
         assert_eq!(

@@ -147,3 +147,44 @@ async fn an_unrouted_record_is_the_failure() {
     assert_eq!(failures(&response), ["000000000000000000200"]);
     let _ = CounterEvent::handler();
 }
+
+/// What `lambda::run` serves: a `TableHandler` reads the event straight into its model's
+/// events (`EventBatch`, deserialized as `lambda_runtime` does), a router reads raw records;
+/// both answer exactly as `handle` does.
+#[tokio::test]
+async fn run_answers_as_handle_does() {
+    use dynamo_types::lambda::{EventBatch, LambdaHandler, Raw};
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let handler = Arc::new(failing_on_p3(seen.clone()));
+    let mut records = five_posts().records().unwrap();
+    let good = json!({ "Records": records.clone() }).to_string();
+    records[1]["dynamodb"]["NewImage"]["likes"] = json!({ "N": "many" });
+    let malformed = json!({ "Records": records }).to_string();
+    let kinesis = five_posts().to_kinesis_json().unwrap();
+    for text in [&good, &malformed, &kinesis] {
+        seen.lock().unwrap().clear();
+        let expected =
+            lambda::handle(Batch::from_json(text.as_bytes()).unwrap(), handler.as_ref()).await;
+        let seen_by_handle = seen.lock().unwrap().clone();
+        seen.lock().unwrap().clear();
+        let event: EventBatch<PostEvent> = serde_json::from_str(text).unwrap();
+        let answered = handler.handle_event(event).await;
+        assert_eq!(answered, expected, "{text}");
+        assert_eq!(*seen.lock().unwrap(), seen_by_handle);
+        let raw = Raw(handler.clone())
+            .handle_event(serde_json::from_str(text).unwrap())
+            .await;
+        assert_eq!(raw, expected);
+    }
+    assert_eq!(
+        failures(
+            &lambda::handle(
+                Batch::from_json(malformed.as_bytes()).unwrap(),
+                handler.as_ref()
+            )
+            .await
+        ),
+        ["000000000000000000200"]
+    );
+}

@@ -2,7 +2,7 @@
 //! and the attribute; nothing panics, whatever the input.
 
 use dynamo_types::stream::testing::TestEvent;
-use dynamo_types::stream::{Batch, Image, RawRecord, Record, RecordError, StreamEvent};
+use dynamo_types::stream::{Batch, EventBatch, Image, RawRecord, Record, RecordError, StreamEvent};
 use dynamo_types::{DecodeErrorKind, Error};
 use serde_json::{Value, json};
 
@@ -15,7 +15,28 @@ fn record() -> Value {
 }
 
 fn batch(records: Vec<Value>) -> Batch {
-    Batch::from_json(json!({ "Records": records }).to_string().as_bytes()).unwrap()
+    let text = json!({ "Records": records }).to_string();
+    let batch = Batch::from_json(text.as_bytes()).unwrap();
+    same_both_ways(text.as_bytes());
+    batch
+}
+
+/// Read into items then decoded, or read straight into the model: the same records, the same
+/// errors.
+fn same_both_ways(text: &[u8]) {
+    let items = Batch::from_json(text).map(|b| {
+        b.records
+            .into_iter()
+            .map(|r| r.and_then(RawRecord::decode::<PostEvent>))
+            .collect::<Vec<_>>()
+    });
+    let typed = EventBatch::<PostEvent>::from_json(text).map(|b| b.records);
+    assert_eq!(
+        format!("{items:?}"),
+        format!("{typed:?}"),
+        "{}",
+        String::from_utf8_lossy(text)
+    );
 }
 
 /// Decodes one record through our reader, and through `aws_lambda_events` when it can read
@@ -318,6 +339,7 @@ fn random_corruption_never_panics() {
                 _ => text.insert(at, alphabet[rng.usize(..alphabet.len())]),
             }
         }
+        same_both_ways(&text);
         if let Ok(batch) = Batch::from_json(&text) {
             for record in batch.records.into_iter().flatten() {
                 if let Ok(r) = record.decode::<PostEvent>() {

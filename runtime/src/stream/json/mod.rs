@@ -5,24 +5,29 @@
 //! type, bad base64, a number written as a JSON number, or a field of the wrong JSON type is
 //! still read to its end, and becomes an error for that record alone (naming its sequence
 //! number, the image and the attribute), so that one bad record fails alone. Only text that is
-//! not JSON at all fails the whole batch. Attribute values go straight into
-//! `aws_sdk_dynamodb::types::AttributeValue`, with no intermediate representation.
+//! not a JSON event at all fails the whole batch.
+//!
+//! Two readers share this: [`Batch`] reads records as [`RawRecord`]s (items of attribute
+//! values), for a router; [`EventBatch`] reads them straight into one model's events, decoding
+//! each image into the model as it is read, with no item in between.
 
+mod typed;
+mod value;
+
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use aws_sdk_dynamodb::primitives::Blob;
-use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine as _;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::codec::Item;
 use crate::error::{Error, Image, RecordError, Result};
 
-use super::convert::{MAX_DEPTH, Step, step};
-use super::record::{RawRecord, UserIdentity};
+use super::record::{EventName, Meta, RawRecord, UserIdentity, table_from_arn};
+use value::{Attributes, BASE64, Bad, Key, Lenient, Number, Str, Text, found_seq, reject_others};
 
-const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+pub use typed::EventBatch;
 
 /// A batch of stream records as a Lambda function receives it (`{"Records": [...]}`), from
 /// DynamoDB Streams or from Kinesis Data Streams for DynamoDB. Each record is read on its own:
@@ -37,41 +42,99 @@ impl Batch {
     /// Reads a Lambda event from JSON. Only text that is not a JSON object with a `Records`
     /// array is an error here; a malformed record is an `Err` in `records`.
     pub fn from_json(json: &[u8]) -> Result<Self> {
-        serde_json::from_slice(json).map_err(|e| Error::StreamRecord {
-            sequence_number: None,
-            problem: RecordError::Malformed(format!(
-                "the event is not a Lambda event of stream records: {e}"
-            )),
-        })
+        parse_event::<Raw>(json).map(|records| Batch { records })
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Batch {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct BatchVisitor;
-        impl<'de> Visitor<'de> for BatchVisitor {
-            type Value = Batch;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Lambda event with a `Records` array")
+        deserializer
+            .deserialize_map(EventVisitor::<Raw>(std::marker::PhantomData))
+            .map(|records| Batch { records })
+    }
+}
+
+/// Reads a whole event. The text is checked to be UTF-8 once, so that strings need no check
+/// of their own.
+fn parse_event<T: Target>(json: &[u8]) -> Result<Vec<T::Out>> {
+    let malformed = |e: &dyn fmt::Display| Error::StreamRecord {
+        sequence_number: None,
+        problem: RecordError::Malformed(format!(
+            "the event is not a Lambda event of stream records: {e}"
+        )),
+    };
+    let text = std::str::from_utf8(json).map_err(|e| malformed(&e))?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let records = de
+        .deserialize_map(EventVisitor::<T>(std::marker::PhantomData))
+        .map_err(|e| malformed(&e))?;
+    de.end().map_err(|e| malformed(&e))?;
+    Ok(records)
+}
+
+/// How the records' images are read: kept as items ([`Raw`]) or decoded into a model.
+trait Target {
+    /// The images read so far.
+    type Images: Default;
+    /// A record, read.
+    type Out;
+
+    /// Reads one image (the value of `Keys`, `NewImage` or `OldImage`); `Some` is what is wrong
+    /// with it.
+    fn image<'de, D: Deserializer<'de>>(
+        images: &mut Self::Images,
+        which: Image,
+        value: D,
+    ) -> std::result::Result<Option<Box<Bad>>, D::Error>;
+
+    /// Whether the event source ARN is kept (else only the table name in it).
+    const KEEP_ARN: bool;
+
+    /// The record, from its metadata and its images.
+    fn finish(meta: Meta, images: Self::Images) -> Self::Out;
+
+    /// A record that could not be read.
+    fn failed(error: Error) -> Self::Out;
+}
+
+/// Records with their images as items.
+struct Raw;
+
+impl Target for Raw {
+    type Images = [Option<Item>; 3];
+    type Out = Result<RawRecord>;
+
+    fn image<'de, D: Deserializer<'de>>(
+        images: &mut Self::Images,
+        which: Image,
+        value: D,
+    ) -> std::result::Result<Option<Box<Bad>>, D::Error> {
+        Ok(match (Attributes { depth: 0 }).deserialize(value)? {
+            Ok(item) => {
+                images[slot(which)] = item;
+                None
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Batch, A::Error> {
-                let mut records = None;
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.0 == "Records" {
-                        records = Some(map.next_value_seed(RecordsSeed)?);
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(Batch {
-                    records: records.ok_or_else(|| de::Error::missing_field("Records"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(BatchVisitor)
+            Err(bad) => Some(bad),
+        })
+    }
+
+    const KEEP_ARN: bool = true;
+
+    fn finish(meta: Meta, images: Self::Images) -> Self::Out {
+        Ok(meta.into_raw(images))
+    }
+
+    fn failed(error: Error) -> Self::Out {
+        Err(error)
+    }
+}
+
+/// The index of an image in `[Keys, NewImage, OldImage]`.
+fn slot(which: Image) -> usize {
+    match which {
+        Image::Keys => 0,
+        Image::NewImage => 1,
+        Image::OldImage => 2,
     }
 }
 
@@ -85,21 +148,20 @@ pub(crate) fn from_kinesis_record(
 
 /// The DynamoDB change document a Kinesis record carries, with the Kinesis sequence number.
 pub(crate) fn from_kinesis_data(data: &[u8], sequence_number: &str) -> Result<RawRecord> {
+    kinesis_data::<Raw>(data, sequence_number)
+}
+
+fn kinesis_data<T: Target>(data: &[u8], sequence_number: &str) -> T::Out {
     let mut de = serde_json::Deserializer::from_slice(data);
-    let parsed = RecordSeed { kinesis: true }
-        .deserialize(&mut de)
-        .and_then(|r| de.end().map(|()| r));
+    let parsed = (RecordSeed::<T> {
+        kinesis: Some(sequence_number),
+        target: std::marker::PhantomData,
+    })
+    .deserialize(&mut de)
+    .and_then(|r| de.end().map(|()| r));
     match parsed {
-        Ok(Ok(mut raw)) => {
-            raw.sequence_number = Some(sequence_number.to_owned());
-            Ok(raw)
-        }
-        Ok(Err(Error::StreamRecord { problem, .. })) => Err(Error::StreamRecord {
-            sequence_number: Some(sequence_number.to_owned()),
-            problem,
-        }),
-        Ok(Err(other)) => Err(other),
-        Err(e) => Err(Error::StreamRecord {
+        Ok(record) => record,
+        Err(e) => T::failed(Error::StreamRecord {
             sequence_number: Some(sequence_number.to_owned()),
             problem: RecordError::Malformed(format!(
                 "the Kinesis record's data is not a DynamoDB change document: {e}"
@@ -108,486 +170,59 @@ pub(crate) fn from_kinesis_data(data: &[u8], sequence_number: &str) -> Result<Ra
     }
 }
 
-/// A map key, borrowed from the input when it can be.
-struct Key<'de>(std::borrow::Cow<'de, str>);
+/// The event object: its `Records` array.
+struct EventVisitor<T>(std::marker::PhantomData<T>);
 
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(
-                self,
-                v: &'de str,
-            ) -> std::result::Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v)))
+impl<'de, T: Target> Visitor<'de> for EventVisitor<T> {
+    type Value = Vec<T::Out>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Lambda event with a `Records` array")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut records = None;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.0 == "Records" {
+                records = Some(map.next_value_seed(RecordsSeed::<T>(std::marker::PhantomData))?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_str(KeyVisitor)
+        records.ok_or_else(|| de::Error::missing_field("Records"))
     }
 }
 
 /// The `Records` array.
-struct RecordsSeed;
+struct RecordsSeed<T>(std::marker::PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for RecordsSeed {
-    type Value = Vec<Result<RawRecord>>;
-    fn deserialize<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> std::result::Result<Self::Value, D::Error> {
-        struct RecordsVisitor;
-        impl<'de> Visitor<'de> for RecordsVisitor {
-            type Value = Vec<Result<RawRecord>>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of records")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(16));
-                while let Some(record) = seq.next_element_seed(RecordSeed { kinesis: false })? {
-                    out.push(record);
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_seq(RecordsVisitor)
-    }
-}
-
-/// What went wrong inside a value: the path below it (`[2].owner`) and the reason.
-type Bad = (String, String);
-
-/// A value read leniently: `Err` holds what was wrong, the input having been read past it.
-type Lenient<T> = std::result::Result<T, Bad>;
-
-/// Reads and discards whatever value comes, for a value of the wrong JSON type.
-fn found<'de, A: MapAccess<'de>>(mut map: A) -> std::result::Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-fn found_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> std::result::Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-fn bad<T>(reason: impl Into<String>) -> Lenient<T> {
-    Err((String::new(), reason.into()))
-}
-
-/// Implements the visitor methods for every JSON type that `$what` does not accept, each giving
-/// a `Lenient` error after reading the value to its end.
-macro_rules! reject_others {
-    ($what:literal; $($skip:ident),*) => {
-        reject_others!(@one $what; visit_bool, bool, "a boolean"; $($skip),*);
-        reject_others!(@one $what; visit_i64, i64, "a number"; $($skip),*);
-        reject_others!(@one $what; visit_u64, u64, "a number"; $($skip),*);
-        reject_others!(@one $what; visit_f64, f64, "a number"; $($skip),*);
-        reject_others!(@str $what; $($skip),*);
-        reject_others!(@unit $what; $($skip),*);
-        reject_others!(@map $what; $($skip),*);
-        reject_others!(@seq $what; $($skip),*);
-    };
-    (@one $what:literal; $method:ident, $ty:ty, $name:literal; $($skip:ident),*) => {
-        reject_others!(@if_not $method; $($skip),*; {
-            fn $method<E: de::Error>(self, _: $ty) -> std::result::Result<Self::Value, E> {
-                Ok(bad(concat!("expected ", $what, ", found ", $name)))
-            }
-        });
-    };
-    (@str $what:literal; $($skip:ident),*) => {
-        reject_others!(@if_not visit_str; $($skip),*; {
-            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-                Ok(bad(concat!("expected ", $what, ", found a string")))
-            }
-        });
-    };
-    (@unit $what:literal; $($skip:ident),*) => {
-        reject_others!(@if_not visit_unit; $($skip),*; {
-            fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-                Ok(bad(concat!("expected ", $what, ", found null")))
-            }
-        });
-    };
-    (@map $what:literal; $($skip:ident),*) => {
-        reject_others!(@if_not visit_map; $($skip),*; {
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
-                found(map)?;
-                Ok(bad(concat!("expected ", $what, ", found an object")))
-            }
-        });
-    };
-    (@seq $what:literal; $($skip:ident),*) => {
-        reject_others!(@if_not visit_seq; $($skip),*; {
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
-                found_seq(seq)?;
-                Ok(bad(concat!("expected ", $what, ", found an array")))
-            }
-        });
-    };
-    (@if_not $method:ident; $($skip:ident),*; $body:tt) => {
-        reject_others!(@check $method; [$($skip)*]; $body);
-    };
-    (@check $method:ident; []; { $($body:tt)* }) => { $($body)* };
-    (@check visit_bool; [visit_bool $($rest:ident)*]; $body:tt) => {};
-    (@check visit_i64; [visit_i64 $($rest:ident)*]; $body:tt) => {};
-    (@check visit_u64; [visit_u64 $($rest:ident)*]; $body:tt) => {};
-    (@check visit_f64; [visit_f64 $($rest:ident)*]; $body:tt) => {};
-    (@check visit_str; [visit_str $($rest:ident)*]; $body:tt) => {};
-    (@check visit_unit; [visit_unit $($rest:ident)*]; $body:tt) => {};
-    (@check visit_map; [visit_map $($rest:ident)*]; $body:tt) => {};
-    (@check visit_seq; [visit_seq $($rest:ident)*]; $body:tt) => {};
-    (@check $method:ident; [$other:ident $($rest:ident)*]; $body:tt) => {
-        reject_others!(@check $method; [$($rest)*]; $body);
-    };
-}
-
-/// A string (`null` reads as absent).
-struct Str;
-
-impl<'de> DeserializeSeed<'de> for Str {
-    type Value = Lenient<Option<String>>;
+impl<'de, T: Target> DeserializeSeed<'de> for RecordsSeed<T> {
+    type Value = Vec<T::Out>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
+        d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Str {
-    type Value = Lenient<Option<String>>;
+impl<'de, T: Target> Visitor<'de> for RecordsSeed<T> {
+    type Value = Vec<T::Out>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(Some(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(Some(v)))
-    }
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(None))
-    }
-    reject_others!("a string"; visit_str, visit_unit);
-}
-
-/// A number, or a string holding one (`ApproximateCreationDateTime` comes both ways).
-struct Number;
-
-impl<'de> DeserializeSeed<'de> for Number {
-    type Value = Lenient<Option<f64>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Number {
-    type Value = Lenient<Option<f64>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a number")
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(Some(v as f64)))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(Some(v as f64)))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(Some(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-        Ok(match v.trim().parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Some(n)),
-            _ => bad(format!("expected a number, found {v:?}")),
-        })
-    }
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(None))
-    }
-    reject_others!("a number"; visit_i64, visit_u64, visit_f64, visit_str, visit_unit);
-}
-
-/// A boolean.
-struct Bool;
-
-impl<'de> DeserializeSeed<'de> for Bool {
-    type Value = Lenient<bool>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Bool {
-    type Value = Lenient<bool>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a boolean")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(v))
-    }
-    reject_others!("a boolean"; visit_bool);
-}
-
-/// A list of strings (`SS`, `NS`), or of base64 strings (`BS`).
-struct Strings {
-    base64: bool,
-}
-
-enum StringList {
-    Text(Vec<String>),
-    Binary(Vec<Blob>),
-}
-
-impl<'de> DeserializeSeed<'de> for Strings {
-    type Value = Lenient<StringList>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Strings {
-    type Value = Lenient<StringList>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of strings")
+        f.write_str("an array of records")
     }
     fn visit_seq<A: SeqAccess<'de>>(
         self,
         mut seq: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut text = Vec::new();
-        let mut binary = Vec::new();
-        let mut problem = None;
-        let mut i = 0;
-        while let Some(value) = seq.next_element_seed(Str)? {
-            match value {
-                Ok(Some(s)) if self.base64 => match BASE64.decode(s.as_bytes()) {
-                    Ok(bytes) => binary.push(Blob::new(bytes)),
-                    Err(e) => {
-                        problem.get_or_insert_with(|| {
-                            (format!("[{i}]"), format!("invalid base64: {e}"))
-                        });
-                    }
-                },
-                Ok(Some(s)) => text.push(s),
-                Ok(None) => {
-                    problem.get_or_insert_with(|| {
-                        (format!("[{i}]"), "expected a string, found null".to_owned())
-                    });
-                }
-                Err((_, reason)) => {
-                    problem.get_or_insert_with(|| (format!("[{i}]"), reason));
-                }
-            }
-            i += 1;
-        }
-        Ok(match problem {
-            Some(p) => Err(p),
-            None if self.base64 => Ok(StringList::Binary(binary)),
-            None => Ok(StringList::Text(text)),
-        })
-    }
-    reject_others!("an array of strings"; visit_seq);
-}
-
-/// One attribute value in DynamoDB's JSON (`{"S": "..."}`, `{"M": {...}}`, ...).
-#[derive(Clone, Copy)]
-struct Value {
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Value {
-    type Value = Lenient<AttributeValue>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Value {
-    type Value = Lenient<AttributeValue>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an attribute value such as {\"S\": \"text\"}")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let Some(tag) = map.next_key::<Key<'de>>()? else {
-            return Ok(bad("an attribute value with no type"));
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(64));
+        let seed = || RecordSeed::<T> {
+            kinesis: None,
+            target: std::marker::PhantomData,
         };
-        let value: Lenient<AttributeValue> = match tag.0.as_ref() {
-            "S" => map.next_value_seed(Str)?.and_then(|s| match s {
-                Some(s) => Ok(AttributeValue::S(s)),
-                None => bad("`S` is null"),
-            }),
-            "N" => map.next_value_seed(Str)?.and_then(|s| match s {
-                Some(s) => Ok(AttributeValue::N(s)),
-                None => bad("`N` is null"),
-            }),
-            "B" => map.next_value_seed(Str)?.and_then(|s| match s {
-                Some(s) => BASE64
-                    .decode(s.as_bytes())
-                    .map(|b| AttributeValue::B(Blob::new(b)))
-                    .map_err(|e| (String::new(), format!("invalid base64: {e}"))),
-                None => bad("`B` is null"),
-            }),
-            "BOOL" => map.next_value_seed(Bool)?.map(AttributeValue::Bool),
-            "NULL" => map.next_value_seed(Bool)?.map(AttributeValue::Null),
-            "SS" => map
-                .next_value_seed(Strings { base64: false })?
-                .map(|l| match l {
-                    StringList::Text(v) => AttributeValue::Ss(v),
-                    StringList::Binary(v) => AttributeValue::Bs(v),
-                }),
-            "NS" => map
-                .next_value_seed(Strings { base64: false })?
-                .map(|l| match l {
-                    StringList::Text(v) => AttributeValue::Ns(v),
-                    StringList::Binary(v) => AttributeValue::Bs(v),
-                }),
-            "BS" => map
-                .next_value_seed(Strings { base64: true })?
-                .map(|l| match l {
-                    StringList::Binary(v) => AttributeValue::Bs(v),
-                    StringList::Text(v) => AttributeValue::Ss(v),
-                }),
-            "M" if self.depth >= MAX_DEPTH => {
-                map.next_value::<IgnoredAny>()?;
-                bad(format!("nested deeper than {MAX_DEPTH} levels"))
-            }
-            "L" if self.depth >= MAX_DEPTH => {
-                map.next_value::<IgnoredAny>()?;
-                bad(format!("nested deeper than {MAX_DEPTH} levels"))
-            }
-            "M" => map
-                .next_value_seed(Attributes {
-                    depth: self.depth + 1,
-                })?
-                .and_then(|m| {
-                    m.map(AttributeValue::M)
-                        .ok_or_else(|| (String::new(), "`M` is null".to_owned()))
-                }),
-            "L" => map
-                .next_value_seed(List {
-                    depth: self.depth + 1,
-                })?
-                .map(AttributeValue::L),
-            other => {
-                let other = other.to_owned();
-                map.next_value::<IgnoredAny>()?;
-                bad(format!(
-                    "unknown attribute type {other:?} (expected S, N, B, BOOL, NULL, M, L, SS, NS or BS)"
-                ))
-            }
-        };
-        if map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value::<IgnoredAny>()?;
-            found(map)?;
-            return Ok(bad("an attribute value with more than one type"));
+        while let Some(record) = seq.next_element_seed(seed())? {
+            out.push(record);
         }
-        Ok(value)
+        Ok(out)
     }
-
-    reject_others!("an attribute value such as {\"S\": \"text\"}"; visit_map);
-}
-
-/// The `M` of an attribute value, or an image: attribute names to values (`null` is absent).
-struct Attributes {
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Attributes {
-    type Value = Lenient<Option<Item>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Attributes {
-    type Value = Lenient<Option<Item>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of attribute values")
-    }
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut item = Item::with_capacity(map.size_hint().unwrap_or(8));
-        let mut problem: Option<Bad> = None;
-        while let Some(name) = map.next_key::<String>()? {
-            match map.next_value_seed(Value { depth: self.depth })? {
-                Ok(value) => {
-                    item.insert(name, value);
-                }
-                Err((path, reason)) => {
-                    if problem.is_none() {
-                        problem = Some((step(path, Step::Key(&name)), reason));
-                    }
-                }
-            }
-        }
-        Ok(match problem {
-            Some(p) => Err(p),
-            None => Ok(Some(item)),
-        })
-    }
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(Ok(None))
-    }
-    reject_others!("an object of attribute values"; visit_map, visit_unit);
-}
-
-/// The `L` of an attribute value.
-struct List {
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for List {
-    type Value = Lenient<Vec<AttributeValue>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for List {
-    type Value = Lenient<Vec<AttributeValue>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of attribute values")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(4));
-        let mut problem: Option<Bad> = None;
-        let mut i = 0;
-        while let Some(value) = seq.next_element_seed(Value { depth: self.depth })? {
-            match value {
-                Ok(value) => list.push(value),
-                Err((path, reason)) => {
-                    if problem.is_none() {
-                        problem = Some((step(path, Step::Index(i)), reason));
-                    }
-                }
-            }
-            i += 1;
-        }
-        Ok(match problem {
-            Some(p) => Err(p),
-            None => Ok(list),
-        })
-    }
-    reject_others!("an array of attribute values"; visit_seq);
 }
 
 /// `userIdentity`.
@@ -623,8 +258,10 @@ impl<'de> Visitor<'de> for Identity {
             };
             match map.next_value_seed(Str)? {
                 Ok(value) => *slot = value.unwrap_or_default(),
-                Err((_, reason)) => {
-                    problem.get_or_insert_with(|| (format!("userIdentity.{}", key.0), reason));
+                Err(e) => {
+                    problem.get_or_insert_with(|| {
+                        Bad::new(format!("`userIdentity.{}`: {}", key.0, e.reason))
+                    });
                 }
             }
         }
@@ -639,37 +276,25 @@ impl<'de> Visitor<'de> for Identity {
     reject_others!("a user identity"; visit_map, visit_unit);
 }
 
-/// One record of a `Records` array (DynamoDB Streams or Kinesis shape), or the change document
-/// inside a Kinesis record (`kinesis: true`: times in milliseconds or microseconds).
-struct RecordSeed {
-    kinesis: bool,
-}
-
 /// The problems of a record, in the order found; the first is reported.
 #[derive(Default)]
 struct Problems(Option<RecordError>);
 
 impl Problems {
-    fn field(&mut self, field: &str, reason: String) {
+    fn field(&mut self, field: &str, reason: &str) {
         if self.0.is_none() {
             self.0 = Some(RecordError::Malformed(format!("`{field}`: {reason}")));
         }
     }
-    fn image(&mut self, image: Image, (path, reason): Bad) {
+    fn image(&mut self, image: Image, bad: Bad) {
         if self.0.is_none() {
+            let Bad { path, reason } = bad;
             self.0 = Some(RecordError::InvalidAttribute {
                 image,
                 path: path.trim_start_matches('.').to_owned(),
                 reason,
             });
         }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for RecordSeed {
-    type Value = Result<RawRecord>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
     }
 }
 
@@ -680,8 +305,80 @@ struct KinesisFields {
     sequence_number: Option<String>,
 }
 
-impl<'de> Visitor<'de> for RecordSeed {
-    type Value = Result<RawRecord>;
+/// A record as read: its metadata, its images, and what was wrong with it.
+struct Parsed<I> {
+    meta: Meta,
+    /// The table named in the event source ARN, when the ARN itself is not kept.
+    arn_table: Option<String>,
+    images: I,
+    problems: Problems,
+    has_change: bool,
+    kinesis: Option<KinesisFields>,
+    time: Option<f64>,
+    precision_micros: Option<bool>,
+}
+
+/// The record from what was read: a Kinesis record's data read in turn, the creation time in
+/// its unit, the first problem as the record's error. `kinesis` is the Kinesis sequence number
+/// of a change document read from a Kinesis record.
+fn complete<T: Target>(parsed: Parsed<T::Images>, kinesis: Option<&str>) -> T::Out {
+    if let Some(fields) = parsed.kinesis {
+        return kinesis_record::<T>(fields);
+    }
+    let Parsed {
+        mut meta,
+        arn_table,
+        images,
+        problems,
+        has_change,
+        time,
+        precision_micros,
+        ..
+    } = parsed;
+    if let Some(sequence_number) = kinesis {
+        meta.sequence_number = Some(sequence_number.to_owned());
+    }
+    if meta.table_name.is_none() {
+        meta.table_name = arn_table;
+    }
+    meta.approximate_creation_time =
+        time.and_then(|t| creation_time(t, kinesis.is_some(), precision_micros));
+    if let Some(problem) = problems.0 {
+        return T::failed(meta.error(problem));
+    }
+    if !has_change {
+        return T::failed(meta.error(RecordError::Malformed(
+            "it has no `dynamodb` section".to_owned(),
+        )));
+    }
+    T::finish(meta, images)
+}
+
+/// A record that is not an object.
+fn not_an_object<T: Target>(what: &str) -> T::Out {
+    T::failed(Error::StreamRecord {
+        sequence_number: None,
+        problem: RecordError::Malformed(format!("a record is {what}, not an object")),
+    })
+}
+
+/// One record of a `Records` array (DynamoDB Streams or Kinesis shape), or the change document
+/// inside a Kinesis record (`kinesis`: its sequence number; times in milliseconds or
+/// microseconds).
+struct RecordSeed<'a, T> {
+    kinesis: Option<&'a str>,
+    target: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: Target> DeserializeSeed<'de> for RecordSeed<'_, T> {
+    type Value = T::Out;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Target> Visitor<'de> for RecordSeed<'_, T> {
+    type Value = T::Out;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a stream record")
     }
@@ -690,135 +387,117 @@ impl<'de> Visitor<'de> for RecordSeed {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut raw = RawRecord::default();
-        let mut problems = Problems::default();
-        let mut has_change = false;
-        let mut kinesis: Option<KinesisFields> = None;
-        let mut precision_micros = None;
-        let mut time = None;
+        let mut parsed = Parsed {
+            meta: Meta::default(),
+            arn_table: None,
+            images: T::Images::default(),
+            problems: Problems::default(),
+            has_change: false,
+            kinesis: None,
+            time: None,
+            precision_micros: None,
+        };
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let key = key.0;
-            let text = |raw_value: Lenient<Option<String>>, problems: &mut Problems| match raw_value
+            let field = key.0;
+            let text = |value: Lenient<Option<Cow<'de, str>>>, problems: &mut Problems| match value
             {
                 Ok(v) => v,
-                Err((_, reason)) => {
-                    problems.field(&key, reason);
+                Err(e) => {
+                    problems.field(&field, &e.reason);
                     None
                 }
             };
-            match key.as_ref() {
+            match field.as_ref() {
                 "eventName" => {
-                    raw.event_name =
-                        text(map.next_value_seed(Str)?, &mut problems).unwrap_or_default()
+                    let name = text(map.next_value_seed(Text)?, &mut parsed.problems);
+                    parsed.meta.event_name = EventName::parse(name.as_deref().unwrap_or_default());
                 }
-                "eventID" => raw.event_id = text(map.next_value_seed(Str)?, &mut problems),
+                "eventID" => {
+                    parsed.meta.event_id =
+                        text(map.next_value_seed(Text)?, &mut parsed.problems).map(Cow::into_owned);
+                }
                 "eventSourceARN" => {
-                    raw.event_source_arn = text(map.next_value_seed(Str)?, &mut problems)
-                }
-                "tableName" => raw.table_name = text(map.next_value_seed(Str)?, &mut problems),
-                "userIdentity" => match map.next_value_seed(Identity)? {
-                    Ok(identity) => raw.user_identity = identity,
-                    Err((_, reason)) => problems.field("userIdentity", reason),
-                },
-                "dynamodb" => {
-                    has_change = true;
-                    let change = map.next_value_seed(ChangeSeed)?;
-                    match change {
-                        Ok(change) => {
-                            raw.keys = change.keys;
-                            raw.new_image = change.new_image;
-                            raw.old_image = change.old_image;
-                            raw.sequence_number = change.sequence_number;
-                            raw.size_bytes = change.size_bytes;
-                            raw.view_type = change.view_type;
-                            time = change.time;
-                            precision_micros = change.precision_micros;
-                            if let Some(problem) = change.problem {
-                                problems.0.get_or_insert(problem);
-                            }
-                        }
-                        Err((_, reason)) => problems.field("dynamodb", reason),
+                    let arn = text(map.next_value_seed(Text)?, &mut parsed.problems);
+                    if T::KEEP_ARN {
+                        parsed.meta.event_source_arn = arn.map(Cow::into_owned);
+                    } else {
+                        parsed.arn_table =
+                            arn.as_deref().and_then(table_from_arn).map(str::to_owned);
                     }
                 }
-                "kinesis" if !self.kinesis => match map.next_value_seed(KinesisSeed)? {
-                    Ok(fields) => kinesis = Some(fields),
-                    Err((_, reason)) => problems.field("kinesis", reason),
+                "tableName" => {
+                    parsed.meta.table_name =
+                        text(map.next_value_seed(Text)?, &mut parsed.problems).map(Cow::into_owned);
+                }
+                "userIdentity" => match map.next_value_seed(Identity)? {
+                    Ok(identity) => parsed.meta.user_identity = identity,
+                    Err(e) => parsed.problems.field("userIdentity", &e.reason),
+                },
+                "dynamodb" => {
+                    parsed.has_change = true;
+                    if let Err(e) = map.next_value_seed(ChangeSeed::<T> {
+                        parsed: &mut parsed,
+                    })? {
+                        parsed.problems.field("dynamodb", &e.reason);
+                    }
+                }
+                "kinesis" if self.kinesis.is_none() => match map.next_value_seed(KinesisSeed)? {
+                    Ok(fields) => parsed.kinesis = Some(fields),
+                    Err(e) => parsed.problems.field("kinesis", &e.reason),
                 },
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        if let Some(fields) = kinesis {
-            return Ok(kinesis_record(fields));
-        }
-        raw.approximate_creation_time =
-            time.and_then(|t| creation_time(t, self.kinesis, precision_micros));
-        if let Some(problem) = problems.0 {
-            return Ok(Err(raw.error(problem)));
-        }
-        if !has_change {
-            return Ok(Err(raw.error(RecordError::Malformed(
-                "it has no `dynamodb` section".to_owned(),
-            ))));
-        }
-        Ok(Ok(raw))
+        Ok(complete::<T>(parsed, self.kinesis))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
         found_seq(seq)?;
-        Ok(Err(Error::StreamRecord {
-            sequence_number: None,
-            problem: RecordError::Malformed("a record is an array, not an object".to_owned()),
-        }))
+        Ok(not_an_object::<T>("an array"))
     }
-
     fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("a string")))
+        Ok(not_an_object::<T>("a string"))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("a number")))
+        Ok(not_an_object::<T>("a number"))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("a number")))
+        Ok(not_an_object::<T>("a number"))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("a number")))
+        Ok(not_an_object::<T>("a number"))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("a boolean")))
+        Ok(not_an_object::<T>("a boolean"))
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(Err(not_an_object("null")))
-    }
-}
-
-fn not_an_object(found: &str) -> Error {
-    Error::StreamRecord {
-        sequence_number: None,
-        problem: RecordError::Malformed(format!("a record is {found}, not an object")),
+        Ok(not_an_object::<T>("null"))
     }
 }
 
 /// A Kinesis record of a Lambda event: its data decoded and read as a change document.
-fn kinesis_record(fields: KinesisFields) -> Result<RawRecord> {
+fn kinesis_record<T: Target>(fields: KinesisFields) -> T::Out {
     let Some(sequence_number) = fields.sequence_number else {
-        return Err(Error::StreamRecord {
+        return T::failed(Error::StreamRecord {
             sequence_number: None,
             problem: RecordError::Malformed("the Kinesis record has no sequence number".to_owned()),
         });
     };
-    let malformed = |what: String| Error::StreamRecord {
-        sequence_number: Some(sequence_number.clone()),
-        problem: RecordError::Malformed(what),
+    let malformed = |what: String| {
+        T::failed(Error::StreamRecord {
+            sequence_number: Some(sequence_number.clone()),
+            problem: RecordError::Malformed(what),
+        })
     };
-    let data = fields
-        .data
-        .ok_or_else(|| malformed("the Kinesis record has no data".to_owned()))?;
-    let bytes = BASE64
-        .decode(data.as_bytes())
-        .map_err(|e| malformed(format!("the Kinesis record's data is not base64: {e}")))?;
-    from_kinesis_data(&bytes, &sequence_number)
+    let Some(data) = fields.data else {
+        return malformed("the Kinesis record has no data".to_owned());
+    };
+    match BASE64.decode(data.as_bytes()) {
+        Ok(bytes) => kinesis_data::<T>(&bytes, &sequence_number),
+        Err(e) => malformed(format!("the Kinesis record's data is not base64: {e}")),
+    }
 }
 
 /// The creation time: seconds in DynamoDB Streams records; milliseconds, or microseconds when
@@ -847,31 +526,44 @@ fn creation_time(value: f64, kinesis: bool, precision_micros: Option<bool>) -> O
     SystemTime::UNIX_EPOCH.checked_add(duration)
 }
 
-/// The `dynamodb` section of a record.
-struct ChangeSeed;
-
-#[derive(Default)]
-struct Change {
-    keys: Option<Item>,
-    new_image: Option<Item>,
-    old_image: Option<Item>,
-    sequence_number: Option<String>,
-    size_bytes: Option<u64>,
-    view_type: Option<String>,
-    time: Option<f64>,
-    precision_micros: Option<bool>,
-    problem: Option<RecordError>,
+/// A view type's name, without allocating the four DynamoDB has.
+fn view_name(name: Cow<'_, str>) -> Cow<'static, str> {
+    match name.as_ref() {
+        "NEW_AND_OLD_IMAGES" => Cow::Borrowed("NEW_AND_OLD_IMAGES"),
+        "NEW_IMAGE" => Cow::Borrowed("NEW_IMAGE"),
+        "OLD_IMAGE" => Cow::Borrowed("OLD_IMAGE"),
+        "KEYS_ONLY" => Cow::Borrowed("KEYS_ONLY"),
+        other => Cow::Owned(other.to_owned()),
+    }
 }
 
-impl<'de> DeserializeSeed<'de> for ChangeSeed {
-    type Value = Lenient<Change>;
+/// The `dynamodb` section of a record: read into the record being parsed.
+struct ChangeSeed<'a, T: Target> {
+    parsed: &'a mut Parsed<T::Images>,
+}
+
+impl<'de, T: Target> DeserializeSeed<'de> for ChangeSeed<'_, T> {
+    type Value = Lenient<()>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ChangeSeed {
-    type Value = Lenient<Change>;
+/// One image of the `dynamodb` section, read by the target.
+struct ImageSeed<'a, T: Target> {
+    images: &'a mut T::Images,
+    which: Image,
+}
+
+impl<'de, T: Target> DeserializeSeed<'de> for ImageSeed<'_, T> {
+    type Value = Option<Box<Bad>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        T::image(self.images, self.which, d)
+    }
+}
+
+impl<'de, T: Target> Visitor<'de> for ChangeSeed<'_, T> {
+    type Value = Lenient<()>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the `dynamodb` section of a stream record")
     }
@@ -879,61 +571,56 @@ impl<'de> Visitor<'de> for ChangeSeed {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut change = Change::default();
-        let mut problems = Problems::default();
+        let parsed = self.parsed;
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let image = match key.0.as_ref() {
+            let which = match key.0.as_ref() {
                 "Keys" => Some(Image::Keys),
                 "NewImage" => Some(Image::NewImage),
                 "OldImage" => Some(Image::OldImage),
                 _ => None,
             };
-            if let Some(image) = image {
-                let item = match map.next_value_seed(Attributes { depth: 0 })? {
-                    Ok(item) => item,
-                    Err(bad) => {
-                        problems.image(image, bad);
-                        None
-                    }
+            if let Some(which) = which {
+                let seed = ImageSeed::<T> {
+                    images: &mut parsed.images,
+                    which,
                 };
-                match image {
-                    Image::Keys => change.keys = item,
-                    Image::NewImage => change.new_image = item,
-                    Image::OldImage => change.old_image = item,
+                if let Some(bad) = map.next_value_seed(seed)? {
+                    parsed.problems.image(which, *bad);
                 }
                 continue;
             }
-            let field = format!("dynamodb.{}", key.0);
+            let problem = |e: Box<Bad>, problems: &mut Problems| {
+                problems.field(&format!("dynamodb.{}", key.0), &e.reason);
+            };
             match key.0.as_ref() {
                 "SequenceNumber" => match map.next_value_seed(Str)? {
-                    Ok(v) => change.sequence_number = v,
-                    Err((_, reason)) => problems.field(&field, reason),
+                    Ok(v) => parsed.meta.sequence_number = v,
+                    Err(e) => problem(e, &mut parsed.problems),
                 },
-                "StreamViewType" => match map.next_value_seed(Str)? {
-                    Ok(v) => change.view_type = v,
-                    Err((_, reason)) => problems.field(&field, reason),
+                "StreamViewType" => match map.next_value_seed(Text)? {
+                    Ok(v) => parsed.meta.view_type = v.map(view_name),
+                    Err(e) => problem(e, &mut parsed.problems),
                 },
                 "SizeBytes" => match map.next_value_seed(Number)? {
-                    Ok(v) => change.size_bytes = v.filter(|n| *n >= 0.0).map(|n| n as u64),
-                    Err((_, reason)) => problems.field(&field, reason),
+                    Ok(v) => parsed.meta.size_bytes = v.filter(|n| *n >= 0.0).map(|n| n as u64),
+                    Err(e) => problem(e, &mut parsed.problems),
                 },
                 "ApproximateCreationDateTime" => match map.next_value_seed(Number)? {
-                    Ok(v) => change.time = v,
-                    Err((_, reason)) => problems.field(&field, reason),
+                    Ok(v) => parsed.time = v,
+                    Err(e) => problem(e, &mut parsed.problems),
                 },
                 "ApproximateCreationDateTimePrecision" => match map.next_value_seed(Str)? {
                     Ok(v) => {
-                        change.precision_micros = v.map(|p| p.eq_ignore_ascii_case("MICROSECOND"))
+                        parsed.precision_micros = v.map(|p| p.eq_ignore_ascii_case("MICROSECOND"));
                     }
-                    Err((_, reason)) => problems.field(&field, reason),
+                    Err(e) => problem(e, &mut parsed.problems),
                 },
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        change.problem = problems.0;
-        Ok(Ok(change))
+        Ok(Ok(()))
     }
     reject_others!("the `dynamodb` section of a stream record"; visit_map);
 }
@@ -970,13 +657,15 @@ impl<'de> Visitor<'de> for KinesisSeed {
             };
             match map.next_value_seed(Str)? {
                 Ok(v) => *slot = v,
-                Err((_, reason)) => {
-                    problem.get_or_insert_with(|| (format!("kinesis.{}", key.0), reason));
+                Err(e) => {
+                    problem.get_or_insert_with(|| {
+                        Bad::new(format!("`kinesis.{}`: {}", key.0, e.reason))
+                    });
                 }
             }
         }
         Ok(match problem {
-            Some((field, reason)) => Err((String::new(), format!("`{field}`: {reason}"))),
+            Some(p) => Err(p),
             None => Ok(fields),
         })
     }

@@ -1,0 +1,669 @@
+//! Records read straight into one model's events: each image the view type needs is decoded
+//! into the model while it is read (attribute names matched as they come, borrowed from the
+//! input), and the images it does not need are only checked. No item is built in between.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::codec::{
+    FieldSource, FromAttributeValue, ListSource, MapSource, Nested, SetEntry, SetKind, SetSource,
+    ValueDecoder, ValueSource,
+};
+use crate::error::{DecodeError, Error, Image, Result};
+use crate::model::{DynamoModel, ModelKey};
+
+use super::super::convert::Step;
+use super::super::record::{
+    Images, Meta, Record, Slot, StreamEvent, StreamModel, ViewType, assemble, images_used,
+};
+use super::value::{
+    Attributes, BASE64, Bad, Check, CheckMap, Key, Lenient, Str, TagText, Value, only_one,
+    reject_others, tagged,
+};
+use super::{EventVisitor, Target, parse_event, slot};
+
+/// A batch of stream records (a Lambda event of DynamoDB Streams or Kinesis records) read
+/// straight into model `M`'s events, `E`: the fast path for a function that serves one table.
+/// Each record is read on its own, and one that does not decode is an `Err` in its place.
+#[derive(Debug)]
+pub struct EventBatch<E> {
+    /// The records, in the order of the event.
+    pub records: Vec<Result<Record<E>>>,
+}
+
+impl<E: StreamEvent> EventBatch<E> {
+    /// Reads a Lambda event from JSON. Only text that is not a JSON object with a `Records`
+    /// array is an error here.
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        parse_event::<Typed<E>>(json).map(|records| EventBatch { records })
+    }
+}
+
+impl<'de, E: StreamEvent> serde::Deserialize<'de> for EventBatch<E> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(EventVisitor::<Typed<E>>(PhantomData))
+            .map(|records| EventBatch { records })
+    }
+}
+
+/// Reads images into `E`'s model.
+struct Typed<E>(PhantomData<E>);
+
+type Model<E> = <E as StreamEvent>::Model;
+
+/// The images of one record, decoded or kept as they come.
+struct TypedImages<M: DynamoModel> {
+    keys: Option<Slot<M::Key>>,
+    new: Option<Slot<M>>,
+    old: Option<Slot<M>>,
+}
+
+impl<M: DynamoModel> Default for TypedImages<M> {
+    fn default() -> Self {
+        TypedImages {
+            keys: None,
+            new: None,
+            old: None,
+        }
+    }
+}
+
+impl<E: StreamEvent> Target for Typed<E> {
+    type Images = TypedImages<Model<E>>;
+    type Out = Result<Record<E>>;
+
+    fn image<'de, D: Deserializer<'de>>(
+        images: &mut Self::Images,
+        which: Image,
+        value: D,
+    ) -> std::result::Result<Option<Box<Bad>>, D::Error> {
+        let view = <<Model<E> as StreamModel>::View as ViewType>::VIEW;
+        if !images_used(view)[slot(which)] {
+            return Ok(value.deserialize_any(Unused)?.err());
+        }
+        match which {
+            Image::Keys => Ok(match (Attributes { depth: 0 }).deserialize(value)? {
+                Ok(item) => {
+                    images.keys = item.map(|item| {
+                        Slot::Decoded(<Model<E> as DynamoModel>::Key::from_key_item(&item))
+                    });
+                    None
+                }
+                Err(bad) => Some(bad),
+            }),
+            Image::NewImage | Image::OldImage => {
+                let decoded = value.deserialize_any(ModelImage::<Model<E>>(PhantomData))?;
+                Ok(match decoded {
+                    Ok(decoded) => {
+                        let slot = decoded.map(Slot::Decoded);
+                        match which {
+                            Image::NewImage => images.new = slot,
+                            _ => images.old = slot,
+                        }
+                        None
+                    }
+                    Err(bad) => Some(bad),
+                })
+            }
+        }
+    }
+
+    const KEEP_ARN: bool = false;
+
+    fn finish(meta: Meta, images: Self::Images) -> Self::Out {
+        assemble::<E>(meta, Images::new(images.keys, images.new, images.old))
+    }
+
+    fn failed(error: Error) -> Self::Out {
+        Err(error)
+    }
+}
+
+/// An image the view type does not use: checked, not kept (`null` is fine).
+struct Unused;
+
+impl<'de> Visitor<'de> for Unused {
+    type Value = Lenient<()>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of attribute values")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
+        CheckMap { depth: 0 }.visit_map(map)
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(Ok(()))
+    }
+    reject_others!("an object of attribute values"; visit_map, visit_unit);
+}
+
+/// An image decoded into the model as it is read (`null` is absent).
+struct ModelImage<M>(PhantomData<M>);
+
+impl<'de, M: DynamoModel> Visitor<'de> for ModelImage<M> {
+    type Value = Lenient<Option<std::result::Result<M, DecodeError>>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of attribute values")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut fields = JsonFields {
+            map: &mut map,
+            name: None,
+            broken: None,
+            invalid: None,
+        };
+        let decoded = M::__from_source(&mut fields);
+        let JsonFields {
+            broken,
+            mut invalid,
+            ..
+        } = fields;
+        if let Some(e) = broken {
+            return Err(e);
+        }
+        // the decoder stops at its first error: the rest must still be read, and valid
+        while let Some(name) = map.next_key::<Key<'de>>()? {
+            if let Err(bad) = map.next_value_seed(Check { depth: 0 })? {
+                invalid.get_or_insert_with(|| bad.under(Step::Key(&name.0)));
+            }
+        }
+        Ok(match invalid {
+            Some(bad) => Err(bad),
+            None => Ok(Some(decoded)),
+        })
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+    reject_others!("an object of attribute values"; visit_map, visit_unit);
+}
+
+/// The attributes of an image as the JSON gives them, for the derive's decoder.
+struct JsonFields<'a, 'de, A: MapAccess<'de>> {
+    map: &'a mut A,
+    name: Option<Cow<'de, str>>,
+    /// The JSON itself is broken: reading stops.
+    broken: Option<A::Error>,
+    /// The first attribute value that is not valid DynamoDB data.
+    invalid: Option<Box<Bad>>,
+}
+
+impl<'de, A: MapAccess<'de>> JsonFields<'_, 'de, A> {
+    fn here(&self, bad: Box<Bad>) -> Box<Bad> {
+        bad.under(Step::Key(self.name.as_deref().unwrap_or_default()))
+    }
+
+    /// Reads the value of the attribute just named with `seed`; a value that is not valid
+    /// DynamoDB data is kept as the image's problem, and broken JSON stops the reading.
+    fn read<T, S>(&mut self, seed: S) -> std::result::Result<T, DecodeError>
+    where
+        S: DeserializeSeed<'de, Value = Lenient<T>>,
+    {
+        match self.map.next_value_seed(seed) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(bad)) => {
+                let bad = self.here(bad);
+                let error = DecodeError::custom(&bad.reason);
+                self.invalid.get_or_insert(bad);
+                Err(error)
+            }
+            Err(e) => {
+                self.broken = Some(e);
+                Err(DecodeError::custom("the JSON ends early"))
+            }
+        }
+    }
+}
+
+/// The value of the attribute just named, for the field type to decode: numbers as their
+/// text, borrowed from the input.
+impl<'de, A: MapAccess<'de>> ValueSource for &mut JsonFields<'_, 'de, A> {
+    fn value(self) -> std::result::Result<AttributeValue, DecodeError> {
+        self.read(Value { depth: 0 })
+    }
+
+    fn decode<D: ValueDecoder>(self, decoder: D) -> std::result::Result<D::Out, DecodeError> {
+        self.read(Decode(decoder)).and_then(|decoded| decoded)
+    }
+}
+
+/// An attribute value handed to a [`ValueDecoder`].
+struct Decode<D>(D);
+
+impl<'de, D: ValueDecoder> DeserializeSeed<'de> for Decode<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn deserialize<De: Deserializer<'de>>(
+        self,
+        d: De,
+    ) -> std::result::Result<Self::Value, De::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, D: ValueDecoder> Visitor<'de> for Decode<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an attribute value such as {\"S\": \"text\"}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let Some(tag) = map.next_key::<Key<'de>>()? else {
+            return Ok(Err(Bad::new("an attribute value with no type")));
+        };
+        let decoded = match tag.0.as_ref() {
+            "S" => map
+                .next_value_seed(TagText("S"))?
+                .map(|text| self.0.string(text)),
+            "N" => map
+                .next_value_seed(TagText("N"))?
+                .map(|text| self.0.number(&text)),
+            "L" => map.next_value_seed(ListSeed(self.0))?,
+            "M" => map.next_value_seed(MapSeed(self.0))?,
+            "SS" => map.next_value_seed(SetSeed(self.0, SetKind::String))?,
+            "NS" => map.next_value_seed(SetSeed(self.0, SetKind::Number))?,
+            "BS" => map.next_value_seed(SetSeed(self.0, SetKind::Binary))?,
+            other => {
+                let value = tagged(other, &mut map, 0)?;
+                if let Some(bad) = only_one(&mut map)? {
+                    return Ok(Err(bad));
+                }
+                return Ok(value.map(|value| self.0.value(value)));
+            }
+        };
+        if let Some(bad) = only_one(&mut map)? {
+            return Ok(Err(bad));
+        }
+        Ok(decoded)
+    }
+
+    reject_others!("an attribute value such as {\"S\": \"text\"}"; visit_map);
+}
+
+/// A map (`M`) handed to a [`ValueDecoder`] entry by entry.
+struct MapSeed<D>(D);
+
+impl<'de, D: ValueDecoder> DeserializeSeed<'de> for MapSeed<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn deserialize<De: Deserializer<'de>>(
+        self,
+        d: De,
+    ) -> std::result::Result<Self::Value, De::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, D: ValueDecoder> Visitor<'de> for MapSeed<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of attribute values")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut entries: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut map = JsonMap {
+            map: &mut entries,
+            broken: None,
+            invalid: None,
+        };
+        let decoded = self.0.map(&mut map);
+        let JsonMap {
+            broken,
+            mut invalid,
+            ..
+        } = map;
+        if let Some(e) = broken {
+            return Err(e);
+        }
+        // the decoder stops at its first error: the rest must still be read, and valid
+        while let Some(name) = entries.next_key::<Key<'de>>()? {
+            if let Err(bad) = entries.next_value_seed(Check { depth: 0 })? {
+                invalid.get_or_insert_with(|| bad.under(Step::Key(&name.0)));
+            }
+        }
+        Ok(match invalid {
+            Some(bad) => Err(bad),
+            None => Ok(decoded),
+        })
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(Err(Bad::new("`M` is null")))
+    }
+    reject_others!("an object of attribute values"; visit_map, visit_unit);
+}
+
+/// The entries of a map being read from JSON.
+struct JsonMap<'a, 'de, A: MapAccess<'de>> {
+    map: &'a mut A,
+    broken: Option<A::Error>,
+    invalid: Option<Box<Bad>>,
+}
+
+impl<'de, A: MapAccess<'de>> JsonMap<'_, 'de, A> {
+    /// The next entry's name and its value read with `seed`.
+    fn read<T, S>(&mut self, seed: S) -> Option<std::result::Result<(String, T), DecodeError>>
+    where
+        S: DeserializeSeed<'de, Value = Lenient<T>>,
+    {
+        let name = match self.map.next_key::<String>() {
+            Ok(Some(name)) => name,
+            Ok(None) => return None,
+            Err(e) => {
+                self.broken = Some(e);
+                return None;
+            }
+        };
+        match self.map.next_value_seed(seed) {
+            Ok(Ok(value)) => Some(Ok((name, value))),
+            Ok(Err(bad)) => {
+                let error = DecodeError::custom(&bad.reason).at(&name);
+                self.invalid
+                    .get_or_insert_with(|| bad.under(Step::Key(&name)));
+                Some(Err(error))
+            }
+            Err(e) => {
+                self.broken = Some(e);
+                None
+            }
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapSource for &mut JsonMap<'_, 'de, A> {
+    fn value(self) -> std::result::Result<AttributeValue, DecodeError> {
+        let mut entries = crate::codec::Item::new();
+        while let Some(entry) = self.read(Value { depth: 0 }) {
+            let (name, value) = entry?;
+            entries.insert(name, value);
+        }
+        Ok(AttributeValue::M(entries))
+    }
+
+    fn next<T: FromAttributeValue>(
+        &mut self,
+    ) -> Option<std::result::Result<(String, T), DecodeError>> {
+        self.read(Decode(Nested::<T>::new())).map(|entry| {
+            let (name, decoded) = entry?;
+            match decoded {
+                Ok(value) => Ok((name, value)),
+                Err(e) => Err(e.at(&name)),
+            }
+        })
+    }
+}
+
+impl<'de, A: MapAccess<'de>> FieldSource for JsonFields<'_, 'de, A> {
+    fn next_name(&mut self) -> Option<&str> {
+        if self.broken.is_some() {
+            return None;
+        }
+        match self.map.next_key::<Key<'de>>() {
+            Ok(key) => {
+                self.name = key.map(|k| k.0);
+                self.name.as_deref()
+            }
+            Err(e) => {
+                self.broken = Some(e);
+                None
+            }
+        }
+    }
+
+    type Value<'b>
+        = &'b mut Self
+    where
+        Self: 'b;
+
+    fn value(&mut self) -> &mut Self {
+        self
+    }
+
+    fn take_value(&mut self) -> std::result::Result<AttributeValue, DecodeError> {
+        self.read(Value { depth: 0 })
+    }
+
+    fn skip(&mut self) {
+        match self.map.next_value_seed(Check { depth: 0 }) {
+            Ok(Ok(())) => {}
+            Ok(Err(bad)) => {
+                let bad = self.here(bad);
+                self.invalid.get_or_insert(bad);
+            }
+            Err(e) => self.broken = Some(e),
+        }
+    }
+}
+
+/// A list (`L`) handed to a [`ValueDecoder`] element by element.
+struct ListSeed<D>(D);
+
+impl<'de, D: ValueDecoder> DeserializeSeed<'de> for ListSeed<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn deserialize<De: Deserializer<'de>>(
+        self,
+        d: De,
+    ) -> std::result::Result<Self::Value, De::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, D: ValueDecoder> Visitor<'de> for ListSeed<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of attribute values")
+    }
+    fn visit_seq<S: SeqAccess<'de>>(
+        self,
+        mut seq: S,
+    ) -> std::result::Result<Self::Value, S::Error> {
+        let mut list = JsonList {
+            seq: &mut seq,
+            index: 0,
+            broken: None,
+            invalid: None,
+        };
+        let decoded = self.0.list(&mut list);
+        let JsonList {
+            index,
+            broken,
+            mut invalid,
+            ..
+        } = list;
+        if let Some(e) = broken {
+            return Err(e);
+        }
+        // the decoder stops at its first error: the rest must still be read, and valid
+        let mut index = index;
+        while let Some(checked) = seq.next_element_seed(Check { depth: 0 })? {
+            if let Err(bad) = checked {
+                invalid.get_or_insert_with(|| bad.under(Step::Index(index)));
+            }
+            index += 1;
+        }
+        Ok(match invalid {
+            Some(bad) => Err(bad),
+            None => Ok(decoded),
+        })
+    }
+    reject_others!("an array of attribute values"; visit_seq);
+}
+
+/// The elements of a list being read from JSON.
+struct JsonList<'a, 'de, S: SeqAccess<'de>> {
+    seq: &'a mut S,
+    index: usize,
+    broken: Option<S::Error>,
+    invalid: Option<Box<Bad>>,
+}
+
+impl<'de, S: SeqAccess<'de>> JsonList<'_, 'de, S> {
+    fn read<T, Seed>(&mut self, seed: Seed) -> Option<std::result::Result<T, DecodeError>>
+    where
+        Seed: DeserializeSeed<'de, Value = Lenient<T>>,
+    {
+        let index = self.index;
+        match self.seq.next_element_seed(seed) {
+            Ok(Some(Ok(value))) => {
+                self.index += 1;
+                Some(Ok(value))
+            }
+            Ok(Some(Err(bad))) => {
+                self.index += 1;
+                let error = DecodeError::custom(&bad.reason);
+                self.invalid
+                    .get_or_insert_with(|| bad.under(Step::Index(index)));
+                Some(Err(error))
+            }
+            Ok(None) => None,
+            Err(e) => {
+                self.broken = Some(e);
+                None
+            }
+        }
+    }
+}
+
+impl<'de, S: SeqAccess<'de>> ListSource for &mut JsonList<'_, 'de, S> {
+    fn value(self) -> std::result::Result<AttributeValue, DecodeError> {
+        let mut elements = Vec::new();
+        while let Some(element) = self.read(Value { depth: 0 }) {
+            elements.push(element?);
+        }
+        Ok(AttributeValue::L(elements))
+    }
+
+    fn next<T: FromAttributeValue>(&mut self) -> Option<std::result::Result<T, DecodeError>> {
+        self.read(Decode(Nested::<T>::new()))
+            .map(|decoded| decoded.and_then(|d| d))
+    }
+}
+
+/// A set (`SS`, `NS`, `BS`) handed to a [`ValueDecoder`] member by member.
+struct SetSeed<D>(D, SetKind);
+
+impl<'de, D: ValueDecoder> DeserializeSeed<'de> for SetSeed<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn deserialize<De: Deserializer<'de>>(
+        self,
+        d: De,
+    ) -> std::result::Result<Self::Value, De::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, D: ValueDecoder> Visitor<'de> for SetSeed<D> {
+    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+    fn visit_seq<S: SeqAccess<'de>>(
+        self,
+        mut seq: S,
+    ) -> std::result::Result<Self::Value, S::Error> {
+        let mut set = JsonSet {
+            seq: &mut seq,
+            kind: self.1,
+            index: 0,
+            broken: None,
+            invalid: None,
+        };
+        let decoded = self.0.set(self.1, &mut set);
+        let JsonSet {
+            index,
+            broken,
+            mut invalid,
+            ..
+        } = set;
+        if let Some(e) = broken {
+            return Err(e);
+        }
+        // the decoder stops at its first error: the rest must still be read, and valid
+        let mut rest = JsonSet {
+            seq: &mut seq,
+            kind: self.1,
+            index,
+            broken: None,
+            invalid: None,
+        };
+        while SetSource::next(&mut &mut rest).is_some() {}
+        if let Some(e) = rest.broken {
+            return Err(e);
+        }
+        if let Some(bad) = rest.invalid {
+            invalid.get_or_insert(bad);
+        }
+        Ok(match invalid {
+            Some(bad) => Err(bad),
+            None => Ok(decoded),
+        })
+    }
+    reject_others!("an array of strings"; visit_seq);
+}
+
+/// The members of a set being read from JSON.
+struct JsonSet<'a, 'de, S: SeqAccess<'de>> {
+    seq: &'a mut S,
+    kind: SetKind,
+    index: usize,
+    broken: Option<S::Error>,
+    invalid: Option<Box<Bad>>,
+}
+
+impl<'de, S: SeqAccess<'de>> SetSource for &mut JsonSet<'_, 'de, S> {
+    fn value(mut self) -> std::result::Result<AttributeValue, DecodeError> {
+        let mut text = Vec::new();
+        let mut binary = Vec::new();
+        while let Some(member) = self.next() {
+            match member? {
+                SetEntry::Text(t) => text.push(t),
+                SetEntry::Bytes(b) => binary.push(aws_sdk_dynamodb::primitives::Blob::new(b)),
+            }
+        }
+        Ok(match self.kind {
+            SetKind::String => AttributeValue::Ss(text),
+            SetKind::Number => AttributeValue::Ns(text),
+            SetKind::Binary => AttributeValue::Bs(binary),
+        })
+    }
+
+    fn next(&mut self) -> Option<std::result::Result<SetEntry, DecodeError>> {
+        let index = self.index;
+        let read = match self.seq.next_element_seed(Str) {
+            Ok(Some(read)) => read,
+            Ok(None) => return None,
+            Err(e) => {
+                self.broken = Some(e);
+                return None;
+            }
+        };
+        self.index += 1;
+        let member = match read {
+            Ok(Some(text)) if self.kind == SetKind::Binary => {
+                use base64::Engine as _;
+                BASE64
+                    .decode(text.as_bytes())
+                    .map(SetEntry::Bytes)
+                    .map_err(|e| Bad::new(format!("invalid base64: {e}")))
+            }
+            Ok(Some(text)) => Ok(SetEntry::Text(text)),
+            Ok(None) => Err(Bad::new("expected a string, found null")),
+            Err(bad) => Err(bad),
+        };
+        Some(member.map_err(|bad| {
+            let error = DecodeError::custom(&bad.reason);
+            self.invalid
+                .get_or_insert_with(|| bad.under(Step::Index(index)));
+            error
+        }))
+    }
+}
