@@ -8,52 +8,14 @@
 //!
 //! Run: `cargo bench --bench codec_compare` (`-- <rounds>` to change the number of rounds).
 
+mod alloc;
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use common::{BATCH, Order, orders};
 use dynamo_types::{DynamoModel, Item};
-
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-fn record(size: usize) {
-    // Counting is off while timing: a relaxed load is all the timed code pays.
-    if COUNTING.load(Relaxed) {
-        ALLOCS.fetch_add(1, Relaxed);
-        BYTES.fetch_add(size as u64, Relaxed);
-    }
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout` (see `alloc` / `realloc`).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size);
-        // SAFETY: forwarded unchanged; the caller upholds `GlobalAlloc::realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 /// One conversion of the whole batch; returns the time of the conversion alone (input made
 /// before, output dropped after) and the time including the drop of the output.
@@ -101,16 +63,7 @@ fn main() {
     };
 
     // Allocations.
-    let count = |work: &mut dyn FnMut()| {
-        let (allocs, bytes) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));
-        COUNTING.store(true, Relaxed);
-        work();
-        COUNTING.store(false, Relaxed);
-        (
-            (ALLOCS.load(Relaxed) - allocs) as f64 / BATCH as f64,
-            (BYTES.load(Relaxed) - bytes) as f64 / BATCH as f64,
-        )
-    };
+    let count = |work: &mut dyn FnMut()| alloc::count(BATCH, work);
     let allocations = [
         count(&mut || drop(black_box(to_ours()))),
         count(&mut || drop(black_box(to_theirs()))),

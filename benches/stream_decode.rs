@@ -22,80 +22,16 @@
 //! Run: `cargo bench --bench stream_decode` (`-- <rounds>` to change the number of rounds;
 //! `-- <rounds> <side>` times one side alone, for a profiler).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::collections::{BTreeSet, HashMap};
+mod alloc;
+mod common;
+
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
-use dynamo_types::DynamoModel;
+use common::{Order, OrderEvent, order};
 use dynamo_types::stream::testing::TestEvent;
 use dynamo_types::stream::{Batch, EventBatch, RawRecord, Record, StreamEvent};
-use serde::{Deserialize, Serialize};
-
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-fn record(size: usize) {
-    // Counting is off while timing: a relaxed load is all the timed code pays.
-    if COUNTING.load(Relaxed) {
-        ALLOCS.fetch_add(1, Relaxed);
-        BYTES.fetch_add(size as u64, Relaxed);
-    }
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout` (see `alloc` / `realloc`).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size);
-        // SAFETY: forwarded unchanged; the caller upholds `GlobalAlloc::realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// The `Order` of the codec benchmarks (`benches/common`), with a stream carrying both images.
-#[derive(Debug, Clone, PartialEq, DynamoModel, Serialize, Deserialize)]
-#[dynamo(table = "orders", stream = "new_and_old_images")]
-struct Order {
-    #[dynamo(hash)]
-    customer_id: String,
-    #[dynamo(range)]
-    order_id: String,
-    status: String,
-    total_cents: i64,
-    item_count: u32,
-    discount: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    shipped_at: Option<i64>,
-    #[serde(
-        default,
-        with = "serde_dynamo::string_set",
-        skip_serializing_if = "BTreeSet::is_empty"
-    )]
-    tags: BTreeSet<String>,
-    line_items: Vec<u64>,
-    attributes: HashMap<String, String>,
-}
 
 /// The records in the event.
 const RECORDS: usize = 1000;
@@ -115,26 +51,6 @@ enum Change {
 struct HandRecord {
     change: Change,
     sequence_number: String,
-}
-
-fn order(rng: &mut fastrand::Rng, i: usize) -> Order {
-    Order {
-        customer_id: format!("customer-{:06}", rng.u32(..1_000_000)),
-        order_id: format!("2024-06-{:02}#{:08x}", rng.u8(1..29), rng.u32(..)),
-        status: "placed".to_owned(),
-        total_cents: rng.i64(100..5_000_000),
-        item_count: rng.u32(1..20),
-        discount: f64::from(rng.u32(0..5000)) / 100.0,
-        note: i
-            .is_multiple_of(3)
-            .then(|| "leave at the door, ring twice 🚪".to_owned()),
-        shipped_at: None,
-        tags: (0..rng.usize(0..5)).map(|t| format!("tag-{t}")).collect(),
-        line_items: (0..rng.usize(1..8)).map(|_| rng.u64(..1 << 40)).collect(),
-        attributes: (0..rng.usize(0..5))
-            .map(|a| (format!("attr-{a}"), format!("value-{}", rng.u16(..))))
-            .collect(),
-    }
 }
 
 /// The next state of an order: its status moves on, sometimes with a shipping time or a note.
@@ -369,16 +285,7 @@ fn main() {
     );
 
     // Allocations.
-    let count = |work: &mut dyn FnMut()| {
-        let (allocs, bytes) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));
-        COUNTING.store(true, Relaxed);
-        work();
-        COUNTING.store(false, Relaxed);
-        (
-            (ALLOCS.load(Relaxed) - allocs) as f64 / RECORDS as f64,
-            (BYTES.load(Relaxed) - bytes) as f64 / RECORDS as f64,
-        )
-    };
+    let count = |work: &mut dyn FnMut()| alloc::count(RECORDS, work);
     let allocations = [
         count(&mut || drop(black_box(ours_straight(&json)))),
         count(&mut || drop(black_box(theirs_from_json(&json)))),
