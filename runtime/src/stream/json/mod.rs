@@ -11,6 +11,7 @@
 //! values), for a router; [`EventBatch`] reads them straight into one model's events, decoding
 //! each image into the model as it is read, with no item in between.
 
+mod check;
 mod typed;
 mod value;
 
@@ -25,7 +26,10 @@ use crate::codec::Item;
 use crate::error::{Error, Image, RecordError, Result};
 
 use super::record::{EventName, Meta, RawRecord, UserIdentity, table_from_arn};
-use value::{Attributes, BASE64, Bad, Key, Lenient, Number, Str, Text, found_seq, reject_others};
+use value::{
+    Attributes, BASE64, Bad, Key, Lenient, Number, Str, Text, found_seq, reject_others,
+    seed_is_visitor,
+};
 
 pub use typed::EventBatch;
 
@@ -228,13 +232,6 @@ impl<'de, T: Target> Visitor<'de> for RecordsSeed<T> {
 /// `userIdentity`.
 struct Identity;
 
-impl<'de> DeserializeSeed<'de> for Identity {
-    type Value = Lenient<Option<UserIdentity>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for Identity {
     type Value = Lenient<Option<UserIdentity>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -368,13 +365,6 @@ fn not_an_object<T: Target>(what: &str) -> T::Out {
 struct RecordSeed<'a, T> {
     kinesis: Option<&'a str>,
     target: std::marker::PhantomData<T>,
-}
-
-impl<'de, T: Target> DeserializeSeed<'de> for RecordSeed<'_, T> {
-    type Value = T::Out;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
 }
 
 impl<'de, T: Target> Visitor<'de> for RecordSeed<'_, T> {
@@ -542,13 +532,6 @@ struct ChangeSeed<'a, T: Target> {
     parsed: &'a mut Parsed<T::Images>,
 }
 
-impl<'de, T: Target> DeserializeSeed<'de> for ChangeSeed<'_, T> {
-    type Value = Lenient<()>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 /// One image of the `dynamodb` section, read by the target.
 struct ImageSeed<'a, T: Target> {
     images: &'a mut T::Images,
@@ -628,13 +611,6 @@ impl<'de, T: Target> Visitor<'de> for ChangeSeed<'_, T> {
 /// The `kinesis` section of a Lambda Kinesis record.
 struct KinesisSeed;
 
-impl<'de> DeserializeSeed<'de> for KinesisSeed {
-    type Value = Lenient<KinesisFields>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for KinesisSeed {
     type Value = Lenient<KinesisFields>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -671,3 +647,11 @@ impl<'de> Visitor<'de> for KinesisSeed {
     }
     reject_others!("the `kinesis` section of a Kinesis record"; visit_map);
 }
+
+// Each of these reads any JSON value: the seed is its own visitor.
+seed_is_visitor!(
+    impl[] Identity,
+    impl[T: Target] RecordSeed<'_, T>,
+    impl[T: Target] ChangeSeed<'_, T>,
+    impl[] KinesisSeed,
+);

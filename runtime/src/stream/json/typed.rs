@@ -20,9 +20,10 @@ use super::super::convert::Step;
 use super::super::record::{
     Images, Meta, Record, Slot, StreamEvent, StreamModel, ViewType, assemble, images_used,
 };
+use super::check::{Check, CheckMap};
 use super::value::{
-    Attributes, BASE64, Bad, Check, CheckMap, Key, Lenient, Str, TagText, Value, only_one,
-    reject_others, tagged,
+    Attributes, BASE64, Bad, Key, Lenient, Str, TagText, Value, only_one, reject_others,
+    seed_is_visitor, tagged,
 };
 use super::{EventVisitor, Target, parse_event, slot};
 
@@ -237,16 +238,6 @@ impl<'de, A: MapAccess<'de>> ValueSource for &mut JsonFields<'_, 'de, A> {
 /// An attribute value handed to a [`ValueDecoder`].
 struct Decode<D>(D);
 
-impl<'de, D: ValueDecoder> DeserializeSeed<'de> for Decode<D> {
-    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
-    fn deserialize<De: Deserializer<'de>>(
-        self,
-        d: De,
-    ) -> std::result::Result<Self::Value, De::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de, D: ValueDecoder> Visitor<'de> for Decode<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -291,16 +282,6 @@ impl<'de, D: ValueDecoder> Visitor<'de> for Decode<D> {
 
 /// A map (`M`) handed to a [`ValueDecoder`] entry by entry.
 struct MapSeed<D>(D);
-
-impl<'de, D: ValueDecoder> DeserializeSeed<'de> for MapSeed<D> {
-    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
-    fn deserialize<De: Deserializer<'de>>(
-        self,
-        d: De,
-    ) -> std::result::Result<Self::Value, De::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de, D: ValueDecoder> Visitor<'de> for MapSeed<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
@@ -447,16 +428,6 @@ impl<'de, A: MapAccess<'de>> FieldSource for JsonFields<'_, 'de, A> {
 /// A list (`L`) handed to a [`ValueDecoder`] element by element.
 struct ListSeed<D>(D);
 
-impl<'de, D: ValueDecoder> DeserializeSeed<'de> for ListSeed<D> {
-    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
-    fn deserialize<De: Deserializer<'de>>(
-        self,
-        d: De,
-    ) -> std::result::Result<Self::Value, De::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de, D: ValueDecoder> Visitor<'de> for ListSeed<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -550,16 +521,6 @@ impl<'de, S: SeqAccess<'de>> ListSource for &mut JsonList<'_, 'de, S> {
 
 /// A set (`SS`, `NS`, `BS`) handed to a [`ValueDecoder`] member by member.
 struct SetSeed<D>(D, SetKind);
-
-impl<'de, D: ValueDecoder> DeserializeSeed<'de> for SetSeed<D> {
-    type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
-    fn deserialize<De: Deserializer<'de>>(
-        self,
-        d: De,
-    ) -> std::result::Result<Self::Value, De::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de, D: ValueDecoder> Visitor<'de> for SetSeed<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
@@ -667,3 +628,11 @@ impl<'de, S: SeqAccess<'de>> SetSource for &mut JsonSet<'_, 'de, S> {
         }))
     }
 }
+
+// Each of these reads any JSON value: the seed is its own visitor.
+seed_is_visitor!(
+    impl[D: ValueDecoder] Decode<D>,
+    impl[D: ValueDecoder] MapSeed<D>,
+    impl[D: ValueDecoder] ListSeed<D>,
+    impl[D: ValueDecoder] SetSeed<D>,
+);

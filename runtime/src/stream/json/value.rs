@@ -7,7 +7,7 @@ use std::fmt;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine as _;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::codec::Item;
 
@@ -150,15 +150,26 @@ macro_rules! reject_others {
 
 pub(super) use reject_others;
 
+/// Implements `DeserializeSeed` for visitors that read any JSON value: each is its own seed.
+/// `impl[bounds] Type` per visitor (`impl[] Str`, `impl[D: ValueDecoder] Decode<D>`).
+macro_rules! seed_is_visitor {
+    ($(impl[$($bounds:tt)*] $ty:ty),* $(,)?) => {$(
+        impl<'de, $($bounds)*> ::serde::de::DeserializeSeed<'de> for $ty {
+            type Value = <Self as ::serde::de::Visitor<'de>>::Value;
+            fn deserialize<__D: ::serde::de::Deserializer<'de>>(
+                self,
+                deserializer: __D,
+            ) -> ::core::result::Result<Self::Value, __D::Error> {
+                deserializer.deserialize_any(self)
+            }
+        }
+    )*};
+}
+
+pub(super) use seed_is_visitor;
+
 /// A string (`null` reads as absent).
 pub(super) struct Str;
-
-impl<'de> DeserializeSeed<'de> for Str {
-    type Value = Lenient<Option<String>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for Str {
     type Value = Lenient<Option<String>>;
@@ -179,13 +190,6 @@ impl<'de> Visitor<'de> for Str {
 
 /// A number, or a string holding one (`ApproximateCreationDateTime` comes both ways).
 pub(super) struct Number;
-
-impl<'de> DeserializeSeed<'de> for Number {
-    type Value = Lenient<Option<f64>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for Number {
     type Value = Lenient<Option<f64>>;
@@ -216,13 +220,6 @@ impl<'de> Visitor<'de> for Number {
 /// A boolean.
 pub(super) struct Bool;
 
-impl<'de> DeserializeSeed<'de> for Bool {
-    type Value = Lenient<bool>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for Bool {
     type Value = Lenient<bool>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -242,13 +239,6 @@ struct Strings {
 enum StringList {
     Text(Vec<String>),
     Binary(Vec<Blob>),
-}
-
-impl<'de> DeserializeSeed<'de> for Strings {
-    type Value = Lenient<StringList>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for Strings {
@@ -296,13 +286,6 @@ impl<'de> Visitor<'de> for Strings {
 #[derive(Clone, Copy)]
 pub(super) struct Value {
     pub(super) depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Value {
-    type Value = Lenient<AttributeValue>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for Value {
@@ -409,13 +392,6 @@ pub(super) struct Attributes {
     pub(super) depth: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for Attributes {
-    type Value = Lenient<Option<Item>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for Attributes {
     type Value = Lenient<Option<Item>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -452,13 +428,6 @@ struct List {
     depth: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for List {
-    type Value = Lenient<Vec<AttributeValue>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for List {
     type Value = Lenient<Vec<AttributeValue>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -487,200 +456,9 @@ impl<'de> Visitor<'de> for List {
     reject_others!("an array of attribute values"; visit_seq);
 }
 
-/// An attribute value read only to check it, building nothing: for attributes and images that
-/// are not decoded, which must still be valid DynamoDB data.
-#[derive(Clone, Copy)]
-pub(super) struct Check {
-    pub(super) depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Check {
-    type Value = Lenient<()>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Check {
-    type Value = Lenient<()>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an attribute value such as {\"S\": \"text\"}")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let Some(tag) = map.next_key::<Key<'de>>()? else {
-            return Ok(bad("an attribute value with no type"));
-        };
-        let value = match tag.0.as_ref() {
-            "S" | "N" => map.next_value_seed(CheckText { base64: false })?,
-            "B" => map.next_value_seed(CheckText { base64: true })?,
-            "BOOL" | "NULL" => map.next_value_seed(Bool)?.map(|_| ()),
-            "SS" | "NS" => map.next_value_seed(CheckTexts { base64: false })?,
-            "BS" => map.next_value_seed(CheckTexts { base64: true })?,
-            "M" | "L" if self.depth >= MAX_DEPTH => {
-                map.next_value::<IgnoredAny>()?;
-                bad(format!("nested deeper than {MAX_DEPTH} levels"))
-            }
-            "M" => map.next_value_seed(CheckMap {
-                depth: self.depth + 1,
-            })?,
-            "L" => map.next_value_seed(CheckList {
-                depth: self.depth + 1,
-            })?,
-            other => {
-                let other = other.to_owned();
-                map.next_value::<IgnoredAny>()?;
-                bad(format!(
-                    "unknown attribute type {other:?} (expected S, N, B, BOOL, NULL, M, L, SS, NS or BS)"
-                ))
-            }
-        };
-        if map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value::<IgnoredAny>()?;
-            found(map)?;
-            return Ok(bad("an attribute value with more than one type"));
-        }
-        Ok(value)
-    }
-
-    reject_others!("an attribute value such as {\"S\": \"text\"}"; visit_map);
-}
-
-/// A string (base64 when `base64`), checked.
-#[derive(Clone, Copy)]
-struct CheckText {
-    base64: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for CheckText {
-    type Value = Lenient<()>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CheckText {
-    type Value = Lenient<()>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(if self.base64 {
-            BASE64
-                .decode(v.as_bytes())
-                .map(|_| ())
-                .map_err(|e| Bad::new(format!("invalid base64: {e}")))
-        } else {
-            Ok(())
-        })
-    }
-    reject_others!("a string"; visit_str);
-}
-
-/// An array of strings, checked.
-struct CheckTexts {
-    base64: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for CheckTexts {
-    type Value = Lenient<()>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CheckTexts {
-    type Value = Lenient<()>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of strings")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut problem = None;
-        let mut i = 0;
-        let each = CheckText {
-            base64: self.base64,
-        };
-        while let Some(checked) = seq.next_element_seed(each)? {
-            if let Err(e) = checked {
-                problem.get_or_insert_with(|| e.under(Step::Index(i)));
-            }
-            i += 1;
-        }
-        Ok(problem.map_or(Ok(()), Err))
-    }
-    reject_others!("an array of strings"; visit_seq);
-}
-
-/// The `M` of an attribute value, or an image, checked.
-pub(super) struct CheckMap {
-    pub(super) depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for CheckMap {
-    type Value = Lenient<()>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CheckMap {
-    type Value = Lenient<()>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of attribute values")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut problem = None;
-        while let Some(name) = map.next_key::<Key<'de>>()? {
-            if let Err(e) = map.next_value_seed(Check { depth: self.depth })? {
-                problem.get_or_insert_with(|| e.under(Step::Key(&name.0)));
-            }
-        }
-        Ok(problem.map_or(Ok(()), Err))
-    }
-    reject_others!("an object of attribute values"; visit_map);
-}
-
-/// The `L` of an attribute value, checked.
-struct CheckList {
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for CheckList {
-    type Value = Lenient<()>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CheckList {
-    type Value = Lenient<()>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of attribute values")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut problem = None;
-        let mut i = 0;
-        while let Some(checked) = seq.next_element_seed(Check { depth: self.depth })? {
-            if let Err(e) = checked {
-                problem.get_or_insert_with(|| e.under(Step::Index(i)));
-            }
-            i += 1;
-        }
-        Ok(problem.map_or(Ok(()), Err))
-    }
-    reject_others!("an array of attribute values"; visit_seq);
-}
-
 /// The text of a number or string (`N`, `S`: the tag), borrowed from the input when it can
 /// be.
 pub(super) struct TagText(pub(super) &'static str);
-
-impl<'de> DeserializeSeed<'de> for TagText {
-    type Value = Lenient<std::borrow::Cow<'de, str>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for TagText {
     type Value = Lenient<std::borrow::Cow<'de, str>>;
@@ -705,13 +483,6 @@ impl<'de> Visitor<'de> for TagText {
 /// A string, borrowed from the input when it can be (`null` reads as absent).
 pub(super) struct Text;
 
-impl<'de> DeserializeSeed<'de> for Text {
-    type Value = Lenient<Option<std::borrow::Cow<'de, str>>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for Text {
     type Value = Lenient<Option<std::borrow::Cow<'de, str>>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -731,3 +502,16 @@ impl<'de> Visitor<'de> for Text {
     }
     reject_others!("a string"; visit_str, visit_unit);
 }
+
+// Each of these reads any JSON value: the seed is its own visitor.
+seed_is_visitor!(
+    impl[] Str,
+    impl[] Number,
+    impl[] Bool,
+    impl[] Strings,
+    impl[] Value,
+    impl[] Attributes,
+    impl[] List,
+    impl[] TagText,
+    impl[] Text,
+);
