@@ -23,10 +23,10 @@ enum Holds {
     Expired,
 }
 
-/// One variant: its name, the runtime payload type it converts from, and its fields.
+/// One variant: its name (the event kind), the runtime payload type it converts from, and its
+/// fields.
 struct Variant {
     name: &'static str,
-    kind: &'static str,
     payload: &'static str,
     fields: &'static [(&'static str, Holds)],
     doc: &'static str,
@@ -39,84 +39,67 @@ const KEY: &[(&str, Holds)] = &[("key", Holds::Key)];
 const OLD_EXPIRED: &[(&str, Holds)] = &[("old", Holds::Item), ("expired", Holds::Expired)];
 const KEY_EXPIRED: &[(&str, Holds)] = &[("key", Holds::Key), ("expired", Holds::Expired)];
 
-/// DESIGN.md's table: what each kind carries under each view type.
+const INSERTED: &str = "An item was inserted: `new` is the item written.";
+const INSERTED_KEY: &str = "An item was inserted: the view type gives only its `key`.";
+const MODIFIED: &str = "An item was changed: `old` is the item before, `new` after.";
+const MODIFIED_NEW: &str = "An item was changed: `new` is the item after the change.";
+const MODIFIED_OLD: &str = "An item was changed: `old` is the item before the change.";
+const MODIFIED_KEY: &str = "An item was changed: the view type gives only its `key`.";
+const REMOVED_ITEM: &str =
+    "An item was removed (`expired`: by DynamoDB's TTL process): `old` is the item as it was.";
+const REMOVED_KEY: &str = "An item was removed (`expired`: by DynamoDB's TTL process): the view type gives only its `key`.";
+
+/// DESIGN.md's table: what each kind carries under each view type, and the view's marker type.
 fn variants(view: StreamView) -> (&'static str, [Variant; 3]) {
-    let insert = |payload, fields, doc| Variant {
-        name: "Insert",
-        kind: "Insert",
-        payload,
-        fields,
-        doc,
-    };
-    let modify = |payload, fields, doc| Variant {
-        name: "Modify",
-        kind: "Modify",
-        payload,
-        fields,
-        doc,
-    };
-    let remove = |payload, fields, doc| Variant {
-        name: "Remove",
-        kind: "Remove",
-        payload,
-        fields,
-        doc,
-    };
-    const REMOVED_ITEM: &str =
-        "An item was removed (`expired`: by DynamoDB's TTL process): `old` is the item as it was.";
-    const REMOVED_KEY: &str = "An item was removed (`expired`: by DynamoDB's TTL process): the view type gives only its `key`.";
-    const INSERTED: &str = "An item was inserted: `new` is the item written.";
-    const INSERTED_KEY: &str = "An item was inserted: the view type gives only its `key`.";
-    match view {
+    type Row = (&'static str, &'static [(&'static str, Holds)], &'static str);
+    let (marker, [insert, modify, remove]): (&str, [Row; 3]) = match view {
         StreamView::NewAndOldImages => (
             "NewAndOldImages",
             [
-                insert("New", NEW, INSERTED),
-                modify(
-                    "OldAndNew",
-                    OLD_NEW,
-                    "An item was changed: `old` is the item before, `new` after.",
-                ),
-                remove("RemovedItem", OLD_EXPIRED, REMOVED_ITEM),
+                ("New", NEW, INSERTED),
+                ("OldAndNew", OLD_NEW, MODIFIED),
+                ("RemovedItem", OLD_EXPIRED, REMOVED_ITEM),
             ],
         ),
         StreamView::NewImage => (
             "NewImage",
             [
-                insert("New", NEW, INSERTED),
-                modify(
-                    "New",
-                    NEW,
-                    "An item was changed: `new` is the item after the change.",
-                ),
-                remove("RemovedKey", KEY_EXPIRED, REMOVED_KEY),
+                ("New", NEW, INSERTED),
+                ("New", NEW, MODIFIED_NEW),
+                ("RemovedKey", KEY_EXPIRED, REMOVED_KEY),
             ],
         ),
         StreamView::OldImage => (
             "OldImage",
             [
-                insert("KeyOnly", KEY, INSERTED_KEY),
-                modify(
-                    "Old",
-                    OLD,
-                    "An item was changed: `old` is the item before the change.",
-                ),
-                remove("RemovedItem", OLD_EXPIRED, REMOVED_ITEM),
+                ("KeyOnly", KEY, INSERTED_KEY),
+                ("Old", OLD, MODIFIED_OLD),
+                ("RemovedItem", OLD_EXPIRED, REMOVED_ITEM),
             ],
         ),
         StreamView::KeysOnly => (
             "KeysOnly",
             [
-                insert("KeyOnly", KEY, INSERTED_KEY),
-                modify(
-                    "KeyOnly",
-                    KEY,
-                    "An item was changed: the view type gives only its `key`.",
-                ),
-                remove("RemovedKey", KEY_EXPIRED, REMOVED_KEY),
+                ("KeyOnly", KEY, INSERTED_KEY),
+                ("KeyOnly", KEY, MODIFIED_KEY),
+                ("RemovedKey", KEY_EXPIRED, REMOVED_KEY),
             ],
         ),
-    }
+    };
+    let variant = |name, (payload, fields, doc): Row| Variant {
+        name,
+        payload,
+        fields,
+        doc,
+    };
+    (
+        marker,
+        [
+            variant("Insert", insert),
+            variant("Modify", modify),
+            variant("Remove", remove),
+        ],
+    )
 }
 
 pub(crate) fn expand(model: &Model) -> Piece {
@@ -169,7 +152,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     };
     let from_arms = variants.iter().map(|v| {
         let name = format_ident!("{}", v.name);
-        let kind = format_ident!("{}", v.kind);
+        let kind = format_ident!("{}", v.name);
         let payload = format_ident!("{}", v.payload);
         let fields = field_idents(v);
         quote! {
@@ -178,7 +161,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     });
     let into_arms = variants.iter().map(|v| {
         let name = format_ident!("{}", v.name);
-        let kind = format_ident!("{}", v.kind);
+        let kind = format_ident!("{}", v.name);
         let payload = format_ident!("{}", v.payload);
         let fields = field_idents(v);
         quote! {
@@ -205,7 +188,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     });
     let kind_arms = variants.iter().map(|v| {
         let name = format_ident!("{}", v.name);
-        let kind = format_ident!("{}", v.kind);
+        let kind = format_ident!("{}", v.name);
         quote!(#event::#name { .. } => #s::EventKind::#kind,)
     });
     // A generic model whose stream carries only keys, when its key does not use every
