@@ -24,8 +24,9 @@ pub use lambda_runtime;
 use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
-pub use crate::stream::{Batch, EventBatch};
-use crate::stream::{Dispatch, EventOf, Handler, Router, StreamModel, TableHandler, convert};
+use crate::stream::{
+    Batch, Dispatch, EventBatch, EventOf, Handler, Router, StreamModel, TableHandler, convert,
+};
 
 impl From<aws_lambda_events::event::dynamodb::Event> for Batch {
     fn from(event: aws_lambda_events::event::dynamodb::Event) -> Self {
@@ -97,7 +98,7 @@ fn failure(item_identifier: String) -> DynamoDbBatchItemFailure {
 ///
 /// A [`TableHandler`] reads the event straight into its model's events ([`EventBatch`]: no
 /// item is built in between); a [`Router`] reads a [`Batch`] of raw records and routes each;
-/// [`Raw`] serves any other [`Dispatch`] the router's way. Either answers as [`handle`] does.
+/// [`RawRecords`] serves any other [`Dispatch`] the router's way. Either answers as [`handle`] does.
 pub trait LambdaHandler: Send + Sync + 'static {
     /// The event, as the function reads it.
     type Event: serde::de::DeserializeOwned + Send + 'static;
@@ -116,6 +117,12 @@ impl<M: StreamModel> LambdaHandler for TableHandler<M> {
             for record in event.records {
                 let handled = match record {
                     Ok(record) => {
+                        if let Err(e) =
+                            self.check_table(record.table.as_deref(), Some(&record.sequence_number))
+                        {
+                            outcome = Err(e);
+                            break;
+                        }
                         let sequence_number = Some(record.sequence_number.clone());
                         Handler::handle(self, record)
                             .await
@@ -148,9 +155,9 @@ impl LambdaHandler for Router {
 
 /// Any [`Dispatch`], served the router's way: records read as raw records, then dispatched.
 #[derive(Debug)]
-pub struct Raw<D>(pub D);
+pub struct RawRecords<D>(pub D);
 
-impl<D: Dispatch + 'static> LambdaHandler for Raw<D> {
+impl<D: Dispatch + 'static> LambdaHandler for RawRecords<D> {
     type Event = Batch;
 
     fn handle_event(&self, event: Batch) -> BoxFuture<'_, DynamoDbEventResponse> {

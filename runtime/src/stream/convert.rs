@@ -16,8 +16,11 @@ use crate::error::{Error, Image, RecordError, Result};
 use super::record::{RawRecord, UserIdentity};
 
 /// How deep lists and maps may nest. DynamoDB allows 32 levels; anything deeper did not come
-/// from DynamoDB, and is refused before it can exhaust the stack.
-pub(crate) const MAX_DEPTH: usize = 64;
+/// from DynamoDB, and is refused before it can exhaust the stack. (In JSON each level takes two,
+/// and serde_json stops reading values at 128 levels for the whole event: 40 leaves room for the
+/// record around it, so that a value too deep fails its record, not the event; what lies deeper
+/// is skipped, which serde_json does without recursion.)
+pub(crate) const MAX_DEPTH: usize = 40;
 
 /// A record read with `aws-sdk-dynamodbstreams` (cloned: the SDK hands out references).
 pub(crate) fn from_streams(record: &streams::Record) -> Result<RawRecord> {
@@ -39,7 +42,7 @@ pub(crate) fn streams_record(record: streams::Record) -> Result<RawRecord> {
             .unwrap_or_default(),
         event_id,
         user_identity: user_identity.map(|u| UserIdentity {
-            type_: u.r#type.unwrap_or_default(),
+            identity_type: u.r#type.unwrap_or_default(),
             principal_id: u.principal_id.unwrap_or_default(),
         }),
         ..RawRecord::default()
@@ -74,7 +77,7 @@ pub(crate) fn streams_record(record: streams::Record) -> Result<RawRecord> {
 }
 
 /// An item of `aws-sdk-dynamodbstreams` as an item of `aws-sdk-dynamodb`.
-pub fn streams_item(
+pub(crate) fn streams_item(
     item: std::collections::HashMap<String, streams::AttributeValue>,
     image: Image,
 ) -> std::result::Result<Item, RecordError> {
@@ -179,7 +182,7 @@ pub(crate) fn from_lambda(
         size_bytes: u64::try_from(change.size_bytes).ok(),
         view_type: change.stream_view_type.as_ref().map(|v| v.to_string()),
         user_identity: record.user_identity.as_ref().map(|u| UserIdentity {
-            type_: u.type_.clone(),
+            identity_type: u.type_.clone(),
             principal_id: u.principal_id.clone(),
         }),
         ..RawRecord::default()

@@ -214,8 +214,23 @@ impl<M: StreamModel> Pattern<M> {
         }
     }
 
-    /// The key attribute at `path` equals `value`.
-    pub fn key_eq<T: IntoAttributeValue>(self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+    /// The key attribute at `path` (the table's partition or sort key) equals `value`.
+    pub fn key_eq<T: IntoAttributeValue>(
+        mut self,
+        path: &Path<M, T>,
+        value: impl IntoKey<T>,
+    ) -> Self {
+        let schema = &M::SCHEMA;
+        let is_key = matches!(path.segments(), [Segment::Name(name)]
+            if *name == schema.hash.name || schema.range.is_some_and(|r| r.name == name));
+        if !is_key {
+            self.error.get_or_insert(Error::Validation(format!(
+                "`{}` is not a key attribute of table `{}`: the `Keys` of a record hold only the table's partition and sort key",
+                path.display(),
+                schema.table
+            )));
+            return self;
+        }
         self.value_rule(Section::Keys, path.segments(), [value.into_key()], false)
     }
 
@@ -322,6 +337,32 @@ impl<M: StreamModel> Pattern<M> {
             vec![json!({ "exists": true })],
         )
     }
+
+    /// In the old image, the attribute at `path` equals one of `values`.
+    pub fn old_in<T: IntoAttributeValue, V: IntoKey<T>>(
+        self,
+        path: &Path<M, T>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self
+    where
+        M::View: HasOldImage,
+    {
+        let values: Vec<T> = values.into_iter().map(IntoKey::into_key).collect();
+        self.value_rule(Section::OldImage, path.segments(), values, false)
+    }
+
+    /// The old image lacks the attribute at `path`.
+    pub fn old_not_exists<T: FilterType>(self, path: &Path<M, T>) -> Self
+    where
+        M::View: HasOldImage,
+    {
+        self.rule(
+            Section::OldImage,
+            path.segments(),
+            T::DESCRIPTOR,
+            vec![json!({ "exists": false })],
+        )
+    }
 }
 
 impl<M> Pattern<M> {
@@ -332,6 +373,18 @@ impl<M> Pattern<M> {
                 Error::Validation(m) => Error::Validation(m.clone()),
                 other => Error::Validation(other.to_string()),
             });
+        }
+        if self.expired && self.kinds != [EventKind::Remove] {
+            return Err(Error::Validation(
+                "TTL expiries are removals: an `expired()` pattern cannot match other kinds"
+                    .to_owned(),
+            ));
+        }
+        if self.kinds.is_empty() && self.rules.is_empty() && !self.expired {
+            return Err(Error::Validation(
+                "an empty pattern: give it kinds or rules (with no filter at all, Lambda passes every record)"
+                    .to_owned(),
+            ));
         }
         let mut root = Map::new();
         if !self.kinds.is_empty() {
@@ -388,10 +441,10 @@ impl<M> Pattern<M> {
     /// The pattern as the JSON text Lambda takes, checked against Lambda's length limit.
     pub fn to_json(&self) -> Result<String> {
         let text = self.to_value()?.to_string();
-        if text.len() > MAX_PATTERN_LENGTH {
+        let length = text.chars().count();
+        if length > MAX_PATTERN_LENGTH {
             return Err(Error::Validation(format!(
-                "a Lambda filter pattern is at most {MAX_PATTERN_LENGTH} characters; this one has {}",
-                text.len()
+                "a Lambda filter pattern is at most {MAX_PATTERN_LENGTH} characters; this one has {length}"
             )));
         }
         Ok(text)

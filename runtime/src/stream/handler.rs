@@ -118,6 +118,7 @@ pub struct TableHandler<M: StreamModel> {
     modify: Option<KindFn<ModifyOf<M>>>,
     remove: Option<KindFn<RemoveOf<M>>>,
     record: Option<RecordFn<M>>,
+    table: String,
 }
 
 impl<M: StreamModel> Default for TableHandler<M> {
@@ -129,7 +130,7 @@ impl<M: StreamModel> Default for TableHandler<M> {
 impl<M: StreamModel> std::fmt::Debug for TableHandler<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TableHandler")
-            .field("table", &M::SCHEMA.table)
+            .field("table", &self.table)
             .field("insert", &self.insert.is_some())
             .field("modify", &self.modify.is_some())
             .field("remove", &self.remove.is_some())
@@ -158,6 +159,38 @@ impl<M: StreamModel> TableHandler<M> {
             modify: None,
             remove: None,
             record: None,
+            table: M::SCHEMA.table.to_owned(),
+        }
+    }
+
+    /// Puts `prefix` in front of the model's table name, as a client's table prefix does: the
+    /// records a Lambda function receives must come from that table.
+    pub fn with_table_prefix(mut self, prefix: &str) -> Self {
+        self.table = format!("{prefix}{}", M::SCHEMA.table);
+        self
+    }
+
+    /// The full name of the table this handler serves (with the prefix).
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// A record from another table than this handler's is refused rather than decoded as its
+    /// model (it could fit by chance). Records that name no table pass.
+    pub(crate) fn check_table(
+        &self,
+        table: Option<&str>,
+        sequence_number: Option<&str>,
+    ) -> Result<()> {
+        match table {
+            Some(table) if table != self.table => Err(Error::Unrouted {
+                sequence_number: sequence_number.map(str::to_owned),
+                reason: format!(
+                    "the record is from table `{table}`, and this handler serves `{}` (a table prefix is set with `with_table_prefix`)",
+                    self.table
+                ),
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -244,6 +277,9 @@ impl<M: StreamModel> Handler<M> for TableHandler<M> {
 
 impl<M: StreamModel> Dispatch for TableHandler<M> {
     fn dispatch(&self, record: RawRecord) -> BoxFuture<'_, Result<()>> {
+        if let Err(e) = self.check_table(record.table(), record.sequence_number.as_deref()) {
+            return Box::pin(async move { Err(e) });
+        }
         Box::pin(handle_raw::<M, _>(self, record))
     }
 }

@@ -29,7 +29,6 @@ mod router;
 #[cfg(feature = "lambda")]
 pub mod testing;
 
-pub use convert::streams_item;
 pub use handler::{Dispatch, Handler, TableHandler};
 #[cfg(feature = "json")]
 pub use json::{Batch, EventBatch};

@@ -51,7 +51,7 @@ impl EventKind {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserIdentity {
     /// `Service` for TTL deletions.
-    pub type_: String,
+    pub identity_type: String,
     /// `dynamodb.amazonaws.com` for TTL deletions.
     pub principal_id: String,
 }
@@ -60,14 +60,14 @@ impl UserIdentity {
     /// The identity DynamoDB's TTL process writes on the records of the items it deletes.
     pub fn ttl() -> Self {
         UserIdentity {
-            type_: TTL_TYPE.to_owned(),
+            identity_type: TTL_TYPE.to_owned(),
             principal_id: TTL_PRINCIPAL.to_owned(),
         }
     }
 
     /// True for DynamoDB's TTL process: type `Service`, principal `dynamodb.amazonaws.com`.
     pub fn is_ttl(&self) -> bool {
-        self.type_ == TTL_TYPE && self.principal_id == TTL_PRINCIPAL
+        self.identity_type == TTL_TYPE && self.principal_id == TTL_PRINCIPAL
     }
 }
 
@@ -339,8 +339,25 @@ pub enum Change<I, M, R> {
     Remove(R),
 }
 
-/// A stream view type as a type: what each kind of event carries.
-pub trait ViewType: Send + Sync + 'static {
+mod sealed {
+    /// Only this crate's view types and payloads.
+    pub trait Sealed {}
+}
+
+impl sealed::Sealed for NewAndOldImages {}
+impl sealed::Sealed for NewImage {}
+impl sealed::Sealed for OldImage {}
+impl sealed::Sealed for KeysOnly {}
+impl<M> sealed::Sealed for New<M> {}
+impl<M> sealed::Sealed for Old<M> {}
+impl<M> sealed::Sealed for OldAndNew<M> {}
+impl<K> sealed::Sealed for KeyOnly<K> {}
+impl<M> sealed::Sealed for RemovedItem<M> {}
+impl<K> sealed::Sealed for RemovedKey<K> {}
+
+/// A stream view type as a type: what each kind of event carries. Implemented by the four
+/// view types only.
+pub trait ViewType: sealed::Sealed + Send + Sync + 'static {
     /// The view type.
     const VIEW: StreamView;
     /// What an `INSERT` carries.
@@ -477,10 +494,12 @@ impl<M: DynamoModel> Images<M> {
         }
     }
 
-    fn take(&mut self, image: Image) -> std::result::Result<M, RecordError> {
-        let slot = match image {
-            Image::NewImage => &mut self.new,
-            Image::OldImage | Image::Keys => &mut self.old,
+    /// The new image (`new: true`) or the old one, decoded.
+    fn take(&mut self, new: bool) -> std::result::Result<M, RecordError> {
+        let (slot, image) = if new {
+            (&mut self.new, Image::NewImage)
+        } else {
+            (&mut self.old, Image::OldImage)
         };
         let decoded = match slot.take() {
             Some(Slot::Item(item)) => M::from_item(item),
@@ -513,8 +532,9 @@ impl<M: DynamoModel> Images<M> {
     }
 }
 
-/// What one kind of event carries, decoded from a record's images.
-pub trait Payload<M: DynamoModel>: Send + Sync + Sized + 'static {
+/// What one kind of event carries, decoded from a record's images. Implemented by this
+/// crate's payload types only.
+pub trait Payload<M: DynamoModel>: sealed::Sealed + Send + Sync + Sized + 'static {
     /// Takes what this payload needs from the images.
     #[doc(hidden)]
     fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError>;
@@ -523,7 +543,7 @@ pub trait Payload<M: DynamoModel>: Send + Sync + Sized + 'static {
 impl<M: DynamoModel> Payload<M> for New<M> {
     fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(New {
-            new: images.take(Image::NewImage)?,
+            new: images.take(true)?,
         })
     }
 }
@@ -531,15 +551,15 @@ impl<M: DynamoModel> Payload<M> for New<M> {
 impl<M: DynamoModel> Payload<M> for Old<M> {
     fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(Old {
-            old: images.take(Image::OldImage)?,
+            old: images.take(false)?,
         })
     }
 }
 
 impl<M: DynamoModel> Payload<M> for OldAndNew<M> {
     fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
-        let old = images.take(Image::OldImage)?;
-        let new = images.take(Image::NewImage)?;
+        let old = images.take(false)?;
+        let new = images.take(true)?;
         Ok(OldAndNew { old, new })
     }
 }
@@ -553,7 +573,7 @@ impl<M: DynamoModel> Payload<M> for KeyOnly<M::Key> {
 impl<M: DynamoModel> Payload<M> for RemovedItem<M> {
     fn decode(images: &mut Images<M>) -> std::result::Result<Self, RecordError> {
         Ok(RemovedItem {
-            old: images.take(Image::OldImage)?,
+            old: images.take(false)?,
             expired: images.expired,
         })
     }
@@ -595,12 +615,14 @@ fn decode<E: StreamEvent>(mut raw: RawRecord) -> Result<Record<E>> {
 pub(crate) enum EventName {
     Known(EventKind),
     Unknown(String),
+    Missing,
 }
 
 impl EventName {
     pub(crate) fn parse(name: &str) -> Self {
         match EventKind::parse(name) {
             Some(kind) => EventName::Known(kind),
+            None if name.is_empty() => EventName::Missing,
             None => EventName::Unknown(name.to_owned()),
         }
     }
@@ -623,7 +645,7 @@ pub(crate) struct Meta {
 impl Default for Meta {
     fn default() -> Self {
         Meta {
-            event_name: EventName::Unknown(String::new()),
+            event_name: EventName::Missing,
             sequence_number: None,
             event_id: None,
             approximate_creation_time: None,
@@ -651,6 +673,7 @@ impl Meta {
             event_name: match self.event_name {
                 EventName::Known(kind) => kind.as_str().to_owned(),
                 EventName::Unknown(name) => name,
+                EventName::Missing => String::new(),
             },
             sequence_number: self.sequence_number,
             event_id: self.event_id,
@@ -688,16 +711,21 @@ pub(crate) fn assemble<E: StreamEvent>(
     mut meta: Meta,
     mut images: Images<E::Model>,
 ) -> Result<Record<E>> {
-    let kind = match std::mem::replace(&mut meta.event_name, EventName::Known(EventKind::Insert)) {
+    let kind = match std::mem::replace(&mut meta.event_name, EventName::Missing) {
         EventName::Known(kind) => kind,
         EventName::Unknown(name) => return Err(meta.error(RecordError::UnknownEventName(name))),
+        EventName::Missing => {
+            return Err(meta.error(RecordError::Malformed(
+                "it has no event name (`eventName`)".to_owned(),
+            )));
+        }
     };
     let Some(sequence_number) = meta.sequence_number.take() else {
         return Err(meta.error(RecordError::Malformed(
             "it has no sequence number".to_owned(),
         )));
     };
-    let Some(event_id) = meta.event_id.take() else {
+    let Some(event_id) = meta.event_id.take().filter(|id| !id.is_empty()) else {
         return Err(Error::StreamRecord {
             sequence_number: Some(sequence_number),
             problem: RecordError::Malformed("it has no event id".to_owned()),

@@ -51,6 +51,8 @@ struct Route {
     table: &'static str,
     model: &'static str,
     by: Option<(String, String)>,
+    /// A route by attribute that some records could not be told by (see `add`).
+    unroutable: Option<String>,
     handler: Box<dyn Dispatch>,
 }
 
@@ -200,7 +202,9 @@ impl RouterBuilder {
 
     /// Records of `M`'s table whose string attribute `attribute` is `value` go to `handler` (the
     /// attribute is read from the new image, else the old image, else the keys). Use it when
-    /// several models share a table and an attribute says which one an item is.
+    /// several models share a table and an attribute says which one an item is. Every record
+    /// must carry the attribute: it must be a key attribute, or the stream must be
+    /// `new_and_old_images` (under the other view types some kinds of records have no image).
     pub fn table_where<M: StreamModel>(
         self,
         attribute: &str,
@@ -215,10 +219,26 @@ impl RouterBuilder {
         by: Option<(String, String)>,
         handler: impl Handler<M> + 'static,
     ) -> Self {
+        // An attribute that is not a key is only in the images, and only `new_and_old_images`
+        // gives every kind of record an image: under another view type some records would have
+        // nothing to be routed by.
+        let unroutable = by.as_ref().and_then(|(attribute, _)| {
+            let schema = &M::SCHEMA;
+            let is_key = schema.hash.name == attribute
+                || schema.range.is_some_and(|r| r.name == attribute);
+            let view = <M::View as super::record::ViewType>::VIEW;
+            (!is_key && view != crate::model::StreamView::NewAndOldImages).then(|| {
+                format!(
+                    "`{}` is routed by `{attribute}`, which is not a key attribute, and its stream's view type ({view:?}) leaves some records without an image to read it from: route by a key attribute, or declare `stream = \"new_and_old_images\"`",
+                    std::any::type_name::<M>()
+                )
+            })
+        });
         self.routes.push(Route {
             table: M::SCHEMA.table,
             model: std::any::type_name::<M>(),
             by,
+            unroutable,
             handler: Box::new(Typed {
                 handler,
                 _model: PhantomData,
@@ -229,8 +249,13 @@ impl RouterBuilder {
 
     /// The router, or [`Error::DuplicateRoute`] when two routes could take the same record: two
     /// routes of one table without an attribute, a route for every record of a table beside
-    /// routes by attribute, two attributes for one table, or one attribute value twice.
+    /// routes by attribute, two attributes for one table, or one attribute value twice. A route
+    /// by an attribute that some records do not carry (not a key attribute, and a view type
+    /// other than `new_and_old_images`) is an [`Error::Validation`].
     pub fn build(self) -> Result<Router> {
+        if let Some(problem) = self.routes.iter().find_map(|r| r.unroutable.clone()) {
+            return Err(Error::Validation(problem));
+        }
         let mut tables: Vec<TableRoutes> = Vec::new();
         for route in self.routes {
             let table = format!("{}{}", self.prefix, route.table);

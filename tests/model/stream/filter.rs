@@ -140,6 +140,36 @@ fn what_lambda_cannot_filter_is_refused() {
             .to_json()
             .is_err()
     );
-    let nan = Pattern::<Counter>::new();
-    assert!(nan.to_json().is_ok());
+    // `Keys` holds only the table's keys: a filter on another attribute there never matches
+    match Pattern::<Post>::new().key_eq(&f.title, "x").to_json() {
+        Err(Error::Validation(m)) => assert!(m.contains("`title` is not a key attribute"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // a pattern with nothing in it, and TTL expiries of another kind than removals
+    assert!(Pattern::<Counter>::new().to_json().is_err());
+    assert!(
+        Pattern::<Post>::expired()
+            .kinds([EventKind::Insert])
+            .to_json()
+            .is_err()
+    );
+}
+
+#[test]
+fn old_image_values_and_absence() {
+    let f = Post::fields();
+    let pattern = Pattern::<Post>::new()
+        .old_in(&f.title, ["a", "b"])
+        .old_not_exists(&f.expires_at);
+    assert_eq!(
+        parse(&pattern.to_json().unwrap()),
+        json!({
+            "dynamodb": {
+                "OldImage": {
+                    "title": { "S": ["a", "b"] },
+                    "expires_at": { "N": [{ "exists": false }] },
+                }
+            }
+        })
+    );
 }

@@ -206,3 +206,27 @@ fn events_are_plain_values() {
     let change = StreamEvent::into_change(event.clone());
     assert_eq!(PostEvent::from_change(change), event);
 }
+
+/// A `TableHandler` serves one table: a record from another (a function subscribed to two
+/// tables, a prefix not set) is refused, not decoded as its model because it happens to fit.
+#[tokio::test]
+async fn a_table_handler_refuses_records_of_other_tables() {
+    let handler = PostEvent::handler().on_insert(|_| async { Ok::<_, Error>(()) });
+    let prefixed = TestEvent::new()
+        .with_table_prefix("prod_")
+        .insert(&post("p-1", "a"));
+    let results = dispatch_all(&handler, prefixed.to_batch().unwrap()).await;
+    match &results[0] {
+        Err(Error::Unrouted { reason, .. }) => {
+            assert!(
+                reason.contains("from table `prod_posts`") && reason.contains("serves `posts`"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let handler = handler.with_table_prefix("prod_");
+    assert_eq!(handler.table(), "prod_posts");
+    let results = dispatch_all(&handler, prefixed.to_batch().unwrap()).await;
+    assert!(results[0].is_ok(), "{results:?}");
+}

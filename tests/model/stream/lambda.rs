@@ -153,7 +153,8 @@ async fn an_unrouted_record_is_the_failure() {
 /// both answer exactly as `handle` does.
 #[tokio::test]
 async fn run_answers_as_handle_does() {
-    use dynamo_types::lambda::{EventBatch, LambdaHandler, Raw};
+    use dynamo_types::lambda::{LambdaHandler, RawRecords};
+    use dynamo_types::stream::EventBatch;
 
     let seen = Arc::new(Mutex::new(Vec::new()));
     let handler = Arc::new(failing_on_p3(seen.clone()));
@@ -172,7 +173,7 @@ async fn run_answers_as_handle_does() {
         let answered = handler.handle_event(event).await;
         assert_eq!(answered, expected, "{text}");
         assert_eq!(*seen.lock().unwrap(), seen_by_handle);
-        let raw = Raw(handler.clone())
+        let raw = RawRecords(handler.clone())
             .handle_event(serde_json::from_str(text).unwrap())
             .await;
         assert_eq!(raw, expected);

@@ -82,19 +82,93 @@ async fn init_error(State(api): State<Arc<RuntimeApi>>, body: String) -> StatusC
     StatusCode::ACCEPTED
 }
 
-/// The example's binary, built if `cargo test` has not built it yet.
-fn example_binary() -> std::path::PathBuf {
+/// An example's binary, built if `cargo test` has not built it yet.
+fn example_binary(name: &str) -> std::path::PathBuf {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--example", "lambda_stream"])
+        .args(["build", "--quiet", "--example", name])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the example builds");
     let deps = std::env::current_exe().unwrap();
     let profile_dir = deps.parent().and_then(|d| d.parent()).unwrap();
-    let binary = profile_dir.join("examples").join("lambda_stream");
+    let binary = profile_dir.join("examples").join(name);
     assert!(binary.exists(), "{} exists", binary.display());
     binary
+}
+
+/// Runs example `name` as a Lambda function, with `TABLE_PREFIX` = `prefix`, on events
+/// `bodies` in turn; returns each event's batch item failures and what the function printed.
+async fn serve(name: &str, prefix: &str, bodies: &[String]) -> (Vec<Vec<String>>, String) {
+    let binary = example_binary(name);
+    let api = Arc::new(RuntimeApi::default());
+    let app = axum::Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(response),
+        )
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+        .route("/2018-06-01/runtime/init/error", post(init_error))
+        .with_state(api.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    {
+        let mut queue = api.events.lock().unwrap();
+        for (i, body) in bodies.iter().enumerate() {
+            queue.push_back((format!("request-{i}"), body.clone()));
+        }
+    }
+    let child = Command::new(binary)
+        .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", name)
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/stream")
+        .env("TABLE_PREFIX", prefix)
+        .env("AWS_REGION", "us-east-1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the function starts");
+    let mut function = Function(Some(child));
+    api.arrived.notify_waiters();
+
+    let all_answered = async {
+        loop {
+            let waiting = api.answered.notified();
+            if api.answers.lock().unwrap().len() >= bodies.len() {
+                break;
+            }
+            waiting.await;
+        }
+    };
+    let finished = tokio::time::timeout(Duration::from_secs(60), all_answered).await;
+    let (stdout, stderr) = function.stop();
+    assert!(
+        finished.is_ok(),
+        "the function answered every invocation\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let answers = api.answers.lock().unwrap().clone();
+    let failures = answers
+        .iter()
+        .enumerate()
+        .map(|(i, (id, answer))| {
+            assert_eq!(id, &format!("request-{i}"));
+            let answer = answer
+                .as_ref()
+                .unwrap_or_else(|e| panic!("request {i} failed: {e}"));
+            answer["batchItemFailures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect();
+    (failures, stdout)
 }
 
 /// The function's process, killed when the test ends however it ends.
@@ -156,22 +230,7 @@ fn comment(id: &str, body: &str) -> Comment {
 }
 
 #[tokio::test]
-async fn the_example_answers_lambda_with_the_failed_record() {
-    let binary = example_binary();
-    let api = Arc::new(RuntimeApi::default());
-    let app = axum::Router::new()
-        .route("/2018-06-01/runtime/invocation/next", get(next))
-        .route(
-            "/2018-06-01/runtime/invocation/{id}/response",
-            post(response),
-        )
-        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
-        .route("/2018-06-01/runtime/init/error", post(init_error))
-        .with_state(api.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
+async fn the_router_example_answers_lambda_with_the_failed_record() {
     let prefix = "prod.eu-";
     let post_value = Post {
         blog_id: "blog-1".into(),
@@ -209,59 +268,8 @@ async fn the_example_answers_lambda_with_the_failed_record() {
         unrouted.to_json().unwrap(),
         kinesis,
     ];
-    {
-        let mut queue = api.events.lock().unwrap();
-        for (i, body) in bodies.iter().enumerate() {
-            queue.push_back((format!("request-{i}"), body.clone()));
-        }
-    }
-
-    let child = Command::new(binary)
-        .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "stream")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/stream")
-        .env("TABLE_PREFIX", prefix)
-        .env("AWS_REGION", "us-east-1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the function starts");
-    let mut function = Function(Some(child));
-    api.arrived.notify_waiters();
-
-    let all_answered = async {
-        loop {
-            let waiting = api.answered.notified();
-            if api.answers.lock().unwrap().len() >= bodies.len() {
-                break;
-            }
-            waiting.await;
-        }
-    };
-    let finished = tokio::time::timeout(Duration::from_secs(60), all_answered).await;
-    let (stdout, stderr) = function.stop();
-    assert!(
-        finished.is_ok(),
-        "the function answered every invocation\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-
-    let answers = api.answers.lock().unwrap().clone();
-    let failures = |i: usize| -> Vec<String> {
-        let (id, answer) = &answers[i];
-        assert_eq!(id, &format!("request-{i}"));
-        let answer = answer
-            .as_ref()
-            .unwrap_or_else(|e| panic!("request {i} failed: {e}"));
-        answer["batchItemFailures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["itemIdentifier"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let (failures, stdout) = serve("lambda_stream", prefix, &bodies).await;
+    let failures = |i: usize| failures[i].clone();
     assert_eq!(failures(0), Vec::<String>::new());
     assert_eq!(failures(1), ["000000000000000000200"]);
     assert_eq!(failures(2), ["000000000000000000200"]);
@@ -277,6 +285,60 @@ async fn the_example_answers_lambda_with_the_failed_record() {
         stdout.contains("post \"Hello\" expired: archive it"),
         "{stdout}"
     );
+    assert_eq!(
+        stdout.matches("comment c-2 on p-1: ").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(stdout.contains("comment c-5 on p-1: "), "{stdout}");
+    for never in [
+        "c-3 on p-1: ",
+        "c-4 on p-1: ",
+        "c-6 on p-1: ",
+        "c-7 on p-1: ",
+    ] {
+        assert!(!stdout.contains(never), "{never} never runs:\n{stdout}");
+    }
+}
+
+/// The one-table example: `lambda::run` of a `TableHandler`, which reads each event straight
+/// into `CommentEvent`s.
+#[tokio::test]
+async fn the_table_example_answers_lambda_with_the_failed_record() {
+    let prefix = "dev-";
+    let events = |b: TestEvent| b.with_table_prefix(prefix);
+    let good = events(TestEvent::new()).insert(&comment("c-1", "Nice"));
+    let refused = events(TestEvent::new())
+        .insert(&comment("c-2", "ok"))
+        .insert(&comment("c-3", " "))
+        .insert(&comment("c-4", "never seen"));
+    let mut malformed = events(TestEvent::new())
+        .insert(&comment("c-5", "ok"))
+        .insert(&comment("c-6", "ok"))
+        .records()
+        .unwrap();
+    malformed[1]["dynamodb"]["NewImage"]["body"] = json!({ "N": "1" });
+    // another table's record: refused, though it would fit the model
+    let other_table = TestEvent::new().insert(&comment("c-7", "ok"));
+    let bodies = [
+        good.to_json().unwrap(),
+        refused.to_json().unwrap(),
+        json!({ "Records": malformed }).to_string(),
+        other_table.to_json().unwrap(),
+        refused.to_kinesis_json().unwrap(),
+    ];
+    let (failures, stdout) = serve("lambda_table", prefix, &bodies).await;
+    assert_eq!(
+        failures,
+        [
+            vec![],
+            vec!["000000000000000000200".to_owned()],
+            vec!["000000000000000000200".to_owned()],
+            vec!["000000000000000000100".to_owned()],
+            vec!["000000000000000000200".to_owned()],
+        ]
+    );
+    assert!(stdout.contains("comment c-1 on p-1: "), "{stdout}");
     assert_eq!(
         stdout.matches("comment c-2 on p-1: ").count(),
         2,

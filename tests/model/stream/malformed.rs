@@ -216,11 +216,17 @@ fn malformed_records() {
     no_id.as_object_mut().unwrap().remove("eventID");
     let mut bad_name = record();
     bad_name["eventName"] = json!(7);
+    let mut no_name = record();
+    no_name.as_object_mut().unwrap().remove("eventName");
+    let mut empty_id = record();
+    empty_id["eventID"] = json!("");
     let cases = [
         (no_sequence, None, "no sequence number"),
         (no_change, None, "no `dynamodb` section"),
         (no_id, Some(SEQUENCE), "no event id"),
         (bad_name, Some(SEQUENCE), "`eventName`: expected a string"),
+        (no_name, Some(SEQUENCE), "no event name (`eventName`)"),
+        (empty_id, Some(SEQUENCE), "no event id"),
         (json!("a string"), None, "a record is a string"),
         (json!([1, 2]), None, "a record is an array"),
     ];
@@ -295,13 +301,27 @@ fn nesting_is_bounded() {
         }
         v
     };
-    // 30 levels: DynamoDB allows 32, and they decode (into a model field of its own type).
+    // 32 levels, DynamoDB's limit: read
     let mut r = record();
-    r["dynamodb"]["NewImage"]["deep"] = nest(30);
+    r["dynamodb"]["NewImage"]["deep"] = nest(32);
     let raw = batch(vec![r]).records.remove(0).unwrap();
     assert!(raw.new_image.unwrap().contains_key("deep"));
+    // deeper than DynamoDB allows: that record fails, naming itself
+    let mut r = record();
+    r["dynamodb"]["NewImage"]["deep"] = nest(45);
+    match batch(vec![r]).records.remove(0) {
+        Err(Error::StreamRecord {
+            sequence_number,
+            problem: RecordError::InvalidAttribute { path, reason, .. },
+        }) => {
+            assert_eq!(sequence_number.as_deref(), Some(SEQUENCE));
+            assert!(path.starts_with("deep[0][0]"), "{path}");
+            assert!(reason.contains("nested deeper than 40 levels"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
     // far deeper (written as text: a `serde_json::Value` that deep overflows the stack itself):
-    // an error, not a stack overflow
+    // the rest is skipped without recursion, and still only that record fails
     let mut r = record();
     r["dynamodb"]["NewImage"]["deep"] = json!("DEEP");
     let depth = 5000;
@@ -313,9 +333,16 @@ fn nesting_is_bounded() {
     let text = json!({ "Records": [r] })
         .to_string()
         .replace("\"DEEP\"", &deep);
-    match Batch::from_json(text.as_bytes()) {
-        Ok(mut b) => assert!(b.records.remove(0).is_err()),
-        Err(e) => assert!(e.to_string().contains("recursion limit"), "{e}"),
+    same_both_ways(text.as_bytes());
+    match Batch::from_json(text.as_bytes()).unwrap().records.remove(0) {
+        Err(Error::StreamRecord {
+            sequence_number,
+            problem: RecordError::InvalidAttribute { reason, .. },
+        }) => {
+            assert_eq!(sequence_number.as_deref(), Some(SEQUENCE));
+            assert!(reason.contains("nested deeper than 40 levels"), "{reason}");
+        }
+        other => panic!("{other:?}"),
     }
 }
 
@@ -354,4 +381,26 @@ fn random_corruption_never_panics() {
         }
     }
     assert!(decoded > 0, "some corruptions leave a valid record");
+}
+
+/// A Kinesis record whose fields are of the wrong type still names its sequence number, so
+/// Lambda retries from it rather than the whole batch.
+#[test]
+fn a_malformed_kinesis_record_names_its_sequence_number() {
+    let text = json!({ "Records": [{
+        "kinesis": { "sequenceNumber": "4959", "data": 5 },
+        "eventSource": "aws:kinesis",
+    }] })
+    .to_string();
+    same_both_ways(text.as_bytes());
+    match Batch::from_json(text.as_bytes()).unwrap().records.remove(0) {
+        Err(Error::StreamRecord {
+            sequence_number,
+            problem: RecordError::Malformed(m),
+        }) => {
+            assert_eq!(sequence_number.as_deref(), Some("4959"));
+            assert!(m.contains("`kinesis.data`"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -238,12 +238,59 @@ fn duplicate_routes_are_refused() {
             other => panic!("{other:?}"),
         }
     }
-    // the same model on two prefixes is two tables
-    assert!(
-        Router::builder()
-            .with_table_prefix("a_")
-            .table::<User>(ok)
-            .build()
-            .is_ok()
-    );
+}
+
+/// A route by attribute needs every record to carry it: a key attribute does under every view
+/// type, any other attribute only under `new_and_old_images`.
+#[tokio::test]
+async fn routes_by_attribute_that_some_records_lack_are_refused() {
+    #[derive(Debug, Clone, PartialEq, DynamoModel)]
+    #[dynamo(table = "shared", stream = "new_image")]
+    pub struct Invoice {
+        #[dynamo(hash)]
+        pub pk: String,
+        #[dynamo(range)]
+        pub sk: String,
+        pub kind: String,
+    }
+    #[derive(Debug, Clone, PartialEq, DynamoModel)]
+    #[dynamo(table = "shared", stream = "keys_only")]
+    pub struct Receipt {
+        #[dynamo(hash)]
+        pub pk: String,
+        #[dynamo(range)]
+        pub sk: String,
+        pub kind: String,
+    }
+    let ok = |_r: Record<InvoiceEvent>| async { Ok::<_, Error>(()) };
+    match Router::builder()
+        .table_where::<Invoice>("kind", "invoice", ok)
+        .build()
+    {
+        Err(Error::Validation(m)) => {
+            assert!(
+                m.contains("not a key attribute") && m.contains("new_and_old_images"),
+                "{m}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // by the sort key: every record has it, whatever the view type
+    let log: Log = Arc::default();
+    let router = Router::builder()
+        .table_where::<Receipt>("sk", "receipt#1", logging::<ReceiptEvent>(&log, "receipt"))
+        .build()
+        .unwrap();
+    let receipt = Receipt {
+        pk: "p".into(),
+        sk: "receipt#1".into(),
+        kind: "receipt".into(),
+    };
+    let event = TestEvent::new()
+        .insert(&receipt)
+        .modify(&receipt, &receipt)
+        .remove(&receipt);
+    let results = run(&router, &event).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(log.lock().unwrap().len(), 3);
 }

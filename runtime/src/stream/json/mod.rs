@@ -4,8 +4,9 @@
 //! The reading is lenient per record and strict per value: a record with an unknown attribute
 //! type, bad base64, a number written as a JSON number, or a field of the wrong JSON type is
 //! still read to its end, and becomes an error for that record alone (naming its sequence
-//! number, the image and the attribute), so that one bad record fails alone. Only text that is
-//! not a JSON event at all fails the whole batch.
+//! number, the image and the attribute), so that one bad record fails alone (values nested
+//! deeper than 40 levels too: DynamoDB allows 32). Only text that is not a JSON event at all
+//! fails the whole batch.
 //!
 //! Two readers share this: [`Batch`] reads records as [`RawRecord`]s (items of attribute
 //! values), for a router; [`EventBatch`] reads them straight into one model's events, decoding
@@ -246,7 +247,7 @@ impl<'de> Visitor<'de> for Identity {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let slot = match key.0.as_ref() {
                 // Lambda's spelling, and the Streams API's
-                "type" | "Type" => &mut identity.type_,
+                "type" | "Type" => &mut identity.identity_type,
                 "principalId" | "PrincipalId" => &mut identity.principal_id,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -300,6 +301,8 @@ impl Problems {
 struct KinesisFields {
     data: Option<String>,
     sequence_number: Option<String>,
+    /// A field of the wrong type (the sequence number, when read, still names the record).
+    problem: Option<String>,
 }
 
 /// A record as read: its metadata, its images, and what was wrong with it.
@@ -481,6 +484,9 @@ fn kinesis_record<T: Target>(fields: KinesisFields) -> T::Out {
             problem: RecordError::Malformed(what),
         })
     };
+    if let Some(problem) = fields.problem {
+        return malformed(problem);
+    }
     let Some(data) = fields.data else {
         return malformed("the Kinesis record has no data".to_owned());
     };
@@ -640,10 +646,8 @@ impl<'de> Visitor<'de> for KinesisSeed {
                 }
             }
         }
-        Ok(match problem {
-            Some(p) => Err(p),
-            None => Ok(fields),
-        })
+        fields.problem = problem.map(|p| p.reason);
+        Ok(Ok(fields))
     }
     reject_others!("the `kinesis` section of a Kinesis record"; visit_map);
 }
