@@ -10,11 +10,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use dynamo_types::FullPrimaryKey;
 use dynamo_types::stream::consumer::{
     DEFAULT_LEASE_TABLE, Lease, LeaseStore, OnHandlerError, StartPosition,
 };
 use dynamo_types::stream::{BoxError, Record};
 use dynamo_types::{Client, DynamoModel, Error, TableRef};
+use futures::TryStreamExt;
 use futures::future::BoxFuture;
 
 use crate::common;
@@ -449,6 +451,20 @@ impl LeaseStore for MemoryLeases {
             }
         })
     }
+
+    fn delete<'a>(&'a self, lease: &'a Lease) -> BoxFuture<'a, dynamo_types::Result<bool>> {
+        Box::pin(async move {
+            let mut map = self.0.lock().unwrap();
+            let key = (lease.scope.clone(), lease.shard_id.clone());
+            match map.get(&key) {
+                Some(stored) if stored.counter == lease.counter => {
+                    map.remove(&key);
+                    Ok(true)
+                }
+                _ => Ok(false),
+            }
+        })
+    }
 }
 
 #[tokio::test]
@@ -464,7 +480,12 @@ async fn checkpoints_in_a_store_of_ones_own() {
         .spawn(logging(&log, |_| Ok(())));
     wait_for(&log, 10).await;
     consumer.stop().await.unwrap();
-    let leases: Vec<Lease> = store.0.lock().unwrap().values().cloned().collect();
+    let rows: Vec<Lease> = store.0.lock().unwrap().values().cloned().collect();
+    assert!(
+        !rows.iter().any(|r| r.shard_id.starts_with("worker#")),
+        "the heartbeat is removed at the stop: {rows:?}"
+    );
+    let leases: Vec<Lease> = rows.into_iter().filter(Lease::is_shard).collect();
     assert_eq!(leases.len(), 1, "one shard");
     let last = log.lock().unwrap().last().unwrap().sequence.clone();
     assert_eq!(leases[0].checkpoint.as_deref(), Some(last.as_str()));
@@ -482,4 +503,62 @@ async fn checkpoints_in_a_store_of_ones_own() {
             .is_err()
     );
     accounts.delete_table().await.unwrap();
+}
+
+/// Waits until a worker of `name` holds the lease of the table's shard.
+async fn until_leased(client: &Client, name: &str) {
+    let leases = FullPrimaryKey::<Lease>::new(TableRef::named(client, DEFAULT_LEASE_TABLE));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let rows: Result<Vec<Lease>, Error> = leases.scan().stream().try_collect().await;
+        let leased = rows.as_ref().is_ok_and(|rows| {
+            rows.iter()
+                .any(|l| l.is_shard() && l.scope.starts_with(name) && l.owner.is_some())
+        });
+        if leased {
+            return;
+        }
+        assert!(Instant::now() < deadline, "a lease is taken: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn starting_from_the_newest_records_then_resuming_from_the_checkpoint() {
+    let (client, accounts) = setup().await;
+    write_changes(&client, 5, 1, 0).await; // 15 records before the consumer
+    let log: Log = Arc::default();
+    let consumer = fast(accounts.consumer("fresh"))
+        .start_at(StartPosition::Latest)
+        .spawn(logging(&log, |_| Ok(())));
+    until_leased(&client, "fresh#").await;
+    // the reader asks for its iterator right after taking the lease
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = write_changes(&client, 3, 1, 100).await; // 9 records
+    wait_for(&log, 9).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    consumer.stop().await.unwrap();
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(
+        by_key(&seen),
+        after,
+        "only what was written after the start"
+    );
+
+    // stopped: what is written now is read at the restart, start position or not
+    let meanwhile = write_changes(&client, 2, 1, 200).await; // 6 records
+    let log: Log = Arc::default();
+    let consumer = fast(accounts.consumer("fresh"))
+        .start_at(StartPosition::Latest)
+        .spawn(logging(&log, |_| Ok(())));
+    wait_for(&log, 6).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    consumer.stop().await.unwrap();
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(
+        by_key(&seen),
+        meanwhile,
+        "resumed after the checkpoint: nothing missed, nothing again"
+    );
+    teardown(&client, &accounts).await;
 }

@@ -1,13 +1,13 @@
-//! The coordinator: finds the shards, creates, takes, renews and releases leases, and runs one
-//! reader per shard it holds.
+//! The coordinator: lists the shards, creates, takes, shares out and tidies the leases, keeps
+//! this worker's heartbeat, and runs one reader per shard it holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodbstreams::types::{ShardFilter, ShardFilterType};
-use tokio::sync::{Mutex, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
@@ -15,14 +15,16 @@ use crate::error::{Error, Result};
 
 use super::super::handler::Handler;
 use super::super::record::StreamModel;
+use super::lease::STARTED_ID;
 use super::read::{ReaderEnd, read_shard};
+use super::shards::{Holder, LeaseState, ShardInfo, initial_leases, plan, seed_of};
 use super::{
-    Holder, Lease, LeaseState, ShardInfo, Shared, plan, retrying, streams_error, write_lease,
+    HeldLease, Lease, Shared, StartPosition, Write, is_transient, retrying, store_write,
+    streams_error,
 };
 
 struct Reader {
     stop: watch::Sender<bool>,
-    lease: Arc<Mutex<Lease>>,
     task: JoinHandle<Result<ReaderEnd>>,
 }
 
@@ -39,10 +41,11 @@ impl Drop for Readers {
     }
 }
 
-/// Every shard of the stream (all `DescribeStream` pages).
-async fn list_shards(
+/// The shards `DescribeStream` lists (every page), with `filter` if given.
+async fn describe_shards(
     streams: &aws_sdk_dynamodbstreams::Client,
     arn: &str,
+    filter: Option<&ShardFilter>,
 ) -> Result<Vec<ShardInfo>> {
     let mut shards = Vec::new();
     let mut start: Option<String> = None;
@@ -51,13 +54,14 @@ async fn list_shards(
             let request = streams
                 .describe_stream()
                 .stream_arn(arn)
+                .set_shard_filter(filter.cloned())
                 .set_exclusive_start_shard_id(start.clone());
             async move { request.send().await.map_err(streams_error) }
         })
         .await?;
-        let description = page.stream_description.unwrap_or_else(|| {
-            aws_sdk_dynamodbstreams::types::StreamDescription::builder().build()
-        });
+        let Some(description) = page.stream_description else {
+            return Ok(shards);
+        };
         for shard in description.shards.unwrap_or_default() {
             if let Some(id) = shard.shard_id {
                 shards.push(ShardInfo {
@@ -73,8 +77,8 @@ async fn list_shards(
     }
 }
 
-/// The children of a finished shard, asked with `ShardFilter` `CHILD_SHARDS` (servers that
-/// ignore the filter answer with every shard: only children are kept).
+/// The children of a finished shard, asked with the `CHILD_SHARDS` filter. A server that
+/// refuses the filter is asked for every shard; either way only the children are kept.
 async fn child_shards(
     streams: &aws_sdk_dynamodbstreams::Client,
     arn: &str,
@@ -84,31 +88,37 @@ async fn child_shards(
         .r#type(ShardFilterType::ChildShards)
         .shard_id(parent)
         .build();
-    let page = retrying(|| {
-        let request = streams
-            .describe_stream()
-            .stream_arn(arn)
-            .shard_filter(filter.clone());
-        async move { request.send().await.map_err(streams_error) }
-    })
-    .await?;
-    Ok(page
-        .stream_description
-        .and_then(|d| d.shards)
-        .unwrap_or_default()
+    let listed = match describe_shards(streams, arn, Some(&filter)).await {
+        Ok(listed) => listed,
+        Err(e) if is_transient(&e) => return Err(e),
+        Err(e) => {
+            tracing::debug!(error = %e, "the shard filter was refused: listing every shard");
+            describe_shards(streams, arn, None).await?
+        }
+    };
+    Ok(listed
         .into_iter()
-        .filter(|s| s.parent_shard_id.as_deref() == Some(parent))
-        .filter_map(|s| {
-            Some(ShardInfo {
-                id: s.shard_id?,
-                parent: s.parent_shard_id,
-            })
-        })
+        .filter(|s| s.parent.as_deref() == Some(parent))
         .collect())
 }
 
-/// The coordinator: finds shards, takes, renews and hands out leases, and runs one reader per
-/// shard it holds.
+/// The coordinator's state between passes.
+struct Coordinator<M, H> {
+    shared: Arc<Shared<M, H>>,
+    readers: Readers,
+    /// Each row of another worker: its counter and when this worker saw it change.
+    observed: HashMap<String, (u64, Instant)>,
+    /// The shards of the last full listing, and the children found since.
+    shards: Vec<ShardInfo>,
+    last_listing: Option<Instant>,
+    /// Shards this worker finished since the last full listing: their children are asked for.
+    finished: Vec<String>,
+    store_ready: bool,
+    seed: u64,
+}
+
+/// The coordinator: takes, shares out and hands leases to shard readers until `shutdown`
+/// resolves or a fatal error, then stops the readers.
 pub(super) async fn coordinate<M, H>(
     shared: Arc<Shared<M, H>>,
     shutdown: impl Future<Output = ()> + Send,
@@ -123,201 +133,392 @@ where
         stream = %shared.stream_arn,
         worker = %shared.worker,
     );
+    let mut coordinator = Coordinator {
+        seed: seed_of(&shared.worker),
+        shared,
+        readers: Readers::default(),
+        observed: HashMap::new(),
+        shards: Vec::new(),
+        last_listing: None,
+        finished: Vec::new(),
+        store_ready: false,
+    };
     async move {
-        retrying(|| shared.store.ensure()).await?;
+        let tick = (coordinator.shared.lease_duration / 3).min(coordinator.shared.discovery);
         let mut shutdown = std::pin::pin!(shutdown);
-        let mut running = Readers::default();
-        let readers = &mut running.0;
-        let mut observed: HashMap<String, (u64, Instant)> = HashMap::new();
-        let mut shards: Vec<ShardInfo> = Vec::new();
-        let mut last_discovery: Option<Instant> = None;
-        let mut finished_parents: Vec<String> = Vec::new();
-        let mut last_renewal = Instant::now();
-        let tick = (shared.lease_duration / 3).min(shared.discovery);
-        let outcome: Result<()> = async {
-            loop {
-                // readers that ended
-                let ended: Vec<String> = readers
-                    .iter()
-                    .filter(|(_, r)| r.task.is_finished())
-                    .map(|(id, _)| id.clone())
-                    .collect();
-                for id in ended {
-                    let Some(reader) = readers.remove(&id) else {
-                        continue;
-                    };
-                    match reader.task.await {
-                        Ok(Ok(ReaderEnd::Finished)) => finished_parents.push(id),
-                        Ok(Ok(end)) => tracing::debug!(shard_id = %id, ?end, "shard reader ended"),
-                        Ok(Err(e)) => return Err(e),
-                        Err(e) => {
-                            return Err(Error::Validation(format!(
-                                "the reader of shard `{id}` ended abnormally: {e}"
-                            )));
-                        }
-                    }
-                }
-                // new shards
-                let due = last_discovery.is_none_or(|t| t.elapsed() >= shared.discovery);
-                if due {
-                    shards = list_shards(&shared.streams, &shared.stream_arn).await?;
-                    last_discovery = Some(Instant::now());
-                    finished_parents.clear();
-                } else {
-                    for parent in std::mem::take(&mut finished_parents) {
-                        for child in
-                            child_shards(&shared.streams, &shared.stream_arn, &parent).await?
-                        {
-                            if !shards.iter().any(|s| s.id == child.id) {
-                                shards.push(child);
-                            }
-                        }
-                    }
-                }
-                // leases: create the missing ones, then see who holds what
-                let mut leases: BTreeMap<String, Lease> =
-                    retrying(|| shared.store.list(&shared.scope))
-                        .await?
-                        .into_iter()
-                        .map(|l| (l.shard_id.clone(), l))
-                        .collect();
-                for shard in &shards {
-                    if !leases.contains_key(&shard.id) {
-                        let mut lease =
-                            Lease::new(&shared.scope, &shard.id, shard.parent.as_deref());
-                        let created = retrying(|| {
-                            let mut attempt = lease.clone();
-                            let store = Arc::clone(&shared.store);
-                            async move {
-                                let won = store.create(&mut attempt).await?;
-                                Ok((won, attempt))
-                            }
-                        })
-                        .await?;
-                        if created.0 {
-                            lease = created.1;
-                            leases.insert(shard.id.clone(), lease);
-                        }
-                    }
-                }
-                let now = Instant::now();
-                let states: BTreeMap<String, LeaseState> = leases
-                    .values()
-                    .map(|lease| {
-                        let holder = match &lease.owner {
-                            None => Holder::Free,
-                            Some(owner) if *owner == shared.worker => Holder::Me,
-                            Some(owner) => {
-                                let seen = observed
-                                    .entry(lease.shard_id.clone())
-                                    .or_insert((lease.counter, now));
-                                if seen.0 != lease.counter {
-                                    *seen = (lease.counter, now);
-                                }
-                                if now.duration_since(seen.1) >= shared.lease_duration {
-                                    Holder::Expired(owner.clone())
-                                } else {
-                                    Holder::Live(owner.clone())
-                                }
-                            }
-                        };
-                        (
-                            lease.shard_id.clone(),
-                            LeaseState {
-                                finished: lease.finished,
-                                holder,
-                            },
-                        )
-                    })
-                    .collect();
-                let plan = plan(&shards, &states);
-                for id in &plan.release {
-                    if let Some(reader) = readers.get(id) {
-                        let _ = reader.stop.send(true);
-                    }
-                }
-                // shards held since an earlier run of this worker, and shards to take
-                for id in plan.keep.iter().chain(&plan.take) {
-                    if readers.contains_key(id) {
-                        continue;
-                    }
-                    let Some(mut lease) = leases.get(id).cloned() else {
-                        continue;
-                    };
-                    if lease.owner.as_deref() != Some(shared.worker.as_str()) {
-                        lease.owner = Some(shared.worker.clone());
-                        let store = Arc::clone(&shared.store);
-                        let taken = retrying(|| {
-                            let mut attempt = lease.clone();
-                            let store = Arc::clone(&store);
-                            async move {
-                                let won = store.update(&mut attempt).await?;
-                                Ok((won, attempt))
-                            }
-                        })
-                        .await?;
-                        if !taken.0 {
-                            continue;
-                        }
-                        lease = taken.1;
-                        tracing::info!(shard_id = %id, "lease taken");
-                    }
-                    readers.insert(id.clone(), start_reader(&shared, lease));
-                }
-                // renewals
-                if last_renewal.elapsed() >= shared.lease_duration / 3 {
-                    last_renewal = Instant::now();
-                    for (id, reader) in readers.iter() {
-                        if reader.task.is_finished() {
-                            continue;
-                        }
-                        if !write_lease(&shared, &reader.lease, |_| {}).await? {
-                            tracing::warn!(shard_id = %id, "lease lost to another consumer");
-                            let _ = reader.stop.send(true);
-                        }
-                    }
-                }
-                tokio::select! {
-                    () = &mut shutdown => return Ok(()),
-                    () = tokio::time::sleep(tick) => {}
-                }
-            }
-        }
-        .await;
-        // stop every reader: each finishes its record, checkpoints and releases its lease
-        for reader in readers.values() {
-            let _ = reader.stop.send(true);
-        }
-        let mut first_error = outcome.err();
-        for (id, reader) in readers.drain() {
-            match reader.task.await {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => {
-                    first_error.get_or_insert(e);
+        let mut outcome = Ok(());
+        loop {
+            let pass = tokio::select! {
+                biased;
+                () = &mut shutdown => break,
+                pass = coordinator.pass() => pass,
+            };
+            match pass {
+                Ok(()) => {}
+                Err(e) if is_transient(&e) => {
+                    tracing::warn!(error = %e, "consumer pass failed: trying again");
                 }
                 Err(e) => {
-                    first_error.get_or_insert(Error::Validation(format!(
-                        "the reader of shard `{id}` ended abnormally: {e}"
-                    )));
+                    outcome = Err(e);
+                    break;
                 }
             }
+            tokio::select! {
+                biased;
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(tick) => {}
+            }
         }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(()),
+        let stopped = coordinator.stop_readers().await;
+        coordinator.tidy(&stopped.aborted).await;
+        match (outcome, stopped.error) {
+            (Err(e), _) | (Ok(()), Some(e)) => Err(e),
+            (Ok(()), None) => Ok(()),
         }
     }
     .instrument(span)
     .await
 }
 
-fn start_reader<M, H>(shared: &Arc<Shared<M, H>>, lease: Lease) -> Reader
+/// How the readers stopped.
+struct Stopped {
+    /// The first error a reader ended with.
+    error: Option<Error>,
+    /// Shards whose readers did not stop in time and were ended.
+    aborted: BTreeSet<String>,
+}
+
+impl<M, H> Coordinator<M, H>
 where
     M: StreamModel,
     H: Handler<M> + 'static,
 {
-    let (stop, stopped) = watch::channel(false);
-    let lease = Arc::new(Mutex::new(lease));
-    let task = tokio::spawn(read_shard(Arc::clone(shared), Arc::clone(&lease), stopped));
-    Reader { stop, lease, task }
+    /// One round: readers that ended, the shard list, the leases, the heartbeat, the plan.
+    async fn pass(&mut self) -> Result<()> {
+        if !self.store_ready {
+            retrying(|| self.shared.store.ensure()).await?;
+            self.store_ready = true;
+        }
+        self.reap().await?;
+        // the rows first: a lease read before a full listing and missing from it is trimmed
+        let rows = retrying(|| self.shared.store.list(&self.shared.scope)).await?;
+        let full = self
+            .last_listing
+            .is_none_or(|t| t.elapsed() >= self.shared.discovery);
+        if full {
+            self.shards =
+                describe_shards(&self.shared.streams, &self.shared.stream_arn, None).await?;
+            self.last_listing = Some(Instant::now());
+            self.finished.clear();
+        } else {
+            self.find_children().await?;
+        }
+        let started = rows.iter().any(|r| r.shard_id == STARTED_ID);
+        let heartbeats: Vec<&Lease> = rows.iter().filter(|r| r.is_heartbeat()).collect();
+        let mut leases: BTreeMap<String, Lease> = rows
+            .iter()
+            .filter(|r| r.is_shard())
+            .map(|l| (l.shard_id.clone(), l.clone()))
+            .collect();
+        self.create_leases(started, &mut leases).await?;
+        self.beat(&heartbeats).await?;
+        let now = Instant::now();
+        self.observed
+            .retain(|id, _| rows.iter().any(|r| r.shard_id == *id));
+        let mine = Lease::heartbeat_id(&self.shared.worker);
+        let mut workers = 1;
+        for beat in heartbeats.iter().filter(|b| b.shard_id != mine) {
+            if self.alive(beat, now) {
+                workers += 1;
+            } else {
+                // a worker gone without stopping: its row goes (it makes a new one if it was
+                // only slow)
+                let _ = self.shared.store.delete(beat).await;
+            }
+        }
+        let states: BTreeMap<String, LeaseState> = leases
+            .values()
+            .map(|lease| {
+                let holder = match &lease.owner {
+                    None => Holder::Free,
+                    Some(owner) if *owner == self.shared.worker => Holder::Me,
+                    Some(owner) if self.alive(lease, now) => Holder::Live(owner.clone()),
+                    Some(owner) => Holder::Expired(owner.clone()),
+                };
+                let state = LeaseState {
+                    finished: lease.finished,
+                    holder,
+                };
+                (lease.shard_id.clone(), state)
+            })
+            .collect();
+        // between full listings, shards known from leases others made count as listed
+        let mut view = self.shards.clone();
+        if !full {
+            for lease in leases.values() {
+                if !view.iter().any(|s| s.id == lease.shard_id) {
+                    view.push(ShardInfo {
+                        id: lease.shard_id.clone(),
+                        parent: lease.parent.clone(),
+                    });
+                }
+            }
+        }
+        let plan = plan(&view, &states, workers, self.seed);
+        if let Some(id) = plan.trimmed.first() {
+            return Err(Error::StreamTrimmed {
+                shard_id: id.clone(),
+                sequence_number: leases.get(id).and_then(|l| l.checkpoint.clone()),
+            });
+        }
+        if full {
+            // finished shards the stream no longer lists are of no more use
+            for lease in leases.values() {
+                if lease.finished && !self.shards.iter().any(|s| s.id == lease.shard_id) {
+                    let _ = self.shared.store.delete(lease).await;
+                }
+            }
+        }
+        for id in &plan.release {
+            match self.readers.0.get(id) {
+                Some(reader) => {
+                    let _ = reader.stop.send(true);
+                }
+                None => {
+                    if let Some(lease) = leases.get(id) {
+                        let mut free = lease.clone();
+                        free.owner = None;
+                        store_write(self.shared.store.as_ref(), &mut free, Write::Update).await?;
+                    }
+                }
+            }
+        }
+        let wanted = plan.keep.iter().chain(&plan.take).chain(&plan.steal);
+        for id in wanted {
+            if self.readers.0.contains_key(id) {
+                continue;
+            }
+            let Some(lease) = leases.get(id) else {
+                continue;
+            };
+            if let Some(lease) = self.take(lease, &states[id].holder).await? {
+                self.start_reader(lease);
+            }
+        }
+        Ok(())
+    }
+
+    /// Collects the readers that ended: a failure of one is the consumer's.
+    async fn reap(&mut self) -> Result<()> {
+        let ended: Vec<String> = self
+            .readers
+            .0
+            .iter()
+            .filter(|(_, r)| r.task.is_finished())
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in ended {
+            let Some(reader) = self.readers.0.remove(&id) else {
+                continue;
+            };
+            match reader.task.await {
+                Ok(Ok(ReaderEnd::Finished)) => self.finished.push(id),
+                Ok(Ok(end)) => tracing::debug!(shard_id = %id, ?end, "shard reader ended"),
+                Ok(Err(e)) if is_transient(&e) => {
+                    tracing::warn!(shard_id = %id, error = %e, "shard reader failed: restarting it");
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(e) => return Err(reader_crashed(&id, &e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the children of the shards finished since the last full listing.
+    async fn find_children(&mut self) -> Result<()> {
+        while let Some(parent) = self.finished.first().cloned() {
+            let children =
+                child_shards(&self.shared.streams, &self.shared.stream_arn, &parent).await?;
+            for child in children {
+                if !self.shards.iter().any(|s| s.id == child.id) {
+                    self.shards.push(child);
+                }
+            }
+            self.finished.remove(0);
+        }
+        Ok(())
+    }
+
+    /// Creates the leases of listed shards that have none. The first consumer of a name to
+    /// meet the stream starts where [`StartPosition`] says; later shards start at their oldest
+    /// record.
+    async fn create_leases(
+        &mut self,
+        started: bool,
+        leases: &mut BTreeMap<String, Lease>,
+    ) -> Result<()> {
+        let latest = !started && self.shared.start == StartPosition::Latest;
+        for initial in initial_leases(&self.shards, latest) {
+            if leases.contains_key(&initial.shard_id) {
+                continue;
+            }
+            let mut lease = Lease::new(
+                &self.shared.scope,
+                &initial.shard_id,
+                initial.parent.as_deref(),
+            );
+            lease.finished = initial.finished;
+            lease.start_at_latest = initial.start_at_latest;
+            let mut attempt = lease.clone();
+            if store_write(self.shared.store.as_ref(), &mut attempt, Write::Create).await? {
+                leases.insert(initial.shard_id, attempt);
+            }
+        }
+        if !started {
+            let mut mark = Lease::new(&self.shared.scope, STARTED_ID, None);
+            mark.start_at_latest = latest;
+            store_write(self.shared.store.as_ref(), &mut mark, Write::Create).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes this worker's heartbeat row.
+    async fn beat(&mut self, heartbeats: &[&Lease]) -> Result<()> {
+        let id = Lease::heartbeat_id(&self.shared.worker);
+        let mut row = match heartbeats.iter().find(|b| b.shard_id == id) {
+            Some(row) => (*row).clone(),
+            None => Lease::new(&self.shared.scope, &id, None),
+        };
+        row.owner = Some(self.shared.worker.clone());
+        row.lease_ms = Some(self.shared.lease_ms());
+        let fresh = row.counter == 0;
+        // a lost race (a row written since the list) is settled at the next pass
+        let write = if fresh { Write::Create } else { Write::Update };
+        store_write(self.shared.store.as_ref(), &mut row, write).await?;
+        Ok(())
+    }
+
+    /// True while another worker keeps changing `row`: its counter moved within the holder's
+    /// lease duration, as this worker's clock measures it.
+    fn alive(&mut self, row: &Lease, now: Instant) -> bool {
+        let seen = self
+            .observed
+            .entry(row.shard_id.clone())
+            .or_insert((row.counter, now));
+        if seen.0 != row.counter {
+            *seen = (row.counter, now);
+        }
+        now.duration_since(seen.1) < self.shared.expiry(row.lease_ms)
+    }
+
+    /// Takes `lease` for this worker, unless it holds it already; `None` when another worker
+    /// was faster.
+    async fn take(&mut self, lease: &Lease, holder: &Holder) -> Result<Option<Lease>> {
+        if *holder == Holder::Me {
+            return Ok(Some(lease.clone()));
+        }
+        let mut taken = lease.clone();
+        taken.owner = Some(self.shared.worker.clone());
+        taken.lease_ms = Some(self.shared.lease_ms());
+        if !store_write(self.shared.store.as_ref(), &mut taken, Write::Update).await? {
+            return Ok(None);
+        }
+        match holder {
+            Holder::Live(owner) => {
+                tracing::info!(shard_id = %lease.shard_id, from = %owner, "lease taken to even out the work");
+            }
+            Holder::Expired(owner) => {
+                tracing::info!(shard_id = %lease.shard_id, from = %owner, "expired lease taken over");
+            }
+            Holder::Free | Holder::Me => {
+                tracing::info!(shard_id = %lease.shard_id, "lease taken");
+            }
+        }
+        Ok(Some(taken))
+    }
+
+    fn start_reader(&mut self, lease: Lease) {
+        // made here, so that it is a child of the consumer's span
+        let span = tracing::info_span!("stream.shard", shard_id = %lease.shard_id);
+        let id = lease.shard_id.clone();
+        let (stop, stopped) = watch::channel(false);
+        let held = Arc::new(HeldLease::new(lease));
+        let task =
+            tokio::spawn(read_shard(Arc::clone(&self.shared), held, stopped).instrument(span));
+        self.readers.0.insert(id, Reader { stop, task });
+    }
+
+    /// Asks every reader to stop and waits for them, up to the stop timeout; readers still
+    /// running then are ended.
+    async fn stop_readers(&mut self) -> Stopped {
+        for reader in self.readers.0.values() {
+            let _ = reader.stop.send(true);
+        }
+        let deadline = tokio::time::Instant::now() + self.shared.stop_timeout;
+        let mut stopped = Stopped {
+            error: None,
+            aborted: BTreeSet::new(),
+        };
+        let ids: Vec<String> = self.readers.0.keys().cloned().collect();
+        for id in ids {
+            let Some(reader) = self.readers.0.get_mut(&id) else {
+                continue;
+            };
+            let joined = tokio::time::timeout_at(deadline, &mut reader.task).await;
+            let error = match joined {
+                Ok(Ok(Ok(_))) => None,
+                Ok(Ok(Err(e))) => Some(e),
+                Ok(Err(e)) => Some(reader_crashed(&id, &e)),
+                Err(_) => {
+                    tracing::warn!(shard_id = %id, "shard reader did not stop in time: ending it");
+                    reader.task.abort();
+                    stopped.aborted.insert(id.clone());
+                    None
+                }
+            };
+            self.readers.0.remove(&id);
+            if let Some(e) = error {
+                stopped.error.get_or_insert(e);
+            }
+        }
+        stopped
+    }
+
+    /// After the readers stopped: removes this worker's heartbeat and frees leases it still
+    /// holds without a reader (taken in a pass cut short by the stop). Leases of readers that
+    /// were ended are left to expire. Failures are logged: the rows expire anyway.
+    async fn tidy(&mut self, aborted: &BTreeSet<String>) {
+        let rows = match retrying(|| self.shared.store.list(&self.shared.scope)).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not tidy the leases at the stop");
+                return;
+            }
+        };
+        let mine = Lease::heartbeat_id(&self.shared.worker);
+        for row in rows {
+            let result = if row.shard_id == mine {
+                retrying(|| self.shared.store.delete(&row)).await
+            } else if row.is_shard()
+                && row.owner.as_deref() == Some(self.shared.worker.as_str())
+                && !aborted.contains(&row.shard_id)
+            {
+                let mut free = row.clone();
+                free.owner = None;
+                store_write(self.shared.store.as_ref(), &mut free, Write::Update).await
+            } else {
+                continue;
+            };
+            if let Err(e) = result {
+                tracing::warn!(shard_id = %row.shard_id, error = %e, "could not tidy a lease at the stop");
+            }
+        }
+    }
+}
+
+fn reader_crashed(id: &str, error: &tokio::task::JoinError) -> Error {
+    Error::Handler {
+        sequence_number: None,
+        source: format!("the reader of shard `{id}` ended abnormally: {error}").into(),
+    }
 }

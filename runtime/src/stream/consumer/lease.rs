@@ -6,6 +6,11 @@
 //! stores the next one. An owner whose write fails has lost the lease and stops at once, so two
 //! owners never checkpoint one shard. Expiry needs no clock agreement between machines: a
 //! consumer takes over a lease whose counter it has seen stand still for the lease duration.
+//!
+//! Beside the leases, each running consumer keeps a heartbeat row in the same scope (its
+//! `shard_id` is `worker#{worker id}`), renewed like a lease: the consumers count the live
+//! heartbeats to share the shards out evenly. A row `meta#started` marks that the consumer
+//! met the stream and made its first leases ([`Lease::is_shard`] tells the rows apart).
 
 use futures::TryStreamExt;
 use futures::future::BoxFuture;
@@ -37,6 +42,13 @@ pub struct Lease {
     /// True once every record of the (closed) shard was processed.
     #[dynamo(default)]
     pub finished: bool,
+    /// With no checkpoint yet, read from the shard's newest record rather than its oldest: set
+    /// on the shards open when a consumer started from `LATEST` first met the stream.
+    #[dynamo(default)]
+    pub start_at_latest: bool,
+    /// The holder's lease duration in milliseconds, so that others wait at least that long
+    /// before they count the lease expired.
+    pub lease_ms: Option<u64>,
     /// Bumped by every write: what fences the lease and shows its owner alive.
     #[dynamo(version)]
     pub counter: u64,
@@ -52,29 +64,72 @@ impl Lease {
             owner: None,
             checkpoint: None,
             finished: false,
+            start_at_latest: false,
+            lease_ms: None,
             counter: 0,
         }
     }
+
+    /// True for the lease of a shard; false for the other rows a consumer keeps beside its
+    /// leases (each worker's heartbeat, and the mark that the consumer met the stream).
+    pub fn is_shard(&self) -> bool {
+        !self.is_heartbeat() && !self.shard_id.starts_with(META_PREFIX)
+    }
+
+    /// The id of the heartbeat row of `worker`.
+    pub(crate) fn heartbeat_id(worker: &str) -> String {
+        format!("{HEARTBEAT_PREFIX}{worker}")
+    }
+
+    pub(crate) fn is_heartbeat(&self) -> bool {
+        self.shard_id.starts_with(HEARTBEAT_PREFIX)
+    }
 }
+
+const HEARTBEAT_PREFIX: &str = "worker#";
+const META_PREFIX: &str = "meta#";
+/// The id of the row written once the first consumer of a name created its first leases:
+/// after it, new shards are read from their start whatever the start position.
+pub(crate) const STARTED_ID: &str = "meta#started";
 
 /// Where a consumer keeps its leases and checkpoints.
 ///
-/// Every method but `list` and `ensure` writes `lease` only if its `counter` is still the one
-/// stored (or, for `create`, only if there is none), stores the next counter and updates
-/// `lease.counter` to it. A write that finds another counter returns `Ok(false)`: the lease
-/// was taken or changed by someone else, and nothing was written.
+/// `create`, `update` and `delete` write only if the stored `counter` is still `lease.counter`
+/// (for `create`, only if there is no row of that shard); `create` and `update` store the next
+/// counter and set `lease.counter` to it. A write that finds another counter returns
+/// `Ok(false)`: the row was changed by someone else, and nothing was written. Reads are
+/// consistent: a read after a write sees it.
 pub trait LeaseStore: Send + Sync + 'static {
     /// Prepares the store (creates the lease table when missing).
     fn ensure(&self) -> BoxFuture<'_, Result<()>>;
 
-    /// Every lease of `scope`, read consistently.
+    /// Every row of `scope`.
     fn list<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<Vec<Lease>>>;
+
+    /// The row of `shard_id` in `scope`, if any. By default it is picked out of
+    /// [`list`](Self::list).
+    fn get<'a>(
+        &'a self,
+        scope: &'a str,
+        shard_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Lease>>> {
+        Box::pin(async move {
+            Ok(self
+                .list(scope)
+                .await?
+                .into_iter()
+                .find(|l| l.shard_id == shard_id))
+        })
+    }
 
     /// Writes `lease` (a new one, counter 0) unless a lease of its shard exists.
     fn create<'a>(&'a self, lease: &'a mut Lease) -> BoxFuture<'a, Result<bool>>;
 
     /// Writes `lease` as it is now if the stored counter is `lease.counter`.
     fn update<'a>(&'a self, lease: &'a mut Lease) -> BoxFuture<'a, Result<bool>>;
+
+    /// Deletes the row of `lease` if the stored counter is `lease.counter`.
+    fn delete<'a>(&'a self, lease: &'a Lease) -> BoxFuture<'a, Result<bool>>;
 }
 
 /// The default [`LeaseStore`]: a DynamoDB table modelled with this library's own derive
@@ -108,7 +163,29 @@ fn won(result: Result<()>) -> Result<bool> {
 
 impl LeaseStore for DynamoLeaseStore {
     fn ensure(&self) -> BoxFuture<'_, Result<()>> {
-        Box::pin(async move { self.table.create_table_if_not_exists().await.map(|_| ()) })
+        Box::pin(async move {
+            // a consumer without the right to create tables runs against an existing one
+            let described = self
+                .table
+                .client()
+                .sdk()
+                .describe_table()
+                .table_name(self.table.name())
+                .send()
+                .await
+                .map_err(Error::from);
+            let active = Some(&aws_sdk_dynamodb::types::TableStatus::Active);
+            match described {
+                Ok(out) if out.table.as_ref().and_then(|t| t.table_status.as_ref()) == active => {
+                    Ok(())
+                }
+                Ok(_) => self.table.create_table_if_not_exists().await.map(|_| ()),
+                Err(e) if e.is_resource_not_found() => {
+                    self.table.create_table_if_not_exists().await.map(|_| ())
+                }
+                Err(e) => Err(e),
+            }
+        })
     }
 
     fn list<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<Vec<Lease>>> {
@@ -129,7 +206,24 @@ impl LeaseStore for DynamoLeaseStore {
         })
     }
 
+    fn get<'a>(
+        &'a self,
+        scope: &'a str,
+        shard_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Lease>>> {
+        Box::pin(async move {
+            FullPrimaryKey::<Lease>::new(self.table.clone())
+                .get(scope, shard_id)
+                .consistent()
+                .await
+        })
+    }
+
     fn update<'a>(&'a self, lease: &'a mut Lease) -> BoxFuture<'a, Result<bool>> {
         Box::pin(async move { won(self.table.writer().save(lease).await) })
+    }
+
+    fn delete<'a>(&'a self, lease: &'a Lease) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async move { won(self.table.writer().delete(lease).await.map(|_| ())) })
     }
 }

@@ -12,7 +12,8 @@ mod shards;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
@@ -26,16 +27,18 @@ use super::record::StreamModel;
 use self::coordinate::coordinate;
 
 pub use lease::{DEFAULT_LEASE_TABLE, DynamoLeaseStore, Lease, LeaseStore};
-pub use shards::{Holder, LeaseState, Plan, ShardInfo, plan};
 
-/// Where a shard that has no checkpoint yet is read from.
+/// Where a consumer meeting a stream for the first time (no leases under its name) starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartPosition {
     /// The oldest record the stream still holds (up to 24 hours back): nothing is missed. The
     /// default.
     TrimHorizon,
-    /// Records written from now on. A shard with no checkpoint yet starts from "now" again
-    /// after a restart, so records written while no consumer ran are not read.
+    /// Records written from now on: the first consumer of a name to meet the stream reads the
+    /// shards open then from their newest record and counts the older, closed ones done.
+    /// Shards that appear later are read from their start. A shard with no checkpoint yet
+    /// starts from "now" again after a restart, so records written to it while no consumer
+    /// ran are not read.
     Latest,
 }
 
@@ -57,24 +60,38 @@ pub enum OnHandlerError {
 ///
 /// - **At least once.** A record's checkpoint is written after its handler succeeded (after
 ///   each `GetRecords` page, and at a stop). After a crash, reading resumes after the last
-///   checkpoint, so the records handled since are handled again; nothing is skipped.
+///   checkpoint, so the records handled since are handled again; nothing is skipped. Handlers
+///   should be idempotent (a conditional write, or a record of the sequence numbers applied).
 /// - **In order per key.** Records of a shard are handled one at a time, in order, and a shard
 ///   starts only once its parent is finished, so the changes to one item arrive in the order
 ///   they were made.
 /// - **One owner per shard.** Consumers running under the same name share the shards through
-///   leases in a lease table (see [`Lease`]); every lease write is conditional, so a consumer
-///   that lost a lease cannot checkpoint that shard again.
-/// - **Faults.** Throttling and server errors back off and retry; an expired shard iterator
-///   (15 minutes) is renewed from the last record handled; empty reads back off up to
-///   [`max_poll_interval`](Self::max_poll_interval). A checkpoint older than the stream keeps
-///   records (24 hours) is [`Error::StreamTrimmed`]: the consumer stops rather than skip records
-///   in silence. A record that does not decode stops the consumer with
-///   [`Error::StreamRecord`] (retrying cannot fix it). A failed handler is retried, or stops
-///   the consumer, as [`on_handler_error`](Self::on_handler_error) says.
+///   leases in a lease table (see [`Lease`]). Every lease write is conditional, so a consumer
+///   that lost a lease cannot checkpoint that shard again; each reader renews its lease three
+///   times per [`lease_duration`](Self::lease_duration) and handles no further record once
+///   its last renewal is two thirds of a duration old, before anyone may take it over. When a
+///   lease moves (a consumer took over an expired lease, or took one to even out the work),
+///   the previous owner may still finish the record in hand.
+/// - **Even shares.** Each consumer keeps a heartbeat row beside the leases; the shards that can
+///   be read are divided by the live consumers, each takes free shards up to its share, and a
+///   consumer under its share takes one lease a round from the busiest consumer.
+/// - **Faults.** Throttling, server errors and requests that got no answer back off and retry
+///   for as long as it takes; an expired shard iterator (15 minutes) is renewed from the last
+///   record handled; empty reads back off up to [`max_poll_interval`](Self::max_poll_interval).
+///   Records lost to the stream's 24-hour limit are [`Error::StreamTrimmed`] (a checkpoint
+///   older than that, or a shard trimmed away before it was finished): the consumer stops
+///   rather than skip records in silence. A record that does not decode stops the consumer
+///   with [`Error::StreamRecord`] (retrying cannot fix it). A failed handler is retried, or
+///   stops the consumer, as [`on_handler_error`](Self::on_handler_error) says.
 /// - **Graceful stop.** When the shutdown future resolves (or [`ConsumerHandle::stop`] is
-///   called), each shard finishes the record in hand, checkpoints, and releases its lease, so
-///   another consumer takes over at once. A consumer that dies without stopping holds its
-///   leases until they expire ([`lease_duration`](Self::lease_duration)).
+///   called, or the handle is dropped), each shard finishes the record in hand, checkpoints,
+///   and releases its lease, so another consumer takes over at once; readers still busy after
+///   [`stop_timeout`](Self::stop_timeout) are ended. A consumer that dies without stopping
+///   holds its leases until they expire ([`lease_duration`](Self::lease_duration)).
+///
+/// A consumer reads the stream the table had when it started: a stream disabled and enabled
+/// again is a new stream (a new ARN), which needs a restart, and its consumer starts afresh
+/// from [`start_at`](Self::start_at).
 pub struct Consumer<M: StreamModel> {
     table: TableRef<M>,
     name: String,
@@ -84,7 +101,9 @@ pub struct Consumer<M: StreamModel> {
     worker: String,
     lease_duration: Duration,
     max_poll: Duration,
+    min_read: Duration,
     discovery: Duration,
+    stop_timeout: Duration,
     batch_size: i32,
     on_error: OnHandlerError,
 }
@@ -114,7 +133,9 @@ impl<M: StreamModel> TableRef<M> {
             worker: format!("worker-{}-{:08x}", std::process::id(), fastrand::u32(..)),
             lease_duration: Duration::from_secs(10),
             max_poll: Duration::from_secs(1),
-            discovery: Duration::from_secs(10),
+            min_read: Duration::from_millis(250),
+            discovery: Duration::from_secs(60),
+            stop_timeout: Duration::from_secs(30),
             batch_size: 1000,
             on_error: OnHandlerError::Retry,
         }
@@ -122,7 +143,8 @@ impl<M: StreamModel> TableRef<M> {
 }
 
 impl<M: StreamModel> Consumer<M> {
-    /// Where shards without a checkpoint start (default [`StartPosition::TrimHorizon`]).
+    /// Where to start when no consumer of this name has read the stream yet (default
+    /// [`StartPosition::TrimHorizon`]); once leases exist, reading resumes from them.
     pub fn start_at(mut self, start: StartPosition) -> Self {
         self.start = start;
         self
@@ -141,7 +163,9 @@ impl<M: StreamModel> Consumer<M> {
         self
     }
 
-    /// This consumer's name in the leases it holds (default: unique per process and call).
+    /// This consumer's name in the leases it holds (default: unique per process and call). It
+    /// must be unique among the consumers running under one name at a time: two consumers with
+    /// one worker id would take each other's leases for their own.
     pub fn worker_id(mut self, id: impl Into<String>) -> Self {
         self.worker = id.into();
         self
@@ -160,10 +184,26 @@ impl<M: StreamModel> Consumer<M> {
         self
     }
 
-    /// How often the stream's shard list is read for new shards (default 10 s; also whenever a
-    /// shard ends).
+    /// The shortest time between two `GetRecords` calls on one shard (default 250 ms, four
+    /// reads a second, as Lambda reads a shard). DynamoDB Streams throttles readers that call
+    /// it faster; AWS advises against more than two readers per shard.
+    pub fn min_read_interval(mut self, interval: Duration) -> Self {
+        self.min_read = interval;
+        self
+    }
+
+    /// How often the whole shard list is read (default 60 s). The children of a shard this
+    /// consumer finished are asked for at once, so a split is followed without waiting for it.
     pub fn discovery_interval(mut self, interval: Duration) -> Self {
         self.discovery = interval.max(Duration::from_millis(100));
+        self
+    }
+
+    /// How long a graceful stop waits for the shard readers to finish the record in hand,
+    /// checkpoint and release their leases (default 30 s). Readers still busy then are ended
+    /// as a crash would end them: their leases stand until they expire.
+    pub fn stop_timeout(mut self, timeout: Duration) -> Self {
+        self.stop_timeout = timeout;
         self
     }
 
@@ -189,7 +229,8 @@ impl<M: StreamModel> Consumer<M> {
         coordinate(shared, shutdown).await
     }
 
-    /// Runs the consumer on a task of its own; stop it with [`ConsumerHandle::stop`].
+    /// Runs the consumer on a task of its own; stop it with [`ConsumerHandle::stop`]. Dropping
+    /// the handle stops it gracefully too, without waiting for it.
     pub fn spawn<H>(self, handler: H) -> ConsumerHandle
     where
         H: Handler<M> + 'static,
@@ -237,7 +278,9 @@ impl<M: StreamModel> Consumer<M> {
             start: self.start,
             lease_duration: self.lease_duration,
             max_poll: self.max_poll,
+            min_read: self.min_read,
             discovery: self.discovery,
+            stop_timeout: self.stop_timeout,
             batch_size: self.batch_size,
             on_error: self.on_error,
             _model: PhantomData,
@@ -300,14 +343,52 @@ struct Shared<M, H> {
     start: StartPosition,
     lease_duration: Duration,
     max_poll: Duration,
+    min_read: Duration,
     discovery: Duration,
+    stop_timeout: Duration,
     batch_size: i32,
     on_error: OnHandlerError,
     _model: PhantomData<fn() -> M>,
 }
 
-/// Retries `call` while it fails with a throttling or server error, with backoff from 50 ms
-/// doubling up to 5 s, at most 8 times.
+impl<M, H> Shared<M, H> {
+    /// How long a lease of `holder_ms` (as its row says) stands without renewal.
+    fn expiry(&self, holder_ms: Option<u64>) -> Duration {
+        let theirs = Duration::from_millis(holder_ms.unwrap_or(0));
+        self.lease_duration.max(theirs)
+    }
+
+    fn lease_ms(&self) -> u64 {
+        u64::try_from(self.lease_duration.as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Error codes of requests worth sending again later, beyond those [`Error::is_retryable`]
+/// knows (codes the SDKs do not model).
+const TRANSIENT_CODES: &[&str] = &[
+    "ThrottlingException",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalFailure",
+    "RequestTimeout",
+    "RequestTimeoutException",
+];
+
+/// True for failures that may pass: throttling, server errors, and requests that got no
+/// answer at all (connection refused or reset, timeouts), which carry no error code.
+fn is_transient(error: &Error) -> bool {
+    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+    let transient = |code: Option<&str>| code.is_none_or(|c| TRANSIENT_CODES.contains(&c));
+    error.is_retryable()
+        || match error {
+            Error::Sdk(e) => transient(e.code()),
+            Error::Streams(e) => transient(e.code()),
+            _ => false,
+        }
+}
+
+/// Retries `call` while it fails with a transient error, with backoff from 50 ms doubling up
+/// to 5 s, at most 8 times.
 async fn retrying<T, F, Fut>(mut call: F) -> Result<T>
 where
     F: FnMut() -> Fut,
@@ -317,8 +398,8 @@ where
     let mut attempt = 1;
     loop {
         match call().await {
-            Err(e) if e.is_retryable() && attempt < 8 => {
-                tracing::debug!(error = %e, attempt, "retrying after a throttling or server error");
+            Err(e) if is_transient(&e) && attempt < 8 => {
+                tracing::debug!(error = %e, attempt, "retrying after a transient error");
                 tokio::time::sleep(jitter(delay)).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
                 attempt += 1;
@@ -326,6 +407,32 @@ where
             other => return other,
         }
     }
+}
+
+/// A conditional write of a lease row.
+#[derive(Debug, Clone, Copy)]
+enum Write {
+    Create,
+    Update,
+}
+
+/// Writes `lease` ([`retrying`]); when the write wins, `lease` takes the new counter.
+async fn store_write(store: &dyn LeaseStore, lease: &mut Lease, write: Write) -> Result<bool> {
+    let (won, next) = retrying(|| {
+        let mut attempt = lease.clone();
+        async move {
+            let won = match write {
+                Write::Create => store.create(&mut attempt).await?,
+                Write::Update => store.update(&mut attempt).await?,
+            };
+            Ok((won, attempt))
+        }
+    })
+    .await?;
+    if won {
+        *lease = next;
+    }
+    Ok(won)
 }
 
 fn jitter(delay: Duration) -> Duration {
@@ -339,28 +446,87 @@ where
     Error::from(aws_sdk_dynamodbstreams::Error::from(error))
 }
 
-/// Writes a changed copy of the shared lease; false when the lease was lost.
+/// A lease held by a shard reader, shared with the task renewing it.
+struct HeldLease {
+    lease: Mutex<Lease>,
+    /// When the last successful write of the lease was sent: the lease is good until
+    /// [`HeldLease::SAFE`] of the duration after it.
+    renewed: std::sync::Mutex<Instant>,
+    /// A write found the lease changed by another consumer.
+    lost: AtomicBool,
+}
+
+impl HeldLease {
+    /// The part of the lease duration after its last renewal in which the holder acts on it;
+    /// the rest is the margin for delays between the holder and the others.
+    const SAFE: (u32, u32) = (2, 3);
+
+    fn new(lease: Lease) -> Self {
+        HeldLease {
+            lease: Mutex::new(lease),
+            renewed: std::sync::Mutex::new(Instant::now()),
+            lost: AtomicBool::new(false),
+        }
+    }
+
+    fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Acquire)
+    }
+
+    /// True while the last renewal is recent enough to act on the lease.
+    fn is_current(&self, duration: Duration) -> bool {
+        let renewed = *self
+            .renewed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        renewed.elapsed() < duration * Self::SAFE.0 / Self::SAFE.1
+    }
+}
+
+/// Writes a changed copy of a held lease; false when the lease was lost.
+///
+/// A write whose answer was lost (a timeout, a dropped connection) may have been stored: the
+/// next write then finds an unexpected counter. Before calling the lease lost, the stored row
+/// is read back: when it still names this worker (only the holder writes that) or already is
+/// what this write wanted, the write goes on from the stored counter.
 async fn write_lease<M, H>(
     shared: &Shared<M, H>,
-    lease: &Mutex<Lease>,
+    held: &HeldLease,
     change: impl Fn(&mut Lease),
 ) -> Result<bool> {
-    let mut held = lease.lock().await;
-    let won = retrying(|| {
-        let mut next = held.clone();
-        change(&mut next);
-        let store = Arc::clone(&shared.store);
-        async move {
-            let won = store.update(&mut next).await?;
-            Ok((won, next))
-        }
-    })
-    .await?;
-    match won {
-        (true, next) => {
-            *held = next;
-            Ok(true)
-        }
-        (false, _) => Ok(false),
+    let mut lease = held.lease.lock().await;
+    if held.is_lost() {
+        return Ok(false);
     }
+    for _ in 0..3 {
+        let sent = Instant::now();
+        let mut next = lease.clone();
+        change(&mut next);
+        if store_write(shared.store.as_ref(), &mut next, Write::Update).await? {
+            *lease = next;
+            *held
+                .renewed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = sent;
+            return Ok(true);
+        }
+        let stored = retrying(|| shared.store.get(&lease.scope, &lease.shard_id)).await?;
+        match stored {
+            Some(stored) if stored.owner.as_deref() == Some(shared.worker.as_str()) => {
+                lease.counter = stored.counter;
+            }
+            Some(stored)
+                if Lease {
+                    counter: stored.counter,
+                    ..next
+                } == stored =>
+            {
+                *lease = stored;
+                return Ok(true);
+            }
+            _ => break,
+        }
+    }
+    held.lost.store(true, Ordering::Release);
+    Ok(false)
 }

@@ -1,12 +1,15 @@
 //! One shard's reader: reads it from its checkpoint to its end, hands each record to the
 //! handler, checkpoints, and ends when the shard ends, when asked to stop, or when its lease is
-//! lost.
+//! lost. A task beside it renews the lease.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use aws_sdk_dynamodbstreams::Error as StreamsError;
+use aws_sdk_dynamodbstreams::operation::get_records::GetRecordsOutput;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
-use tokio::sync::{Mutex, watch};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tracing::Instrument;
 
 use crate::error::{Error, Result};
@@ -14,7 +17,8 @@ use crate::error::{Error, Result};
 use super::super::handler::Handler;
 use super::super::record::{EventOf, RawRecord, StreamModel};
 use super::{
-    Lease, OnHandlerError, Shared, StartPosition, jitter, retrying, streams_error, write_lease,
+    HeldLease, OnHandlerError, Shared, StartPosition, is_transient, jitter, streams_error,
+    write_lease,
 };
 
 /// How a shard reader ended.
@@ -35,252 +39,437 @@ enum Position {
     After(String),
 }
 
-enum ReadFailure {
-    Expired,
-    Other(Error),
+/// Either go on with a value, or the reader ends.
+enum Step<T> {
+    Go(T),
+    End(ReaderEnd),
 }
 
-async fn shard_iterator<M, H>(
-    shared: &Shared<M, H>,
-    shard_id: &str,
-    position: &Position,
-) -> Result<Option<String>> {
-    let result = retrying(|| {
-        let request = shared
-            .streams
-            .get_shard_iterator()
-            .stream_arn(&shared.stream_arn)
-            .shard_id(shard_id);
-        let request = match position {
-            Position::Start(StartPosition::TrimHorizon) => {
-                request.shard_iterator_type(ShardIteratorType::TrimHorizon)
-            }
-            Position::Start(StartPosition::Latest) => {
-                request.shard_iterator_type(ShardIteratorType::Latest)
-            }
-            Position::After(seq) => request
-                .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
-                .sequence_number(seq),
-        };
-        async move { request.send().await.map_err(streams_error) }
-    })
-    .await;
-    match result {
-        Ok(output) => Ok(output.shard_iterator),
-        Err(Error::Streams(e))
-            if matches!(
-                *e,
-                aws_sdk_dynamodbstreams::Error::TrimmedDataAccessException(_)
-            ) =>
-        {
-            Err(Error::StreamTrimmed {
-                shard_id: shard_id.to_owned(),
-                sequence_number: match position {
-                    Position::After(seq) => Some(seq.clone()),
-                    Position::Start(_) => None,
-                },
-            })
-        }
-        Err(e) => Err(e),
+/// What a `GetRecords` call gave.
+enum Fetched {
+    Page(GetRecordsOutput),
+    /// The iterator expired (or the stream's start moved past it): get a new one.
+    Reposition,
+}
+
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
-/// Reads one shard to its end or until stopped.
+/// Reads one shard to its end or until stopped. Run it inside the shard's span.
 pub(super) async fn read_shard<M, H>(
     shared: Arc<Shared<M, H>>,
-    lease: Arc<Mutex<Lease>>,
-    mut stop: watch::Receiver<bool>,
+    held: Arc<HeldLease>,
+    stop: watch::Receiver<bool>,
 ) -> Result<ReaderEnd>
 where
     M: StreamModel,
     H: Handler<M> + 'static,
 {
-    let (shard_id, resume_after) = {
-        let held = lease.lock().await;
-        (held.shard_id.clone(), held.checkpoint.clone())
-    };
-    let span = tracing::info_span!("stream.shard", shard_id = %shard_id);
-    async move {
-        let mut position = match resume_after {
-            Some(seq) => Position::After(seq),
-            None => Position::Start(shared.start),
+    let (shard_id, position) = {
+        let lease = held.lease.lock().await;
+        let position = match &lease.checkpoint {
+            Some(seq) => Position::After(seq.clone()),
+            None if lease.start_at_latest => Position::Start(StartPosition::Latest),
+            None => Position::Start(StartPosition::TrimHorizon),
         };
-        let mut iterator = shard_iterator(&shared, &shard_id, &position).await?;
-        let mut idle = Duration::from_millis(20);
-        let mut backoff = Duration::from_millis(50);
-        loop {
-            if *stop.borrow() {
-                return release(&shared, &lease).await;
+        (lease.shard_id.clone(), position)
+    };
+    let _renewals = AbortOnDrop(tokio::spawn(
+        renew(Arc::clone(&shared), Arc::clone(&held)).in_current_span(),
+    ));
+    let mut reader = ShardReader {
+        shared,
+        held,
+        stop,
+        shard_id,
+        position,
+        pending: None,
+        last_read: None,
+    };
+    let end = reader.run().await;
+    if let Err(error) = &end {
+        // what was handled before the failure is kept, and the lease freed
+        tracing::error!(%error, "shard reader failed");
+        if let Err(e) = reader.release().await {
+            tracing::warn!(error = %e, "could not release the lease after the failure");
+        }
+    }
+    end
+}
+
+/// Renews the lease three times per lease duration, until the reader ends or the lease is
+/// lost. A renewal that fails or hangs is tried again at the next turn; meanwhile the reader
+/// stops handling records once the last renewal is too old ([`HeldLease::is_current`]).
+async fn renew<M, H>(shared: Arc<Shared<M, H>>, held: Arc<HeldLease>) {
+    let period = shared.lease_duration / 3;
+    loop {
+        tokio::time::sleep(period).await;
+        match tokio::time::timeout(period, write_lease(&shared, &held, |_| {})).await {
+            Ok(Ok(true)) => {}
+            Ok(Ok(false)) => {
+                tracing::warn!("lease lost to another consumer");
+                return;
             }
-            let Some(current) = iterator.clone() else {
-                return finish(&shared, &lease).await;
-            };
-            let page = shared
-                .streams
-                .get_records()
-                .shard_iterator(current)
-                .limit(shared.batch_size)
-                .send()
-                .await
-                .map_err(|e| match aws_sdk_dynamodbstreams::Error::from(e) {
-                    aws_sdk_dynamodbstreams::Error::ExpiredIteratorException(_) => {
-                        ReadFailure::Expired
-                    }
-                    other => ReadFailure::Other(Error::from(other)),
-                });
-            let page = match page {
-                Ok(page) => {
-                    backoff = Duration::from_millis(50);
-                    page
-                }
-                Err(ReadFailure::Expired) => {
-                    tracing::debug!(
-                        "shard iterator expired: renewing it from the last record handled"
-                    );
-                    iterator = shard_iterator(&shared, &shard_id, &position).await?;
+            Ok(Err(error)) => tracing::warn!(%error, "lease renewal failed: trying again"),
+            Err(_) => tracing::warn!("lease renewal got no answer in time: trying again"),
+        }
+    }
+}
+
+struct ShardReader<M, H> {
+    shared: Arc<Shared<M, H>>,
+    held: Arc<HeldLease>,
+    stop: watch::Receiver<bool>,
+    shard_id: String,
+    position: Position,
+    /// The last record handled but not yet checkpointed.
+    pending: Option<String>,
+    last_read: Option<Instant>,
+}
+
+impl<M, H> ShardReader<M, H>
+where
+    M: StreamModel,
+    H: Handler<M> + 'static,
+{
+    async fn run(&mut self) -> Result<ReaderEnd> {
+        let mut iterator = match self.iterator().await? {
+            Step::Go(iterator) => iterator,
+            Step::End(end) => return Ok(end),
+        };
+        let mut idle = Duration::from_millis(20);
+        loop {
+            let page = match self.fetch(&iterator).await? {
+                Step::Go(Fetched::Page(page)) => page,
+                Step::Go(Fetched::Reposition) => {
+                    tracing::debug!("shard iterator expired: renewing it from the last record");
+                    iterator = match self.iterator().await? {
+                        Step::Go(iterator) => iterator,
+                        Step::End(end) => return Ok(end),
+                    };
                     continue;
                 }
-                Err(ReadFailure::Other(Error::Streams(e)))
-                    if matches!(
-                        *e,
-                        aws_sdk_dynamodbstreams::Error::TrimmedDataAccessException(_)
-                    ) =>
-                {
-                    return Err(Error::StreamTrimmed {
-                        shard_id: shard_id.clone(),
-                        sequence_number: match &position {
-                            Position::After(seq) => Some(seq.clone()),
-                            Position::Start(_) => None,
-                        },
-                    });
-                }
-                Err(ReadFailure::Other(e)) if e.is_retryable() => {
-                    tracing::debug!(error = %e, "GetRecords throttled or failed: backing off");
-                    wait(&mut stop, jitter(backoff)).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
-                    continue;
-                }
-                Err(ReadFailure::Other(e)) => return Err(e),
+                Step::End(end) => return Ok(end),
             };
             let records = page.records.unwrap_or_default();
             let count = records.len();
-            let mut handled: Option<String> = None;
-            let mut interrupted = false;
             let batch = tracing::debug_span!("stream.batch", records = count);
-            let outcome: Result<Option<ReaderEnd>> = async {
-                for record in records {
-                    let mut raw = RawRecord::from_streams(record)?;
-                    raw.table_name = Some(shared.table.clone());
-                    let sequence = raw.sequence_number.clone();
-                    let mut delay = Duration::from_millis(100);
-                    loop {
-                        let decoded = raw.clone().decode::<EventOf<M>>()?;
-                        match shared.handler.handle(decoded).await {
-                            Ok(()) => break,
-                            Err(source) => {
-                                let error = Error::Handler {
-                                    sequence_number: sequence.clone(),
-                                    source,
-                                };
-                                // what was handled before this record is done
-                                if let Some(done) = handled.take()
-                                    && !checkpoint(&shared, &lease, done).await?
-                                {
-                                    return Ok(Some(ReaderEnd::Lost));
-                                }
-                                if shared.on_error == OnHandlerError::Stop {
-                                    return Err(error);
-                                }
-                                tracing::warn!(%error, "handler failed: retrying the record");
-                                wait(&mut stop, jitter(delay)).await;
-                                delay = (delay * 2).min(Duration::from_secs(10));
-                                if *stop.borrow() {
-                                    return Ok(Some(release(&shared, &lease).await?));
-                                }
-                            }
-                        }
-                    }
-                    if let Some(seq) = sequence {
-                        position = Position::After(seq.clone());
-                        handled = Some(seq);
-                    }
-                    if *stop.borrow() {
-                        interrupted = true;
-                        break;
-                    }
-                }
-                Ok(None)
-            }
-            .instrument(batch)
-            .await;
-            if let Some(end) = outcome? {
+            if let Some(end) = self.handle_all(records).instrument(batch).await? {
                 return Ok(end);
             }
-            if let Some(done) = handled
-                && !checkpoint(&shared, &lease, done).await?
-            {
+            if !self.checkpoint().await? {
                 return Ok(ReaderEnd::Lost);
             }
-            if interrupted {
-                return release(&shared, &lease).await;
+            match page.next_shard_iterator {
+                None => return self.finish().await,
+                Some(next) => iterator = next,
             }
-            iterator = page.next_shard_iterator;
-            if iterator.is_some() && count == 0 {
-                wait(&mut stop, idle).await;
-                idle = (idle * 2).min(shared.max_poll);
+            if count == 0 {
+                self.wait(idle).await;
+                idle = (idle * 2).min(self.shared.max_poll);
             } else {
                 idle = Duration::from_millis(20);
             }
         }
     }
-    .instrument(span)
-    .await
-}
 
-/// Sleeps for `delay`, or less if a stop is asked for.
-async fn wait(stop: &mut watch::Receiver<bool>, delay: Duration) {
-    if *stop.borrow() {
-        return;
+    /// Hands every record of a page to the handler, in order.
+    async fn handle_all(
+        &mut self,
+        records: Vec<aws_sdk_dynamodbstreams::types::Record>,
+    ) -> Result<Option<ReaderEnd>> {
+        for record in records {
+            if let Some(end) = self.before_record().await? {
+                return Ok(Some(end));
+            }
+            let mut raw = RawRecord::from_streams(record)?;
+            raw.table_name = Some(self.shared.table.clone());
+            let sequence = raw.sequence_number.clone();
+            let mut delay = Duration::from_millis(100);
+            loop {
+                let event = raw.clone().decode::<EventOf<M>>()?;
+                let Err(source) = self.shared.handler.handle(event).await else {
+                    break;
+                };
+                let error = Error::Handler {
+                    sequence_number: sequence.clone(),
+                    source,
+                };
+                if self.shared.on_error == OnHandlerError::Stop {
+                    return Err(error);
+                }
+                tracing::warn!(%error, "handler failed: retrying the record");
+                // what was handled before this record is done
+                if !self.checkpoint().await? {
+                    return Ok(Some(ReaderEnd::Lost));
+                }
+                self.wait(jitter(delay)).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+                if let Some(end) = self.before_record().await? {
+                    return Ok(Some(end));
+                }
+            }
+            if let Some(seq) = sequence {
+                self.position = Position::After(seq.clone());
+                self.pending = Some(seq);
+            }
+        }
+        Ok(None)
     }
-    tokio::select! {
-        _ = stop.changed() => {}
-        () = tokio::time::sleep(delay) => {}
+
+    /// Whether the reader may handle its next record: it ends when asked to stop or when the
+    /// lease was lost, and waits while the lease's renewals fail.
+    async fn before_record(&mut self) -> Result<Option<ReaderEnd>> {
+        let mut warned = false;
+        loop {
+            if let Some(end) = self.interrupted().await? {
+                return Ok(Some(end));
+            }
+            if self.held.is_current(self.shared.lease_duration) {
+                return Ok(None);
+            }
+            if !warned {
+                tracing::warn!("the lease was not renewed in time: waiting before the next record");
+                warned = true;
+            }
+            self.wait(Duration::from_millis(50)).await;
+        }
     }
-}
 
-async fn checkpoint<M, H>(
-    shared: &Shared<M, H>,
-    lease: &Mutex<Lease>,
-    sequence: String,
-) -> Result<bool> {
-    let won = write_lease(shared, lease, |l| l.checkpoint = Some(sequence.clone())).await?;
-    if !won {
-        tracing::warn!("lease lost to another consumer: stopping before the next record");
+    /// Ends the reader when the lease was lost or a stop was asked for.
+    async fn interrupted(&mut self) -> Result<Option<ReaderEnd>> {
+        if self.held.is_lost() {
+            tracing::warn!("lease lost to another consumer: stopping before the next record");
+            return Ok(Some(ReaderEnd::Lost));
+        }
+        if *self.stop.borrow() {
+            return Ok(Some(self.release().await?));
+        }
+        Ok(None)
     }
-    Ok(won)
-}
 
-async fn release<M, H>(shared: &Shared<M, H>, lease: &Mutex<Lease>) -> Result<ReaderEnd> {
-    Ok(if write_lease(shared, lease, |l| l.owner = None).await? {
-        tracing::info!("lease released");
-        ReaderEnd::Released
-    } else {
-        ReaderEnd::Lost
-    })
-}
+    /// A shard iterator at the current position, waiting out transient failures.
+    async fn iterator(&mut self) -> Result<Step<String>> {
+        let mut backoff = Backoff::new();
+        loop {
+            if let Some(end) = self.interrupted().await? {
+                return Ok(Step::End(end));
+            }
+            let request = self
+                .shared
+                .streams
+                .get_shard_iterator()
+                .stream_arn(&self.shared.stream_arn)
+                .shard_id(&self.shard_id);
+            let request = match &self.position {
+                Position::Start(StartPosition::TrimHorizon) => {
+                    request.shard_iterator_type(ShardIteratorType::TrimHorizon)
+                }
+                Position::Start(StartPosition::Latest) => {
+                    request.shard_iterator_type(ShardIteratorType::Latest)
+                }
+                Position::After(seq) => request
+                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                    .sequence_number(seq),
+            };
+            match request.send().await.map_err(streams_error) {
+                Ok(output) => {
+                    return match output.shard_iterator {
+                        Some(iterator) => Ok(Step::Go(iterator)),
+                        None => Err(Error::Validation(format!(
+                            "DynamoDB Streams gave no iterator for shard `{}`",
+                            self.shard_id
+                        ))),
+                    };
+                }
+                Err(e) if self.trimmed(&e) => return Err(self.trimmed_error()),
+                // a start position raced with the trimming of the shard's oldest records
+                Err(e) if is_transient(&e) || is_trimmed(&e) => {
+                    tracing::debug!(error = %e, "GetShardIterator failed: backing off");
+                    self.wait(backoff.next()).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 
-async fn finish<M, H>(shared: &Shared<M, H>, lease: &Mutex<Lease>) -> Result<ReaderEnd> {
-    Ok(
-        if write_lease(shared, lease, |l| {
-            l.finished = true;
+    /// One `GetRecords` call, no sooner than the minimum read interval after the last one,
+    /// waiting out transient failures.
+    async fn fetch(&mut self, iterator: &str) -> Result<Step<Fetched>> {
+        let mut backoff = Backoff::new();
+        loop {
+            if let Some(last) = self.last_read {
+                let next = last + self.shared.min_read;
+                let now = Instant::now();
+                if next > now {
+                    self.wait(next - now).await;
+                }
+            }
+            if let Some(end) = self.interrupted().await? {
+                return Ok(Step::End(end));
+            }
+            self.last_read = Some(Instant::now());
+            let result = self
+                .shared
+                .streams
+                .get_records()
+                .shard_iterator(iterator)
+                .limit(self.shared.batch_size)
+                .send()
+                .await
+                .map_err(streams_error);
+            match result {
+                Ok(page) => return Ok(Step::Go(Fetched::Page(page))),
+                Err(Error::Streams(e))
+                    if matches!(*e, StreamsError::ExpiredIteratorException(_)) =>
+                {
+                    return Ok(Step::Go(Fetched::Reposition));
+                }
+                Err(e) if self.trimmed(&e) => return Err(self.trimmed_error()),
+                Err(e) if is_trimmed(&e) => return Ok(Step::Go(Fetched::Reposition)),
+                Err(e) if is_transient(&e) => {
+                    tracing::debug!(error = %e, "GetRecords throttled or failed: backing off");
+                    self.wait(backoff.next()).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// True when `error` says records after the checkpoint are gone.
+    fn trimmed(&self, error: &Error) -> bool {
+        is_trimmed(error) && matches!(self.position, Position::After(_))
+    }
+
+    fn trimmed_error(&self) -> Error {
+        Error::StreamTrimmed {
+            shard_id: self.shard_id.clone(),
+            sequence_number: match &self.position {
+                Position::After(seq) => Some(seq.clone()),
+                Position::Start(_) => None,
+            },
+        }
+    }
+
+    /// Writes the pending checkpoint. False when the lease was lost; a transient failure
+    /// keeps the checkpoint pending for the next one.
+    async fn checkpoint(&mut self) -> Result<bool> {
+        let Some(seq) = self.pending.clone() else {
+            return Ok(!self.held.is_lost());
+        };
+        match write_lease(&self.shared, &self.held, |l| {
+            l.checkpoint = Some(seq.clone());
+        })
+        .await
+        {
+            Ok(true) => {
+                self.pending = None;
+                Ok(true)
+            }
+            Ok(false) => {
+                tracing::warn!("lease lost to another consumer: stopping before the next record");
+                Ok(false)
+            }
+            Err(e) if is_transient(&e) => {
+                tracing::warn!(error = %e, "checkpoint not written: it goes with the next one");
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes the pending checkpoint and frees the lease. When the write keeps failing, the
+    /// lease is left to expire.
+    async fn release(&mut self) -> Result<ReaderEnd> {
+        let pending = self.pending.clone();
+        match write_lease(&self.shared, &self.held, |l| {
+            if let Some(seq) = &pending {
+                l.checkpoint = Some(seq.clone());
+            }
             l.owner = None;
         })
-        .await?
+        .await
         {
-            tracing::info!("shard finished");
-            ReaderEnd::Finished
-        } else {
-            ReaderEnd::Lost
-        },
-    )
+            Ok(true) => {
+                tracing::info!("lease released");
+                self.pending = None;
+                Ok(ReaderEnd::Released)
+            }
+            Ok(false) => Ok(ReaderEnd::Lost),
+            Err(e) if is_transient(&e) => {
+                tracing::warn!(error = %e, "could not release the lease: it will expire");
+                Ok(ReaderEnd::Released)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Marks the lease finished once the shard's last record was handled and checkpointed,
+    /// waiting out transient failures (the children wait for this mark).
+    async fn finish(&mut self) -> Result<ReaderEnd> {
+        let mut backoff = Backoff::new();
+        loop {
+            let written = write_lease(&self.shared, &self.held, |l| {
+                l.finished = true;
+                l.owner = None;
+            })
+            .await;
+            match written {
+                Ok(true) => {
+                    tracing::info!("shard finished");
+                    return Ok(ReaderEnd::Finished);
+                }
+                Ok(false) => return Ok(ReaderEnd::Lost),
+                Err(e) if is_transient(&e) && !*self.stop.borrow() => {
+                    tracing::warn!(error = %e, "could not mark the shard finished: trying again");
+                    self.wait(backoff.next()).await;
+                }
+                Err(e) if is_transient(&e) => {
+                    tracing::warn!(error = %e, "could not mark the shard finished: it will be read again to its end");
+                    return Ok(ReaderEnd::Released);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Sleeps for `delay`, or less if a stop is asked for.
+    async fn wait(&mut self, delay: Duration) {
+        if *self.stop.borrow() {
+            return;
+        }
+        tokio::select! {
+            changed = self.stop.changed() => {
+                if changed.is_err() {
+                    // the coordinator is gone: nobody will ask again
+                    tokio::time::sleep(delay).await;
+                }
+            }
+            () = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+fn is_trimmed(error: &Error) -> bool {
+    matches!(error, Error::Streams(e) if matches!(**e, StreamsError::TrimmedDataAccessException(_)))
+}
+
+/// Waits between attempts: 50 ms doubling up to 5 s, with jitter; never gives up.
+struct Backoff(Duration);
+
+impl Backoff {
+    fn new() -> Self {
+        Backoff(Duration::from_millis(50))
+    }
+
+    fn next(&mut self) -> Duration {
+        let delay = jitter(self.0);
+        self.0 = (self.0 * 2).min(Duration::from_secs(5));
+        delay
+    }
 }
