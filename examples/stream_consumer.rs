@@ -7,7 +7,7 @@
 //! stopping it by hand, and run as many copies as you like under the same consumer name: they
 //! share the shards.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,14 +22,32 @@ struct Account {
     balance: i64,
 }
 
+/// The running totals, and the records already in them.
+#[derive(Debug, Default)]
+struct Deposits {
+    totals: BTreeMap<String, i64>,
+    applied: HashSet<String>,
+}
+
+impl Deposits {
+    fn apply(&mut self, sequence_number: String, id: String, amount: i64) {
+        if self.applied.insert(sequence_number) {
+            *self.totals.entry(id).or_default() += amount;
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> dynamo_types::Result<()> {
     let client = dynamo_types::local::client().await?;
     let accounts = Account::table(&client);
     accounts.create_table().await?;
 
-    // What the consumer keeps: the sum of every increase of each balance.
-    let deposits: Arc<Mutex<BTreeMap<String, i64>>> = Arc::default();
+    // What the consumer keeps: the sum of every increase of each balance. Delivery is at least
+    // once (a crash, or a lease moving between consumers, hands a few records over again), so
+    // the handler is idempotent: it remembers the records it applied. A service would keep
+    // them with the totals, in one transaction.
+    let deposits: Arc<Mutex<Deposits>> = Arc::default();
     let seen = deposits.clone();
     let handler = AccountEvent::handler()
         .on_insert({
@@ -38,7 +56,9 @@ async fn main() -> dynamo_types::Result<()> {
                 let seen = seen.clone();
                 async move {
                     let new = record.event.new;
-                    *seen.lock().unwrap().entry(new.id).or_default() += new.balance;
+                    seen.lock()
+                        .unwrap()
+                        .apply(record.sequence_number, new.id, new.balance);
                     Ok::<_, Error>(())
                 }
             }
@@ -48,7 +68,11 @@ async fn main() -> dynamo_types::Result<()> {
             async move {
                 let (old, new) = (record.event.old, record.event.new);
                 if new.balance > old.balance {
-                    *seen.lock().unwrap().entry(new.id).or_default() += new.balance - old.balance;
+                    seen.lock().unwrap().apply(
+                        record.sequence_number,
+                        new.id,
+                        new.balance - old.balance,
+                    );
                 }
                 Ok::<_, Error>(())
             }
@@ -73,13 +97,13 @@ async fn main() -> dynamo_types::Result<()> {
     // Wait for the consumer to catch up, then stop it: it checkpoints and releases its lease.
     let expected = BTreeMap::from([("alice".to_owned(), 150), ("bob".to_owned(), 90)]);
     for _ in 0..100 {
-        if *deposits.lock().unwrap() == expected {
+        if deposits.lock().unwrap().totals == expected {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     consumer.stop().await?;
-    let totals = deposits.lock().unwrap().clone();
+    let totals = deposits.lock().unwrap().totals.clone();
     println!("deposits per account: {totals:?}");
     assert_eq!(totals, expected);
 
