@@ -22,9 +22,9 @@ pub trait DynamoModel: Sized + Send + Sync + 'static {
     /// Decodes an item. Never panics: any mismatch is a [`DecodeError`] naming the attribute.
     fn from_item(item: Item) -> Result<Self, DecodeError>;
 
-    /// Decodes the attributes `source` gives, one at a time (what `from_item` does on an item).
-    /// The derive generates it, and `from_item` calls it; by default it gathers the attributes
-    /// into an item for `from_item`.
+    /// Decodes the attributes `source` gives, one at a time (what `from_item` does on an item):
+    /// the stream reader that decodes images straight from JSON calls it. The derive generates
+    /// it; by default it gathers the attributes into an item for `from_item`.
     #[doc(hidden)]
     fn __from_source<S: crate::codec::FieldSource>(source: &mut S) -> Result<Self, DecodeError> {
         Self::from_item(source.rest()?)

@@ -17,14 +17,18 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
         let Storage::Stored { codec, .. } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
+        // Only the function's path carries the field type's span (so that a missing impl is
+        // an error on the field): the arguments are the derive's own, whatever macro wrote the
+        // type.
         let encode = match codec {
             Codec::Native => quote_spanned! {ty.span()=>
-                <#ty as #krate::__private::IntoAttributeValue>::to_attribute_value(&self.#ident)
+                <#ty as #krate::__private::IntoAttributeValue>::to_attribute_value
             },
             Codec::Serde => quote_spanned! {ty.span()=>
-                #krate::__private::serde_bridge::encode::<#ty>(&self.#ident)
+                #krate::__private::serde_bridge::encode::<#ty>
             },
         };
+        let encode = quote!(#encode(&self.#ident));
         quote! {
             if let ::core::option::Option::Some(__value) =
                 #encode.map_err(|__e| __e.at(#name))?
@@ -68,7 +72,11 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
     let slots = model.stored().map(|(i, field)| {
         let ty = &field.ty;
         let slot = slot(i);
-        quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
+        quote! {
+            let mut #slot: ::core::option::Option<
+                ::core::result::Result<#ty, #krate::__private::DecodeError>,
+            > = ::core::option::Option::None;
+        }
     });
     let arms = model.stored().map(|(i, field)| {
         let name = &field.name;
@@ -77,26 +85,39 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         let Storage::Stored { codec, .. } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
+        // As in `to_item`, only the path carries the type's span.
         let decode = match (codec, read) {
-            (Codec::Native, Read::Item) => quote_spanned! {ty.span()=>
-                <#ty as #krate::__private::FromAttributeValue>::from_attribute_value(__value)
-            },
-            (Codec::Native, Read::Source) => quote_spanned! {ty.span()=>
-                <#ty as #krate::__private::FromAttributeValue>::from_value_source(
-                    #krate::__private::FieldSource::value(__source),
-                )
-            },
-            (Codec::Serde, Read::Item) => quote_spanned! {ty.span()=>
-                #krate::__private::serde_bridge::decode::<#ty>(__value)
-            },
-            (Codec::Serde, Read::Source) => quote_spanned! {ty.span()=>
-                #krate::__private::FieldSource::take_value(__source)
-                    .and_then(#krate::__private::serde_bridge::decode::<#ty>)
-            },
+            (Codec::Native, Read::Item) => {
+                let f = quote_spanned! {ty.span()=>
+                    <#ty as #krate::__private::FromAttributeValue>::from_attribute_value
+                };
+                quote!(#f(__value))
+            }
+            (Codec::Native, Read::Source) => {
+                let f = quote_spanned! {ty.span()=>
+                    <#ty as #krate::__private::FromAttributeValue>::from_value_source
+                };
+                quote!(#f(#krate::__private::FieldSource::value(__source)))
+            }
+            (Codec::Serde, Read::Item) => {
+                let f = quote_spanned! {ty.span()=>
+                    #krate::__private::serde_bridge::decode::<#ty>
+                };
+                quote!(#f(__value))
+            }
+            (Codec::Serde, Read::Source) => {
+                let f = quote_spanned! {ty.span()=>
+                    #krate::__private::serde_bridge::decode::<#ty>
+                };
+                quote!(#krate::__private::FieldSource::take_value(__source).and_then(#f))
+            }
         };
+        // The error waits: a later attribute of the same name replaces it (the last one
+        // wins, as in an item), and errors are reported in field order, whatever order the
+        // attributes came in.
         quote! {
             #name => {
-                #slot = ::core::option::Option::Some(#decode.map_err(|__e| __e.at(#name))?);
+                #slot = ::core::option::Option::Some(#decode.map_err(|__e| __e.at(#name)));
             }
         }
     });
@@ -119,7 +140,10 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
                 };
                 quote! {
                     match #slot {
-                        ::core::option::Option::Some(__v) => __v,
+                        ::core::option::Option::Some(::core::result::Result::Ok(__v)) => __v,
+                        ::core::option::Option::Some(::core::result::Result::Err(__e)) => {
+                            return ::core::result::Result::Err(__e);
+                        }
                         ::core::option::Option::None => #default,
                     }
                 }
@@ -138,7 +162,10 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
                 };
                 quote! {
                     match #slot {
-                        ::core::option::Option::Some(__v) => __v,
+                        ::core::option::Option::Some(::core::result::Result::Ok(__v)) => __v,
+                        ::core::option::Option::Some(::core::result::Result::Err(__e)) => {
+                            return ::core::result::Result::Err(__e);
+                        }
                         ::core::option::Option::None => match #fallback {
                             ::core::option::Option::Some(__v) => __v,
                             ::core::option::Option::None => {

@@ -52,8 +52,8 @@ pub(crate) fn expand(model: &Model) -> Piece {
                 #from_item
             }
 
-            fn __from_source<__S: #krate::__private::FieldSource>(
-                __source: &mut __S,
+            fn __from_source<__DynamoFieldSource: #krate::__private::FieldSource>(
+                __source: &mut __DynamoFieldSource,
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 #from_source
             }

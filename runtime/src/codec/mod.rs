@@ -208,9 +208,13 @@ pub trait MapSource: Sized {
     /// The entries left, built into a map.
     fn value(self) -> Result<AttributeValue, DecodeError>;
 
-    /// The next entry, its value decoded as `T` found inside a map (`NULL` is an absent
-    /// value); `None` at the end.
-    fn next<T: FromAttributeValue>(&mut self) -> Option<Result<(String, T), DecodeError>>;
+    /// The next entry: its key and its value decoded as `T` found inside a map (`NULL` is an
+    /// absent value); `None` at the end. The outer error is a map that cannot be read on; the
+    /// inner one is the value's, with the path inside the value.
+    #[allow(clippy::type_complexity)]
+    fn next<T: FromAttributeValue>(
+        &mut self,
+    ) -> Option<Result<(String, Result<T, DecodeError>), DecodeError>>;
 }
 
 /// The members of a set (SS, NS or BS) being read.
@@ -314,19 +318,35 @@ where
     T: FromAttributeValue,
 {
     type Out = C;
+    /// As [`decode_map`] does on a map value: a key given twice keeps its last value, and of
+    /// the entries that fail, the one with the smallest key is reported.
     fn map<M: MapSource>(self, mut map: M) -> Result<C, DecodeError> {
-        let mut failed = None;
-        let collected = std::iter::from_fn(|| match map.next::<T>()? {
-            Ok(entry) => Some(entry),
-            Err(e) => {
-                failed = Some(e);
-                None
+        let mut broken = None;
+        let mut failed: BTreeMap<String, DecodeError> = BTreeMap::new();
+        let collected = std::iter::from_fn(|| {
+            loop {
+                match map.next::<T>()? {
+                    Ok((key, Ok(value))) => {
+                        if !failed.is_empty() {
+                            failed.remove(&key);
+                        }
+                        return Some((key, value));
+                    }
+                    Ok((key, Err(e))) => {
+                        let e = e.at(&key);
+                        failed.insert(key, e);
+                    }
+                    Err(e) => {
+                        broken = Some(e);
+                        return None;
+                    }
+                }
             }
         })
         .collect::<C>();
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(collected),
+        match (broken, failed.into_values().next()) {
+            (Some(e), _) | (None, Some(e)) => Err(e),
+            (None, None) => Ok(collected),
         }
     }
     fn value(self, value: AttributeValue) -> Result<C, DecodeError> {
@@ -1181,13 +1201,28 @@ fn decode_map<T: FromAttributeValue, C: FromIterator<(String, T)>>(
     value: AttributeValue,
 ) -> Result<C, DecodeError> {
     match value {
-        AttributeValue::M(map) => map
-            .into_iter()
-            .map(|(k, v)| match T::from_nested(v) {
-                Ok(v) => Ok((k, v)),
-                Err(e) => Err(e.at(&k)),
-            })
-            .collect(),
+        AttributeValue::M(map) => {
+            // every entry is tried, so that the error reported (the smallest key's) does not
+            // hang on the map's order
+            let mut failed: Option<(String, DecodeError)> = None;
+            let collected = map
+                .into_iter()
+                .filter_map(|(k, v)| match T::from_nested(v) {
+                    Ok(v) => Some((k, v)),
+                    Err(e) => {
+                        if failed.as_ref().is_none_or(|(first, _)| k < *first) {
+                            let e = e.at(&k);
+                            failed = Some((k, e));
+                        }
+                        None
+                    }
+                })
+                .collect();
+            match failed {
+                Some((_, e)) => Err(e),
+                None => Ok(collected),
+            }
+        }
         other => Err(DecodeError::wrong_type("a map (M)", &other)),
     }
 }
