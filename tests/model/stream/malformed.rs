@@ -404,3 +404,210 @@ fn a_malformed_kinesis_record_names_its_sequence_number() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A model for the cases where the two readers could part: repeated names, several wrong
+/// fields, a map, and values kept as they are.
+#[derive(Debug, Clone, PartialEq, dynamo_types::DynamoModel)]
+#[dynamo(table = "ledgers", stream = "new_image")]
+pub struct Ledger {
+    #[dynamo(hash)]
+    pub id: String,
+    pub n: i64,
+    pub m: i64,
+    pub amounts: std::collections::HashMap<String, i64>,
+    pub raw: Vec<aws_sdk_dynamodb::types::AttributeValue>,
+}
+
+/// An event of one `ledgers` record whose new image is `image`, written as JSON text (so that
+/// it may repeat a name).
+fn ledger_event(image: &str) -> Vec<u8> {
+    let ledger = Ledger {
+        id: "k".into(),
+        n: 0,
+        m: 0,
+        amounts: Default::default(),
+        raw: Vec::new(),
+    };
+    let mut record = TestEvent::new()
+        .insert(&ledger)
+        .records()
+        .unwrap()
+        .remove(0);
+    record["dynamodb"]["NewImage"] = json!("IMAGE");
+    json!({ "Records": [record] })
+        .to_string()
+        .replace("\"IMAGE\"", image)
+        .into_bytes()
+}
+
+/// Both readers on a `ledgers` event: they must agree; the typed reader's record is returned.
+fn ledger_both_ways(text: &[u8]) -> Result<Record<LedgerEvent>, Error> {
+    let items = Batch::from_json(text)
+        .unwrap()
+        .records
+        .remove(0)
+        .and_then(RawRecord::decode::<LedgerEvent>);
+    let typed = EventBatch::<LedgerEvent>::from_json(text)
+        .unwrap()
+        .records
+        .remove(0);
+    assert_eq!(
+        format!("{items:?}"),
+        format!("{typed:?}"),
+        "{}",
+        String::from_utf8_lossy(text)
+    );
+    typed
+}
+
+fn decode_path(result: Result<Record<LedgerEvent>, Error>) -> String {
+    match result {
+        Err(Error::StreamRecord {
+            problem: RecordError::Decode { error, .. },
+            ..
+        }) => error.path().to_owned(),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+const LEDGER_REST: &str = r#""id":{"S":"k"},"raw":{"L":[]}"#;
+
+#[test]
+fn a_repeated_name_keeps_its_last_value_both_ways() {
+    let text = ledger_event(&format!(
+        r#"{{{LEDGER_REST},"n":{{"S":"x"}},"n":{{"N":"1"}},"m":{{"N":"2"}},"amounts":{{"M":{{"a":{{"S":"x"}},"a":{{"N":"3"}}}}}}}}"#
+    ));
+    let record = ledger_both_ways(&text).unwrap();
+    let LedgerEvent::Insert { new } = record.event else {
+        panic!("an insert")
+    };
+    assert_eq!((new.n, new.amounts["a"]), (1, 3));
+    // the last one wrong: wrong both ways
+    let text = ledger_event(&format!(
+        r#"{{{LEDGER_REST},"n":{{"N":"1"}},"n":{{"S":"x"}},"m":{{"N":"2"}},"amounts":{{"M":{{}}}}}}"#
+    ));
+    assert_eq!(decode_path(ledger_both_ways(&text)), "n");
+}
+
+#[test]
+fn of_several_wrong_fields_the_first_declared_is_reported_every_time() {
+    // `m` comes first in the JSON, `n` first in the struct; the map's bad entries come in no
+    // order: the smallest key is reported
+    let text = ledger_event(&format!(
+        r#"{{{LEDGER_REST},"m":{{"S":"x"}},"amounts":{{"M":{{"c":{{"S":"x"}},"a":{{"S":"x"}},"b":{{"N":"1"}}}}}},"n":{{"S":"y"}}}}"#
+    ));
+    for _ in 0..20 {
+        assert_eq!(decode_path(ledger_both_ways(&text)), "n");
+    }
+    let text = ledger_event(&format!(
+        r#"{{{LEDGER_REST},"n":{{"N":"1"}},"m":{{"N":"2"}},"amounts":{{"M":{{"c":{{"S":"x"}},"a":{{"S":"x"}},"b":{{"N":"1"}}}}}}}}"#
+    ));
+    for _ in 0..20 {
+        assert_eq!(decode_path(ledger_both_ways(&text)), "amounts.a");
+    }
+}
+
+#[test]
+fn null_values_the_model_does_not_read_are_worded_alike() {
+    for value in [
+        r#"{"S":null}"#,
+        r#"{"N":null}"#,
+        r#"{"B":null}"#,
+        r#"{"M":null}"#,
+    ] {
+        let text = ledger_event(&format!(
+            r#"{{{LEDGER_REST},"n":{{"N":"1"}},"m":{{"N":"2"}},"amounts":{{"M":{{"a":{{"N":"1"}},"b":{value}}}}},"extra":{value}}}"#
+        ));
+        match ledger_both_ways(&text) {
+            Err(Error::StreamRecord {
+                problem: RecordError::InvalidAttribute { reason, .. },
+                ..
+            }) => assert!(reason.ends_with("is null"), "{value}: {reason}"),
+            other => panic!("{value}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn nesting_is_bounded_in_decoded_fields_too() {
+    let nest = |depth: usize| {
+        let mut v = json!({ "S": "leaf" });
+        for _ in 0..depth {
+            v = json!({ "L": [v] });
+        }
+        v.to_string()
+    };
+    let image = |raw: String| {
+        ledger_event(&format!(
+            r#"{{"id":{{"S":"k"}},"n":{{"N":"1"}},"m":{{"N":"2"}},"amounts":{{"M":{{}}}},"raw":{{"L":[{raw}]}}}}"#
+        ))
+    };
+    assert!(ledger_both_ways(&image(nest(31))).is_ok());
+    match ledger_both_ways(&image(nest(45))) {
+        Err(Error::StreamRecord {
+            problem: RecordError::InvalidAttribute { path, reason, .. },
+            ..
+        }) => {
+            assert!(path.starts_with("raw[0][0]"), "{path}");
+            assert!(reason.contains("nested deeper than 40 levels"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn json_serde_cannot_hold_fails_only_its_record() {
+    // a number beyond f64 and a lone UTF-16 surrogate are valid JSON that a reader cannot
+    // hold: the records around them are read, and each names its sequence number
+    let records = |n: usize| {
+        (0..n)
+            .map(|i| {
+                let mut r = record();
+                r["dynamodb"]["SequenceNumber"] = json!(format!("{}", 100 + i));
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut text = json!({ "Records": records(3) }).to_string();
+    text = text.replacen("\"SizeBytes\":", "\"SizeBytes\":1e400,\"Was\":", 1);
+    let third = text.rfind("\"title\":{\"S\":\"").unwrap() + "\"title\":{\"S\":\"".len();
+    text.insert_str(third, "\\ud800");
+    for (name, results) in [
+        (
+            "items",
+            Batch::from_json(text.as_bytes())
+                .unwrap()
+                .records
+                .into_iter()
+                .map(|r| r.map(|_| ()))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "typed",
+            EventBatch::<PostEvent>::from_json(text.as_bytes())
+                .unwrap()
+                .records
+                .into_iter()
+                .map(|r| r.map(|_| ()))
+                .collect(),
+        ),
+    ] {
+        assert_eq!(results.len(), 3, "{name}");
+        for (i, result) in results.into_iter().enumerate() {
+            match (i, result) {
+                (1, Ok(())) => {}
+                (
+                    _,
+                    Err(Error::StreamRecord {
+                        sequence_number,
+                        problem: RecordError::Malformed(why),
+                    }),
+                ) if i != 1 => {
+                    assert_eq!(sequence_number, Some(format!("{}", 100 + i)), "{name}");
+                    assert!(why.contains("cannot be read"), "{name}: {why}");
+                }
+                other => panic!("{name}: record {i}: {other:?}"),
+            }
+        }
+    }
+}

@@ -27,8 +27,9 @@ impl<'de> Visitor<'de> for Check {
             return Ok(bad("an attribute value with no type"));
         };
         let value = match tag.0.as_ref() {
-            "S" | "N" => map.next_value_seed(CheckText { base64: false })?,
-            "B" => map.next_value_seed(CheckText { base64: true })?,
+            "S" => map.next_value_seed(CheckText::tagged("S"))?,
+            "N" => map.next_value_seed(CheckText::tagged("N"))?,
+            "B" => map.next_value_seed(CheckText::tagged("B"))?,
             "BOOL" | "NULL" => map.next_value_seed(Bool)?.map(|_| ()),
             "SS" | "NS" => map.next_value_seed(CheckTexts { base64: false })?,
             "BS" => map.next_value_seed(CheckTexts { base64: true })?,
@@ -38,6 +39,7 @@ impl<'de> Visitor<'de> for Check {
             }
             "M" => map.next_value_seed(CheckMap {
                 depth: self.depth + 1,
+                image: false,
             })?,
             "L" => map.next_value_seed(CheckList {
                 depth: self.depth + 1,
@@ -61,10 +63,21 @@ impl<'de> Visitor<'de> for Check {
     reject_others!("an attribute value such as {\"S\": \"text\"}"; visit_map);
 }
 
-/// A string (base64 when `base64`), checked.
+/// A string (base64 when `base64`), checked. `tag` is the type of the attribute value it is
+/// (`S`, `N`, `B`), for the message when it is null; `None` for a member of a set.
 #[derive(Clone, Copy)]
 struct CheckText {
     base64: bool,
+    tag: Option<&'static str>,
+}
+
+impl CheckText {
+    fn tagged(tag: &'static str) -> Self {
+        CheckText {
+            base64: tag == "B",
+            tag: Some(tag),
+        }
+    }
 }
 
 impl<'de> Visitor<'de> for CheckText {
@@ -82,7 +95,14 @@ impl<'de> Visitor<'de> for CheckText {
             Ok(())
         })
     }
-    reject_others!("a string"; visit_str);
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        // worded as when the value is read (`tagged`)
+        Ok(match self.tag {
+            Some(tag) => bad(format!("`{tag}` is null")),
+            None => bad("expected a string, found null"),
+        })
+    }
+    reject_others!("a string"; visit_str, visit_unit);
 }
 
 /// An array of strings, checked.
@@ -100,6 +120,7 @@ impl<'de> Visitor<'de> for CheckTexts {
         let mut i = 0;
         let each = CheckText {
             base64: self.base64,
+            tag: None,
         };
         while let Some(checked) = seq.next_element_seed(each)? {
             if let Err(e) = checked {
@@ -112,9 +133,10 @@ impl<'de> Visitor<'de> for CheckTexts {
     reject_others!("an array of strings"; visit_seq);
 }
 
-/// The `M` of an attribute value, or an image, checked.
+/// The `M` of an attribute value, or an image (`image`: then null is no image), checked.
 pub(super) struct CheckMap {
     pub(super) depth: usize,
+    pub(super) image: bool,
 }
 
 impl<'de> Visitor<'de> for CheckMap {
@@ -131,7 +153,15 @@ impl<'de> Visitor<'de> for CheckMap {
         }
         Ok(problem.map_or(Ok(()), Err))
     }
-    reject_others!("an object of attribute values"; visit_map);
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        // worded as when the value is read (`tagged`, `Attributes`)
+        Ok(if self.image {
+            Ok(())
+        } else {
+            bad("`M` is null")
+        })
+    }
+    reject_others!("an object of attribute values"; visit_map, visit_unit);
 }
 
 /// The `L` of an attribute value, checked.

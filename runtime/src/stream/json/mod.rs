@@ -6,7 +6,14 @@
 //! still read to its end, and becomes an error for that record alone (naming its sequence
 //! number, the image and the attribute), so that one bad record fails alone (values nested
 //! deeper than 40 levels too: DynamoDB allows 32). Only text that is not a JSON event at all
-//! fails the whole batch.
+//! fails the whole batch. JSON that serde_json cannot hold while reading (a number beyond
+//! `f64`, a lone UTF-16 surrogate) fails its record alone through `from_json`, which reads the
+//! records again one by one; through the `Deserialize` impls (as `lambda_runtime` uses them),
+//! which cannot read twice, it fails the batch. Neither DynamoDB nor Lambda writes such JSON.
+//!
+//! Both readers agree on every input: a name repeated in an image or a map keeps its last
+//! value, and of several wrong fields the first declared in the model is reported (of a map's
+//! wrong entries, the smallest key).
 //!
 //! Two readers share this: [`Batch`] reads records as [`RawRecord`]s (items of attribute
 //! values), for a router; [`EventBatch`] reads them straight into one model's events, decoding
@@ -70,11 +77,119 @@ fn parse_event<T: Target>(json: &[u8]) -> Result<Vec<T::Out>> {
     };
     let text = std::str::from_utf8(json).map_err(|e| malformed(&e))?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let records = de
+    let read = de
         .deserialize_map(EventVisitor::<T>(std::marker::PhantomData))
-        .map_err(|e| malformed(&e))?;
-    de.end().map_err(|e| malformed(&e))?;
-    Ok(records)
+        .and_then(|records| de.end().map(|()| records));
+    match read {
+        Ok(records) => Ok(records),
+        // Valid JSON that serde_json cannot hold while it reads (a number beyond `f64`, a lone
+        // UTF-16 surrogate, nesting past its limit) must fail its record alone: the records are
+        // read again one by one. Only text that is not such an event at all fails the batch.
+        Err(e) => one_by_one::<T>(text).ok_or_else(|| malformed(&e)),
+    }
+}
+
+/// The records of an event read each on its own: `None` when the text is not an event.
+fn one_by_one<T: Target>(text: &str) -> Option<Vec<T::Out>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let records = de.deserialize_map(RawRecords).ok()?;
+    de.end().ok()?;
+    let read = |record: &serde_json::value::RawValue| {
+        let mut de = serde_json::Deserializer::from_str(record.get());
+        let seed = RecordSeed::<T> {
+            kinesis: None,
+            target: std::marker::PhantomData,
+        };
+        seed.deserialize(&mut de)
+            .and_then(|r| de.end().map(|()| r))
+            .unwrap_or_else(|e| {
+                T::failed(Error::StreamRecord {
+                    sequence_number: sequence_of(record.get()),
+                    problem: RecordError::Malformed(format!(
+                        "the record holds JSON that cannot be read: {e}"
+                    )),
+                })
+            })
+    };
+    Some(records.into_iter().map(read).collect())
+}
+
+/// The event's `Records`, each as its JSON text.
+struct RawRecords;
+
+impl<'de> Visitor<'de> for RawRecords {
+    type Value = Vec<&'de serde_json::value::RawValue>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Lambda event with a `Records` array")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut records = None;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.0 == "Records" {
+                records = Some(map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        records.ok_or_else(|| de::Error::missing_field("Records"))
+    }
+}
+
+/// The sequence number of a record that cannot be read (DynamoDB Streams or Kinesis shape),
+/// found skipping everything else.
+fn sequence_of(record: &str) -> Option<String> {
+    /// The record, or its `dynamodb` or `kinesis` section (`inner`).
+    struct Find {
+        inner: bool,
+    }
+    impl<'de> Visitor<'de> for Find {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a stream record")
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match (self.inner, key.0.as_ref()) {
+                    (false, "dynamodb" | "kinesis") => {
+                        if let Ok(Some(seq)) = map.next_value_seed(FindSeed { inner: true }) {
+                            found = Some(seq);
+                        }
+                    }
+                    (true, "SequenceNumber" | "sequenceNumber") => {
+                        found = map.next_value::<Option<String>>().ok().flatten();
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(found)
+        }
+    }
+    struct FindSeed {
+        inner: bool,
+    }
+    impl<'de> DeserializeSeed<'de> for FindSeed {
+        type Value = Option<String>;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_map(Find { inner: self.inner })
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(record);
+    FindSeed { inner: false }
+        .deserialize(&mut de)
+        .ok()
+        .flatten()
 }
 
 /// How the records' images are read: kept as items ([`Raw`]) or decoded into a model.
@@ -218,7 +333,7 @@ impl<'de, T: Target> Visitor<'de> for RecordsSeed<T> {
         self,
         mut seq: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(64));
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(64).min(1024));
         let seed = || RecordSeed::<T> {
             kinesis: None,
             target: std::marker::PhantomData,

@@ -7,7 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::codec::{
     FieldSource, FromAttributeValue, ListSource, MapSource, Nested, SetEntry, SetKind, SetSource,
@@ -16,7 +16,7 @@ use crate::codec::{
 use crate::error::{DecodeError, Error, Image, Result};
 use crate::model::{DynamoModel, ModelKey};
 
-use super::super::convert::Step;
+use super::super::convert::{MAX_DEPTH, Step};
 use super::super::record::{
     Images, Meta, Record, Slot, StreamEvent, StreamModel, ViewType, assemble, images_used,
 };
@@ -134,7 +134,11 @@ impl<'de> Visitor<'de> for Unused {
         f.write_str("an object of attribute values")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
-        CheckMap { depth: 0 }.visit_map(map)
+        CheckMap {
+            depth: 0,
+            image: true,
+        }
+        .visit_map(map)
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
         Ok(Ok(()))
@@ -157,10 +161,14 @@ impl<'de, M: DynamoModel> Visitor<'de> for ModelImage<M> {
         let mut fields = JsonFields {
             map: &mut map,
             name: None,
+            pending: false,
             broken: None,
             invalid: None,
         };
         let decoded = M::__from_source(&mut fields);
+        if fields.pending {
+            fields.skip();
+        }
         let JsonFields {
             broken,
             mut invalid,
@@ -190,6 +198,9 @@ impl<'de, M: DynamoModel> Visitor<'de> for ModelImage<M> {
 struct JsonFields<'a, 'de, A: MapAccess<'de>> {
     map: &'a mut A,
     name: Option<Cow<'de, str>>,
+    /// An attribute was named and its value not read yet (a decoder that returned without
+    /// reading it): it is skipped before the next name.
+    pending: bool,
     /// The JSON itself is broken: reading stops.
     broken: Option<A::Error>,
     /// The first attribute value that is not valid DynamoDB data.
@@ -207,6 +218,12 @@ impl<'de, A: MapAccess<'de>> JsonFields<'_, 'de, A> {
     where
         S: DeserializeSeed<'de, Value = Lenient<T>>,
     {
+        if !self.pending {
+            return Err(DecodeError::custom(
+                "the attribute's value was read already",
+            ));
+        }
+        self.pending = false;
         match self.map.next_value_seed(seed) {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(bad)) => {
@@ -231,12 +248,17 @@ impl<'de, A: MapAccess<'de>> ValueSource for &mut JsonFields<'_, 'de, A> {
     }
 
     fn decode<D: ValueDecoder>(self, decoder: D) -> std::result::Result<D::Out, DecodeError> {
-        self.read(Decode(decoder)).and_then(|decoded| decoded)
+        self.read(Decode { decoder, depth: 0 })
+            .and_then(|decoded| decoded)
     }
 }
 
-/// An attribute value handed to a [`ValueDecoder`].
-struct Decode<D>(D);
+/// An attribute value handed to a [`ValueDecoder`], at a nesting depth (0 for an attribute of
+/// an image), counted as the item reader counts it.
+struct Decode<D> {
+    decoder: D,
+    depth: usize,
+}
 
 impl<'de, D: ValueDecoder> Visitor<'de> for Decode<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
@@ -251,24 +273,35 @@ impl<'de, D: ValueDecoder> Visitor<'de> for Decode<D> {
         let Some(tag) = map.next_key::<Key<'de>>()? else {
             return Ok(Err(Bad::new("an attribute value with no type")));
         };
+        let Decode { decoder, depth } = self;
         let decoded = match tag.0.as_ref() {
             "S" => map
                 .next_value_seed(TagText("S"))?
-                .map(|text| self.0.string(text)),
+                .map(|text| decoder.string(text)),
             "N" => map
                 .next_value_seed(TagText("N"))?
-                .map(|text| self.0.number(&text)),
-            "L" => map.next_value_seed(ListSeed(self.0))?,
-            "M" => map.next_value_seed(MapSeed(self.0))?,
-            "SS" => map.next_value_seed(SetSeed(self.0, SetKind::String))?,
-            "NS" => map.next_value_seed(SetSeed(self.0, SetKind::Number))?,
-            "BS" => map.next_value_seed(SetSeed(self.0, SetKind::Binary))?,
+                .map(|text| decoder.number(&text)),
+            "L" | "M" if depth >= MAX_DEPTH => {
+                map.next_value::<IgnoredAny>()?;
+                Err(Bad::new(format!("nested deeper than {MAX_DEPTH} levels")))
+            }
+            "L" => map.next_value_seed(ListSeed {
+                decoder,
+                depth: depth + 1,
+            })?,
+            "M" => map.next_value_seed(MapSeed {
+                decoder,
+                depth: depth + 1,
+            })?,
+            "SS" => map.next_value_seed(SetSeed(decoder, SetKind::String))?,
+            "NS" => map.next_value_seed(SetSeed(decoder, SetKind::Number))?,
+            "BS" => map.next_value_seed(SetSeed(decoder, SetKind::Binary))?,
             other => {
-                let value = tagged(other, &mut map, 0)?;
+                let value = tagged(other, &mut map, depth)?;
                 if let Some(bad) = only_one(&mut map)? {
                     return Ok(Err(bad));
                 }
-                return Ok(value.map(|value| self.0.value(value)));
+                return Ok(value.map(|value| decoder.value(value)));
             }
         };
         if let Some(bad) = only_one(&mut map)? {
@@ -280,8 +313,11 @@ impl<'de, D: ValueDecoder> Visitor<'de> for Decode<D> {
     reject_others!("an attribute value such as {\"S\": \"text\"}"; visit_map);
 }
 
-/// A map (`M`) handed to a [`ValueDecoder`] entry by entry.
-struct MapSeed<D>(D);
+/// A map (`M`) handed to a [`ValueDecoder`] entry by entry; `depth` is its entries'.
+struct MapSeed<D> {
+    decoder: D,
+    depth: usize,
+}
 
 impl<'de, D: ValueDecoder> Visitor<'de> for MapSeed<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
@@ -292,12 +328,14 @@ impl<'de, D: ValueDecoder> Visitor<'de> for MapSeed<D> {
         self,
         mut entries: A,
     ) -> std::result::Result<Self::Value, A::Error> {
+        let depth = self.depth;
         let mut map = JsonMap {
             map: &mut entries,
+            depth,
             broken: None,
             invalid: None,
         };
-        let decoded = self.0.map(&mut map);
+        let decoded = self.decoder.map(&mut map);
         let JsonMap {
             broken,
             mut invalid,
@@ -308,7 +346,7 @@ impl<'de, D: ValueDecoder> Visitor<'de> for MapSeed<D> {
         }
         // the decoder stops at its first error: the rest must still be read, and valid
         while let Some(name) = entries.next_key::<Key<'de>>()? {
-            if let Err(bad) = entries.next_value_seed(Check { depth: 0 })? {
+            if let Err(bad) = entries.next_value_seed(Check { depth })? {
                 invalid.get_or_insert_with(|| bad.under(Step::Key(&name.0)));
             }
         }
@@ -326,6 +364,7 @@ impl<'de, D: ValueDecoder> Visitor<'de> for MapSeed<D> {
 /// The entries of a map being read from JSON.
 struct JsonMap<'a, 'de, A: MapAccess<'de>> {
     map: &'a mut A,
+    depth: usize,
     broken: Option<A::Error>,
     invalid: Option<Box<Bad>>,
 }
@@ -363,7 +402,8 @@ impl<'de, A: MapAccess<'de>> JsonMap<'_, 'de, A> {
 impl<'de, A: MapAccess<'de>> MapSource for &mut JsonMap<'_, 'de, A> {
     fn value(self) -> std::result::Result<AttributeValue, DecodeError> {
         let mut entries = crate::codec::Item::new();
-        while let Some(entry) = self.read(Value { depth: 0 }) {
+        let depth = self.depth;
+        while let Some(entry) = self.read(Value { depth }) {
             let (name, value) = entry?;
             entries.insert(name, value);
         }
@@ -372,24 +412,27 @@ impl<'de, A: MapAccess<'de>> MapSource for &mut JsonMap<'_, 'de, A> {
 
     fn next<T: FromAttributeValue>(
         &mut self,
-    ) -> Option<std::result::Result<(String, T), DecodeError>> {
-        self.read(Decode(Nested::<T>::new())).map(|entry| {
-            let (name, decoded) = entry?;
-            match decoded {
-                Ok(value) => Ok((name, value)),
-                Err(e) => Err(e.at(&name)),
-            }
+    ) -> Option<std::result::Result<(String, std::result::Result<T, DecodeError>), DecodeError>>
+    {
+        let depth = self.depth;
+        self.read(Decode {
+            decoder: Nested::<T>::new(),
+            depth,
         })
     }
 }
 
 impl<'de, A: MapAccess<'de>> FieldSource for JsonFields<'_, 'de, A> {
     fn next_name(&mut self) -> Option<&str> {
+        if self.pending {
+            self.skip();
+        }
         if self.broken.is_some() {
             return None;
         }
         match self.map.next_key::<Key<'de>>() {
             Ok(key) => {
+                self.pending = key.is_some();
                 self.name = key.map(|k| k.0);
                 self.name.as_deref()
             }
@@ -414,6 +457,10 @@ impl<'de, A: MapAccess<'de>> FieldSource for JsonFields<'_, 'de, A> {
     }
 
     fn skip(&mut self) {
+        if !self.pending {
+            return;
+        }
+        self.pending = false;
         match self.map.next_value_seed(Check { depth: 0 }) {
             Ok(Ok(())) => {}
             Ok(Err(bad)) => {
@@ -425,8 +472,11 @@ impl<'de, A: MapAccess<'de>> FieldSource for JsonFields<'_, 'de, A> {
     }
 }
 
-/// A list (`L`) handed to a [`ValueDecoder`] element by element.
-struct ListSeed<D>(D);
+/// A list (`L`) handed to a [`ValueDecoder`] element by element; `depth` is its elements'.
+struct ListSeed<D> {
+    decoder: D,
+    depth: usize,
+}
 
 impl<'de, D: ValueDecoder> Visitor<'de> for ListSeed<D> {
     type Value = Lenient<std::result::Result<D::Out, DecodeError>>;
@@ -437,13 +487,15 @@ impl<'de, D: ValueDecoder> Visitor<'de> for ListSeed<D> {
         self,
         mut seq: S,
     ) -> std::result::Result<Self::Value, S::Error> {
+        let depth = self.depth;
         let mut list = JsonList {
             seq: &mut seq,
+            depth,
             index: 0,
             broken: None,
             invalid: None,
         };
-        let decoded = self.0.list(&mut list);
+        let decoded = self.decoder.list(&mut list);
         let JsonList {
             index,
             broken,
@@ -455,7 +507,7 @@ impl<'de, D: ValueDecoder> Visitor<'de> for ListSeed<D> {
         }
         // the decoder stops at its first error: the rest must still be read, and valid
         let mut index = index;
-        while let Some(checked) = seq.next_element_seed(Check { depth: 0 })? {
+        while let Some(checked) = seq.next_element_seed(Check { depth })? {
             if let Err(bad) = checked {
                 invalid.get_or_insert_with(|| bad.under(Step::Index(index)));
             }
@@ -472,6 +524,7 @@ impl<'de, D: ValueDecoder> Visitor<'de> for ListSeed<D> {
 /// The elements of a list being read from JSON.
 struct JsonList<'a, 'de, S: SeqAccess<'de>> {
     seq: &'a mut S,
+    depth: usize,
     index: usize,
     broken: Option<S::Error>,
     invalid: Option<Box<Bad>>,
@@ -507,15 +560,20 @@ impl<'de, S: SeqAccess<'de>> JsonList<'_, 'de, S> {
 impl<'de, S: SeqAccess<'de>> ListSource for &mut JsonList<'_, 'de, S> {
     fn value(self) -> std::result::Result<AttributeValue, DecodeError> {
         let mut elements = Vec::new();
-        while let Some(element) = self.read(Value { depth: 0 }) {
+        let depth = self.depth;
+        while let Some(element) = self.read(Value { depth }) {
             elements.push(element?);
         }
         Ok(AttributeValue::L(elements))
     }
 
     fn next<T: FromAttributeValue>(&mut self) -> Option<std::result::Result<T, DecodeError>> {
-        self.read(Decode(Nested::<T>::new()))
-            .map(|decoded| decoded.and_then(|d| d))
+        let depth = self.depth;
+        self.read(Decode {
+            decoder: Nested::<T>::new(),
+            depth,
+        })
+        .map(|decoded| decoded.and_then(|d| d))
     }
 }
 

@@ -398,7 +398,8 @@ impl<'de> Visitor<'de> for Attributes {
         f.write_str("an object of attribute values")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut item = Item::with_capacity(map.size_hint().unwrap_or(8));
+        // a hint is the input's word: a bounded one
+        let mut item = Item::with_capacity(map.size_hint().unwrap_or(8).min(64));
         let mut problem: Option<Box<Bad>> = None;
         while let Some(name) = map.next_key::<String>()? {
             match map.next_value_seed(Value { depth: self.depth })? {
@@ -434,7 +435,7 @@ impl<'de> Visitor<'de> for List {
         f.write_str("an array of attribute values")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
         let mut problem: Option<Box<Bad>> = None;
         let mut i = 0;
         while let Some(value) = seq.next_element_seed(Value { depth: self.depth })? {
