@@ -61,7 +61,7 @@ impl Batch {
 impl<'de> serde::Deserialize<'de> for Batch {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         deserializer
-            .deserialize_map(EventVisitor::<Raw>(std::marker::PhantomData))
+            .deserialize_map(EventVisitor(RecordsSeed::<Raw>(std::marker::PhantomData)))
             .map(|records| Batch { records })
     }
 }
@@ -78,7 +78,7 @@ fn parse_event<T: Target>(json: &[u8]) -> Result<Vec<T::Out>> {
     let text = std::str::from_utf8(json).map_err(|e| malformed(&e))?;
     let mut de = serde_json::Deserializer::from_str(text);
     let read = de
-        .deserialize_map(EventVisitor::<T>(std::marker::PhantomData))
+        .deserialize_map(EventVisitor(RecordsSeed::<T>(std::marker::PhantomData)))
         .and_then(|records| de.end().map(|()| records));
     match read {
         Ok(records) => Ok(records),
@@ -92,7 +92,9 @@ fn parse_event<T: Target>(json: &[u8]) -> Result<Vec<T::Out>> {
 /// The records of an event read each on its own: `None` when the text is not an event.
 fn one_by_one<T: Target>(text: &str) -> Option<Vec<T::Out>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let records = de.deserialize_map(RawRecords).ok()?;
+    let records: Vec<&serde_json::value::RawValue> = de
+        .deserialize_map(EventVisitor(std::marker::PhantomData))
+        .ok()?;
     de.end().ok()?;
     let read = |record: &serde_json::value::RawValue| {
         let mut de = serde_json::Deserializer::from_str(record.get());
@@ -112,30 +114,6 @@ fn one_by_one<T: Target>(text: &str) -> Option<Vec<T::Out>> {
             })
     };
     Some(records.into_iter().map(read).collect())
-}
-
-/// The event's `Records`, each as its JSON text.
-struct RawRecords;
-
-impl<'de> Visitor<'de> for RawRecords {
-    type Value = Vec<&'de serde_json::value::RawValue>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Lambda event with a `Records` array")
-    }
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut records = None;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if key.0 == "Records" {
-                records = Some(map.next_value()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        records.ok_or_else(|| de::Error::missing_field("Records"))
-    }
 }
 
 /// The sequence number of a record that cannot be read (DynamoDB Streams or Kinesis shape),
@@ -290,11 +268,11 @@ fn kinesis_data<T: Target>(data: &[u8], sequence_number: &str) -> T::Out {
     }
 }
 
-/// The event object: its `Records` array.
-struct EventVisitor<T>(std::marker::PhantomData<T>);
+/// The event object: its `Records` array, read with the seed.
+struct EventVisitor<S>(S);
 
-impl<'de, T: Target> Visitor<'de> for EventVisitor<T> {
-    type Value = Vec<T::Out>;
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for EventVisitor<S> {
+    type Value = S::Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Lambda event with a `Records` array")
     }
@@ -302,10 +280,14 @@ impl<'de, T: Target> Visitor<'de> for EventVisitor<T> {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
+        let mut seed = Some(self.0);
         let mut records = None;
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if key.0 == "Records" {
-                records = Some(map.next_value_seed(RecordsSeed::<T>(std::marker::PhantomData))?);
+                let seed = seed
+                    .take()
+                    .ok_or_else(|| de::Error::duplicate_field("Records"))?;
+                records = Some(map.next_value_seed(seed)?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }

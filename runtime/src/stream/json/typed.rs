@@ -25,7 +25,7 @@ use super::value::{
     Attributes, BASE64, Bad, Key, Lenient, Str, TagText, Value, only_one, reject_others,
     seed_is_visitor, tagged,
 };
-use super::{EventVisitor, Target, parse_event, slot};
+use super::{EventVisitor, RecordsSeed, Target, parse_event, slot};
 
 /// A batch of stream records (a Lambda event of DynamoDB Streams or Kinesis records) read
 /// straight into model `M`'s events, `E`: the fast path for a function that serves one table.
@@ -47,7 +47,7 @@ impl<E: StreamEvent> EventBatch<E> {
 impl<'de, E: StreamEvent> serde::Deserialize<'de> for EventBatch<E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         deserializer
-            .deserialize_map(EventVisitor::<Typed<E>>(PhantomData))
+            .deserialize_map(EventVisitor(RecordsSeed::<Typed<E>>(PhantomData)))
             .map(|records| EventBatch { records })
     }
 }
