@@ -55,6 +55,10 @@ pub enum Error {
         unprocessed: Vec<Item>,
         /// How many times the request was sent.
         attempts: u32,
+        /// The last attempt's error, when it failed (throttled, a server error, no answer)
+        /// rather than leaving keys unprocessed.
+        #[source]
+        last_error: Option<Box<Error>>,
     },
     /// A read of a secondary index into the model, when the index does not project every
     /// attribute of the model: the struct could not be filled. Read the index with
@@ -70,23 +74,43 @@ pub enum Error {
         /// The model's attributes the index does not hold.
         missing: Vec<String>,
     },
-    /// A batch write stopped retrying with writes still unprocessed.
-    #[error("batch write left {} request(s) unprocessed after {attempts} attempt(s)", unprocessed.len())]
+    /// A batch write stopped retrying with writes still unprocessed. Requests in neither list
+    /// were written.
+    #[error(
+        "batch write left {} request(s) unprocessed and {} unconfirmed after {attempts} attempt(s)",
+        unprocessed.len(),
+        unconfirmed.len()
+    )]
     BatchWriteIncomplete {
-        /// Exactly the write requests that were not processed.
+        /// The write requests DynamoDB said it did not process: not written.
         unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
+        /// The write requests of a request that got no answer (a timeout, a dropped
+        /// connection) and were not confirmed since: they may or may not have been written.
+        unconfirmed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
         /// How many times the request was sent.
         attempts: u32,
+        /// The last attempt's error, when it failed (throttled, a server error, no answer)
+        /// rather than leaving requests unprocessed.
+        #[source]
+        last_error: Option<Box<Error>>,
     },
     /// A batch write stopped on an error that retrying does not fix (a missing table, a
     /// validation error, ...). Requests of the batch that were not affected were written;
-    /// `unprocessed` holds exactly the write requests that were not.
-    #[error("batch write failed with {} request(s) not written: {source}", unprocessed.len())]
+    /// `unprocessed` holds the write requests that were not, `unconfirmed` those that may or
+    /// may not have been.
+    #[error(
+        "batch write failed with {} request(s) not written and {} unconfirmed: {source}",
+        unprocessed.len(),
+        unconfirmed.len()
+    )]
     BatchWriteFailed {
         /// The first such error.
         source: Box<Error>,
-        /// Exactly the write requests that were not written.
+        /// The write requests that were not written.
         unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
+        /// The write requests of a request that got no answer earlier and were not confirmed
+        /// since: they may or may not have been written.
+        unconfirmed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
     },
     /// A batch get hit an error that retrying does not cure (a missing table, a bad request)
     /// in one of its requests; the other requests' results are kept.
@@ -287,6 +311,39 @@ impl Error {
                 }
                 _ => false,
             }
+    }
+
+    /// True when sending the same request again may succeed: what [`is_retryable`]
+    /// (Self::is_retryable) says, and also requests that got no answer at all (a timeout, a
+    /// refused or dropped connection, an unreadable response) and throttling or unavailability
+    /// codes the SDKs do not model.
+    pub(crate) fn is_transient(&self) -> bool {
+        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+        const CODES: &[&str] = &[
+            "ThrottlingException",
+            "ServiceUnavailable",
+            "ServiceUnavailableException",
+            "InternalFailure",
+            "RequestTimeout",
+            "RequestTimeoutException",
+        ];
+        let transient = |code: Option<&str>| code.is_none_or(|c| CODES.contains(&c));
+        self.is_retryable()
+            || match self {
+                Error::Sdk(e) => transient(e.code()),
+                Error::Streams(e) => transient(e.code()),
+                _ => false,
+            }
+    }
+
+    /// True for a request that got no answer (no error code): it may have been carried out.
+    pub(crate) fn is_unanswered(&self) -> bool {
+        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+        match self {
+            Error::Sdk(e) => e.code().is_none(),
+            Error::Streams(e) => e.code().is_none(),
+            _ => false,
+        }
     }
 
     /// The sequence number of the stream record a stream error is about.

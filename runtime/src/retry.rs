@@ -19,6 +19,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// 10 attempts, 25 ms doubling up to 2 s with full jitter, 8 requests in flight: about 8 s of
     /// waiting in the worst case before the unprocessed remainder is returned as an error.
+    /// These are the only retries of a batch call: the SDK's own retry is off for them.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 10,
@@ -42,6 +43,24 @@ impl RetryPolicy {
         // Drawn in microseconds, so that a sub-millisecond base delay still waits.
         let micros = u64::try_from(bound.as_micros()).unwrap_or(u64::MAX);
         Duration::from_micros(fastrand::u64(0..=micros))
+    }
+}
+
+/// The configuration batch calls are sent with: the SDK's own retry switched off, so that the
+/// batch engine's [`RetryPolicy`] is the only one (else each of its attempts would hide up to
+/// three sends, and the documented waits would not hold).
+pub(crate) fn single_attempt() -> aws_sdk_dynamodb::config::Builder {
+    aws_sdk_dynamodb::config::Builder::default()
+        .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+}
+
+/// Sleeps with the client's configured async sleep (the one the SDK uses), so that a batch
+/// retry works on whatever runtime the client was built for; Tokio's timer only when the
+/// client has none.
+pub(crate) async fn sleep(client: &crate::client::Client, delay: Duration) {
+    match client.sdk().config().sleep_impl() {
+        Some(sleep) => aws_sdk_dynamodb::config::AsyncSleep::sleep(&sleep, delay).await,
+        None => tokio::time::sleep(delay).await,
     }
 }
 

@@ -49,6 +49,8 @@ struct ChunkResult {
     attempts: u32,
     /// An error retrying does not cure; `unprocessed` then holds the keys it left unread.
     failed: Option<Error>,
+    /// The last attempt's transient error, when it ended on one.
+    last_error: Option<Error>,
 }
 
 impl<M: DynamoModel> BatchRead<M> {
@@ -101,10 +103,14 @@ impl<M: DynamoModel> BatchRead<M> {
         let mut unprocessed = Vec::new();
         let mut attempts = 0;
         let mut failed: Option<Error> = None;
+        let mut last_error: Option<Error> = None;
         for result in results {
             let chunk = result?;
             if let Some(e) = chunk.failed {
                 failed.get_or_insert(e);
+            }
+            if let Some(e) = chunk.last_error {
+                last_error.get_or_insert(e);
             }
             for item in chunk.found {
                 match canonical_key(&item, &names) {
@@ -141,6 +147,7 @@ impl<M: DynamoModel> BatchRead<M> {
                 found,
                 unprocessed,
                 attempts,
+                last_error: last_error.map(Box::new),
             });
         }
 
@@ -182,9 +189,12 @@ impl<M: DynamoModel> BatchRead<M> {
                 .sdk()
                 .batch_get_item()
                 .request_items(table, request)
+                .customize()
+                .config_override(crate::retry::single_attempt())
                 .send()
                 .await
                 .map_err(Error::from);
+            let mut last_error = None;
             match sent {
                 Ok(out) => {
                     if let Some(items) = out.responses.and_then(|mut r| r.remove(table)) {
@@ -196,9 +206,9 @@ impl<M: DynamoModel> BatchRead<M> {
                         .map(|k| k.keys)
                         .unwrap_or_default();
                 }
-                // Throttled, or a server error: nothing was processed; retry like unprocessed
-                // keys.
-                Err(e) if e.is_retryable() => {}
+                // Throttled, a server error, or no answer: retry like unprocessed keys (reading
+                // again is harmless).
+                Err(e) if e.is_transient() => last_error = Some(e),
                 // Anything else is final for this request, but what it read so far is kept.
                 Err(e) => {
                     return Ok(ChunkResult {
@@ -206,6 +216,7 @@ impl<M: DynamoModel> BatchRead<M> {
                         unprocessed: pending,
                         attempts: attempt,
                         failed: Some(e),
+                        last_error: None,
                     });
                 }
             }
@@ -215,6 +226,7 @@ impl<M: DynamoModel> BatchRead<M> {
                     unprocessed: pending,
                     attempts: attempt,
                     failed: None,
+                    last_error,
                 });
             }
             attempt += 1;
@@ -224,7 +236,7 @@ impl<M: DynamoModel> BatchRead<M> {
                 attempt,
                 "retrying unprocessed batch_get keys"
             );
-            tokio::time::sleep(self.policy.backoff(attempt)).await;
+            crate::retry::sleep(self.table.client(), self.policy.backoff(attempt)).await;
         }
     }
 }

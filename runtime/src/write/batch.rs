@@ -5,9 +5,14 @@
 //! - two writes to the same key in one call are refused before anything is sent
 //!   ([`Error::Validation`] naming the key), as is an item over 400 KB;
 //! - nothing is dropped silently: when retries run out, [`Error::BatchWriteIncomplete`] holds
-//!   exactly the write requests not written; when a request fails for good (a missing table,
-//!   say), [`Error::BatchWriteFailed`] holds the error and exactly the requests not written;
-//! - a batch is not atomic: requests other than the ones returned in the error were written.
+//!   the write requests not written (`unprocessed`) and those whose request got no answer and
+//!   were not confirmed since (`unconfirmed`: they may or may not have been written); when a
+//!   request fails for good (a missing table, say), [`Error::BatchWriteFailed`] holds the error
+//!   and the same two lists;
+//! - a batch is not atomic: requests other than the ones returned in the error were written;
+//! - throttling, server errors and requests without an answer are retried with the call's
+//!   [`RetryPolicy`] only (the SDK's own retry is off for batch calls), and the last error is
+//!   kept as the source of the incomplete error.
 //!
 //! `BatchWriteItem` takes no conditions, so it cannot check a `#[dynamo(version)]`: a batch
 //! write of a versioned model is refused unless the caller opts in with
@@ -218,32 +223,54 @@ pub(crate) async fn write_all(
     .await;
 
     let mut unprocessed = Vec::new();
+    let mut unconfirmed = Vec::new();
     let mut attempts = 0;
     let mut failure = None;
+    let mut last_error = None;
     for outcome in outcomes {
         attempts = attempts.max(outcome.attempts);
-        unprocessed.extend(outcome.unprocessed);
+        if outcome.answered {
+            unprocessed.extend(outcome.pending);
+        } else {
+            unconfirmed.extend(outcome.pending);
+        }
         if failure.is_none() {
             failure = outcome.error;
+        }
+        if last_error.is_none() {
+            last_error = outcome.last_error;
         }
     }
     match failure {
         Some(error) => Err(Error::BatchWriteFailed {
             source: Box::new(error),
             unprocessed,
+            unconfirmed,
         }),
-        None if !unprocessed.is_empty() => Err(Error::BatchWriteIncomplete {
-            unprocessed,
-            attempts,
-        }),
+        None if !unprocessed.is_empty() || !unconfirmed.is_empty() => {
+            Err(Error::BatchWriteIncomplete {
+                unprocessed,
+                unconfirmed,
+                attempts,
+                last_error: last_error.map(Box::new),
+            })
+        }
         None => Ok(()),
     }
 }
 
+/// How one chunk ended.
 struct ChunkOutcome {
-    unprocessed: Vec<WriteRequest>,
+    /// The requests not confirmed written.
+    pending: Vec<WriteRequest>,
+    /// Every send of the pending requests got an answer, so they were not written; false when
+    /// one got none (they may have been).
+    answered: bool,
     attempts: u32,
+    /// An error that retrying does not fix.
     error: Option<Error>,
+    /// The last attempt's transient error, if it ended on one.
+    last_error: Option<Error>,
 }
 
 /// Whether retrying the same request may succeed.
@@ -255,16 +282,21 @@ async fn write_chunk(
 ) -> ChunkOutcome {
     let max_attempts = policy.max_attempts.max(1);
     let mut attempt = 0;
+    // Once a send of the pending requests got no answer, they may have been written: what is
+    // still pending afterwards (a subset) stays unconfirmed, whatever later sends say.
+    let mut answered = true;
     loop {
         attempt += 1;
         let result = client
             .sdk()
             .batch_write_item()
             .request_items(table, pending.clone())
+            .customize()
+            .config_override(crate::retry::single_attempt())
             .send()
             .await
             .map_err(Error::from);
-        match result {
+        let last_error = match result {
             Ok(out) => {
                 pending = out
                     .unprocessed_items
@@ -272,9 +304,11 @@ async fn write_chunk(
                     .unwrap_or_default();
                 if pending.is_empty() {
                     return ChunkOutcome {
-                        unprocessed: pending,
+                        pending,
+                        answered,
                         attempts: attempt,
                         error: None,
+                        last_error: None,
                     };
                 }
                 tracing::debug!(
@@ -283,25 +317,32 @@ async fn write_chunk(
                     unprocessed = pending.len(),
                     "BatchWriteItem left items unprocessed"
                 );
+                None
             }
-            Err(error) if error.is_retryable() => {
-                tracing::debug!(table, attempt, %error, "BatchWriteItem throttled");
+            Err(error) if error.is_transient() => {
+                answered &= !error.is_unanswered();
+                tracing::debug!(table, attempt, %error, "BatchWriteItem throttled or unanswered");
+                Some(error)
             }
             Err(error) => {
                 return ChunkOutcome {
-                    unprocessed: pending,
+                    pending,
+                    answered,
                     attempts: attempt,
                     error: Some(error),
+                    last_error: None,
                 };
             }
-        }
+        };
         if attempt >= max_attempts {
             return ChunkOutcome {
-                unprocessed: pending,
+                pending,
+                answered,
                 attempts: attempt,
                 error: None,
+                last_error,
             };
         }
-        tokio::time::sleep(policy.backoff(attempt + 1)).await;
+        crate::retry::sleep(client, policy.backoff(attempt + 1)).await;
     }
 }

@@ -136,8 +136,10 @@ async fn batch_get_over_the_16_mb_response_cap() {
             found,
             unprocessed,
             attempts,
+            last_error,
         }) => {
             assert_eq!(attempts, 1);
+            assert!(last_error.is_none(), "keys left unprocessed, no error");
             assert!(!unprocessed.is_empty());
             assert!(!found.is_empty(), "some items fit in 16 MB");
             let found: HashSet<u32> = found

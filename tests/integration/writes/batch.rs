@@ -199,8 +199,10 @@ async fn a_failed_batch_returns_exactly_the_unwritten_requests() {
         Error::BatchWriteFailed {
             source,
             unprocessed,
+            unconfirmed,
         } => {
             assert!(source.is_resource_not_found(), "{source}");
+            assert!(unconfirmed.is_empty(), "every request was answered");
             let mut ids: Vec<String> = unprocessed
                 .iter()
                 .map(|r| match &r.put_request().unwrap().item()["post_id"] {

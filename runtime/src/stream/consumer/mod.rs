@@ -363,28 +363,10 @@ impl<M, H> Shared<M, H> {
     }
 }
 
-/// Error codes of requests worth sending again later, beyond those [`Error::is_retryable`]
-/// knows (codes the SDKs do not model).
-const TRANSIENT_CODES: &[&str] = &[
-    "ThrottlingException",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
-    "InternalFailure",
-    "RequestTimeout",
-    "RequestTimeoutException",
-];
-
 /// True for failures that may pass: throttling, server errors, and requests that got no
-/// answer at all (connection refused or reset, timeouts), which carry no error code.
+/// answer at all (connection refused or reset, timeouts).
 fn is_transient(error: &Error) -> bool {
-    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-    let transient = |code: Option<&str>| code.is_none_or(|c| TRANSIENT_CODES.contains(&c));
-    error.is_retryable()
-        || match error {
-            Error::Sdk(e) => transient(e.code()),
-            Error::Streams(e) => transient(e.code()),
-            _ => false,
-        }
+    error.is_transient()
 }
 
 /// Retries `call` while it fails with a transient error, with backoff from 50 ms doubling up
