@@ -314,9 +314,8 @@ impl Error {
     }
 
     /// True when sending the same request again may succeed: what [`is_retryable`]
-    /// (Self::is_retryable) says, and also requests that got no answer at all (a timeout, a
-    /// refused or dropped connection, an unreadable response) and throttling or unavailability
-    /// codes the SDKs do not model.
+    /// (Self::is_retryable) says, throttling or unavailability codes the SDKs do not model, and
+    /// requests that got no usable answer ([`is_unanswered`](Self::is_unanswered)).
     pub(crate) fn is_transient(&self) -> bool {
         use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         const CODES: &[&str] = &[
@@ -327,23 +326,48 @@ impl Error {
             "RequestTimeout",
             "RequestTimeoutException",
         ];
-        let transient = |code: Option<&str>| code.is_none_or(|c| CODES.contains(&c));
+        let coded = |code: Option<&str>| code.is_some_and(|c| CODES.contains(&c));
         self.is_retryable()
+            || self.is_unanswered()
             || match self {
-                Error::Sdk(e) => transient(e.code()),
-                Error::Streams(e) => transient(e.code()),
+                Error::Sdk(e) => coded(e.code()),
+                Error::Streams(e) => coded(e.code()),
                 _ => false,
             }
     }
 
-    /// True for a request that got no answer (no error code): it may have been carried out.
+    /// True for a request that got no usable answer: the connection failed (refused, reset,
+    /// a network error), the request timed out, or the response could not be read. It may
+    /// have been carried out. A request the SDK could not build, or a connector's refusal of
+    /// the request itself, is not one of these.
     pub(crate) fn is_unanswered(&self) -> bool {
-        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-        match self {
-            Error::Sdk(e) => e.code().is_none(),
-            Error::Streams(e) => e.code().is_none(),
-            _ => false,
+        use aws_sdk_dynamodb::error::{ConnectorError, ProvideErrorMetadata};
+        let coded = match self {
+            Error::Sdk(e) => e.code().is_some(),
+            Error::Streams(e) => e.code().is_some(),
+            _ => return false,
+        };
+        if coded {
+            return false;
         }
+        let mut next: Option<&(dyn std::error::Error + 'static)> = match self {
+            Error::Sdk(e) => std::error::Error::source(e.as_ref()),
+            Error::Streams(e) => std::error::Error::source(e.as_ref()),
+            _ => None,
+        };
+        while let Some(error) = next {
+            if let Some(connector) = error.downcast_ref::<ConnectorError>() {
+                return !connector.is_user();
+            }
+            // the SDK's words for its error kinds (`SdkError`'s Display)
+            match error.to_string().as_str() {
+                "request has timed out" | "response error" => return true,
+                "failed to construct request" => return false,
+                _ => {}
+            }
+            next = error.source();
+        }
+        false
     }
 
     /// The sequence number of the stream record a stream error is about.

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodbstreams::types::{ShardFilter, ShardFilterType};
+use aws_sdk_dynamodbstreams::types::{ShardFilter, ShardFilterType, ShardIteratorType};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
@@ -19,8 +19,8 @@ use super::lease::STARTED_ID;
 use super::read::{ReaderEnd, read_shard};
 use super::shards::{Holder, LeaseState, ShardInfo, initial_leases, plan, seed_of};
 use super::{
-    HeldLease, Lease, Shared, StartPosition, Write, is_transient, retrying, store_write,
-    streams_error,
+    HeldLease, Lease, REQUEST_TIMEOUT, Shared, StartPosition, Write, is_transient, retrying,
+    retrying_within, store_write, streams_error,
 };
 
 struct Reader {
@@ -41,12 +41,13 @@ impl Drop for Readers {
     }
 }
 
-/// The shards `DescribeStream` lists (every page), with `filter` if given.
+/// The shards `DescribeStream` lists (every page), with `filter` if given; `None` when an
+/// answer had no stream description (the listing is not to be trusted).
 async fn describe_shards(
     streams: &aws_sdk_dynamodbstreams::Client,
     arn: &str,
     filter: Option<&ShardFilter>,
-) -> Result<Vec<ShardInfo>> {
+) -> Result<Option<Vec<ShardInfo>>> {
     let mut shards = Vec::new();
     let mut start: Option<String> = None;
     loop {
@@ -60,7 +61,8 @@ async fn describe_shards(
         })
         .await?;
         let Some(description) = page.stream_description else {
-            return Ok(shards);
+            tracing::warn!("DescribeStream answered without a stream description");
+            return Ok(None);
         };
         for shard in description.shards.unwrap_or_default() {
             if let Some(id) = shard.shard_id {
@@ -72,7 +74,7 @@ async fn describe_shards(
         }
         match description.last_evaluated_shard_id {
             Some(last) if start.as_deref() != Some(last.as_str()) => start = Some(last),
-            _ => return Ok(shards),
+            _ => return Ok(Some(shards)),
         }
     }
 }
@@ -96,6 +98,12 @@ async fn child_shards(
             describe_shards(streams, arn, None).await?
         }
     };
+    let Some(listed) = listed else {
+        // tried again at the next round
+        return Err(Error::Timeout(
+            "DescribeStream answered without a stream description".to_owned(),
+        ));
+    };
     Ok(listed
         .into_iter()
         .filter(|s| s.parent.as_deref() == Some(parent))
@@ -113,6 +121,9 @@ struct Coordinator<M, H> {
     last_listing: Option<Instant>,
     /// Shards this worker finished since the last full listing: their children are asked for.
     finished: Vec<String>,
+    /// Shards with a lease that full listings left out, and when that was first seen: one
+    /// listing is not proof that a shard is gone.
+    missing: HashMap<String, Instant>,
     store_ready: bool,
     seed: u64,
 }
@@ -141,6 +152,7 @@ where
         shards: Vec::new(),
         last_listing: None,
         finished: Vec::new(),
+        missing: HashMap::new(),
         store_ready: false,
     };
     async move {
@@ -170,7 +182,10 @@ where
             }
         }
         let stopped = coordinator.stop_readers().await;
-        coordinator.tidy(&stopped.aborted).await;
+        let tidied = tokio::time::timeout(REQUEST_TIMEOUT * 2, coordinator.tidy(&stopped.aborted));
+        if tidied.await.is_err() {
+            tracing::warn!("tidying the leases at the stop took too long: they will expire");
+        }
         match (outcome, stopped.error) {
             (Err(e), _) | (Ok(()), Some(e)) => Err(e),
             (Ok(()), None) => Ok(()),
@@ -196,32 +211,45 @@ where
     /// One round: readers that ended, the shard list, the leases, the heartbeat, the plan.
     async fn pass(&mut self) -> Result<()> {
         if !self.store_ready {
-            retrying(|| self.shared.store.ensure()).await?;
+            // creating the lease table may take minutes on DynamoDB
+            retrying_within(Duration::from_secs(600), || self.shared.store.ensure()).await?;
             self.store_ready = true;
         }
         self.reap().await?;
-        // the rows first: a lease read before a full listing and missing from it is trimmed
+        // the rows first: a lease read before a full listing and missing from it may be gone
         let rows = retrying(|| self.shared.store.list(&self.shared.scope)).await?;
-        let full = self
+        let heartbeats: Vec<&Lease> = rows.iter().filter(|r| r.is_heartbeat()).collect();
+        // the heartbeat first, so that a slow listing does not make this worker look gone
+        self.beat(&heartbeats).await?;
+        let mut full = self
             .last_listing
             .is_none_or(|t| t.elapsed() >= self.shared.discovery);
         if full {
-            self.shards =
-                describe_shards(&self.shared.streams, &self.shared.stream_arn, None).await?;
-            self.last_listing = Some(Instant::now());
-            self.finished.clear();
+            match describe_shards(&self.shared.streams, &self.shared.stream_arn, None).await? {
+                Some(shards) => {
+                    self.shards = shards;
+                    self.last_listing = Some(Instant::now());
+                    self.finished.clear();
+                }
+                // never listed yet: nothing to go on until a listing can be trusted
+                None if self.last_listing.is_none() => return Ok(()),
+                None => full = false,
+            }
         } else {
             self.find_children().await?;
         }
         let started = rows.iter().any(|r| r.shard_id == STARTED_ID);
-        let heartbeats: Vec<&Lease> = rows.iter().filter(|r| r.is_heartbeat()).collect();
         let mut leases: BTreeMap<String, Lease> = rows
             .iter()
             .filter(|r| r.is_shard())
             .map(|l| (l.shard_id.clone(), l.clone()))
             .collect();
         self.create_leases(started, &mut leases).await?;
-        self.beat(&heartbeats).await?;
+        let gone = if full {
+            self.gone(&leases).await?
+        } else {
+            BTreeSet::new()
+        };
         let now = Instant::now();
         self.observed
             .retain(|id, _| rows.iter().any(|r| r.shard_id == *id));
@@ -252,16 +280,15 @@ where
                 (lease.shard_id.clone(), state)
             })
             .collect();
-        // between full listings, shards known from leases others made count as listed
+        // shards known from leases (made by others, from listings this worker has not seen)
+        // count as listed, unless they are known to be gone
         let mut view = self.shards.clone();
-        if !full {
-            for lease in leases.values() {
-                if !view.iter().any(|s| s.id == lease.shard_id) {
-                    view.push(ShardInfo {
-                        id: lease.shard_id.clone(),
-                        parent: lease.parent.clone(),
-                    });
-                }
+        for lease in leases.values() {
+            if !gone.contains(&lease.shard_id) && !view.iter().any(|s| s.id == lease.shard_id) {
+                view.push(ShardInfo {
+                    id: lease.shard_id.clone(),
+                    parent: lease.parent.clone(),
+                });
             }
         }
         let plan = plan(&view, &states, workers, self.seed);
@@ -271,12 +298,11 @@ where
                 sequence_number: leases.get(id).and_then(|l| l.checkpoint.clone()),
             });
         }
-        if full {
-            // finished shards the stream no longer lists are of no more use
-            for lease in leases.values() {
-                if lease.finished && !self.shards.iter().any(|s| s.id == lease.shard_id) {
-                    let _ = self.shared.store.delete(lease).await;
-                }
+        // finished shards that are gone are of no more use
+        for id in &gone {
+            if let Some(lease) = leases.get(id).filter(|l| l.finished) {
+                let _ = retrying(|| self.shared.store.delete(lease)).await;
+                self.missing.remove(id);
             }
         }
         for id in &plan.release {
@@ -301,11 +327,55 @@ where
             let Some(lease) = leases.get(id) else {
                 continue;
             };
-            if let Some(lease) = self.take(lease, &states[id].holder).await? {
-                self.start_reader(lease);
+            if let Some(taken) = self.take(lease, &states[id].holder).await? {
+                self.start_reader(id.clone(), taken);
             }
         }
         Ok(())
+    }
+
+    /// The shards with a lease that the stream no longer has: left out of full listings for
+    /// twice the discovery interval, and unknown to `GetShardIterator`.
+    async fn gone(&mut self, leases: &BTreeMap<String, Lease>) -> Result<BTreeSet<String>> {
+        let listed: BTreeSet<&str> = self.shards.iter().map(|s| s.id.as_str()).collect();
+        self.missing
+            .retain(|id, _| leases.contains_key(id) && !listed.contains(id.as_str()));
+        let confirm_after = (self.shared.discovery * 2).max(Duration::from_secs(1));
+        let now = Instant::now();
+        let mut gone = BTreeSet::new();
+        for id in leases.keys().filter(|id| !listed.contains(id.as_str())) {
+            let first = *self.missing.entry(id.clone()).or_insert(now);
+            if now.duration_since(first) < confirm_after {
+                continue;
+            }
+            let asked = retrying(|| {
+                let request = self
+                    .shared
+                    .streams
+                    .get_shard_iterator()
+                    .stream_arn(&self.shared.stream_arn)
+                    .shard_id(id)
+                    .shard_iterator_type(ShardIteratorType::TrimHorizon);
+                async move { request.send().await.map_err(streams_error) }
+            })
+            .await;
+            match asked {
+                Ok(_) => {
+                    // it is there: the listings left it out
+                    self.missing.remove(id);
+                }
+                Err(Error::Streams(e))
+                    if matches!(
+                        *e,
+                        aws_sdk_dynamodbstreams::Error::ResourceNotFoundException(_)
+                    ) =>
+                {
+                    gone.insert(id.clone());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(gone)
     }
 
     /// Collects the readers that ended: a failure of one is the consumer's.
@@ -411,18 +481,25 @@ where
         now.duration_since(seen.1) < self.shared.expiry(row.lease_ms)
     }
 
-    /// Takes `lease` for this worker, unless it holds it already; `None` when another worker
-    /// was faster.
-    async fn take(&mut self, lease: &Lease, holder: &Holder) -> Result<Option<Lease>> {
-        if *holder == Holder::Me {
-            return Ok(Some(lease.clone()));
-        }
+    /// Takes `lease` for this worker with a conditional write, also when the row names this
+    /// worker already (left by an earlier run of it: only a write proves it still holds it);
+    /// `None` when another worker was faster.
+    async fn take(&mut self, lease: &Lease, holder: &Holder) -> Result<Option<HeldLease>> {
         let mut taken = lease.clone();
         taken.owner = Some(self.shared.worker.clone());
         taken.lease_ms = Some(self.shared.lease_ms());
+        let sent = Instant::now();
         if !store_write(self.shared.store.as_ref(), &mut taken, Write::Update).await? {
             return Ok(None);
         }
+        // A consumer that held it live may handle records until two thirds of its lease
+        // duration after its last renewal, which came before this write: wait until then,
+        // with a margin.
+        let not_before = match holder {
+            Holder::Live(_) => Some(sent + self.shared.expiry(lease.lease_ms) * 5 / 6),
+            _ => None,
+        };
+        let held = HeldLease::new(taken, sent, not_before);
         match holder {
             Holder::Live(owner) => {
                 tracing::info!(shard_id = %lease.shard_id, from = %owner, "lease taken to even out the work");
@@ -434,15 +511,14 @@ where
                 tracing::info!(shard_id = %lease.shard_id, "lease taken");
             }
         }
-        Ok(Some(taken))
+        Ok(Some(held))
     }
 
-    fn start_reader(&mut self, lease: Lease) {
+    fn start_reader(&mut self, id: String, held: HeldLease) {
         // made here, so that it is a child of the consumer's span
-        let span = tracing::info_span!("stream.shard", shard_id = %lease.shard_id);
-        let id = lease.shard_id.clone();
+        let span = tracing::info_span!("stream.shard", shard_id = %id);
         let (stop, stopped) = watch::channel(false);
-        let held = Arc::new(HeldLease::new(lease));
+        let held = Arc::new(held);
         let task =
             tokio::spawn(read_shard(Arc::clone(&self.shared), held, stopped).instrument(span));
         self.readers.0.insert(id, Reader { stop, task });

@@ -3,9 +3,13 @@
 //!
 //! A lease is fenced by its `counter`: every write of it (taking it, renewing it, a checkpoint,
 //! marking the shard finished, releasing it) is conditional on the counter read before and
-//! stores the next one. An owner whose write fails has lost the lease and stops at once, so two
-//! owners never checkpoint one shard. Expiry needs no clock agreement between machines: a
-//! consumer takes over a lease whose counter it has seen stand still for the lease duration.
+//! stores the next one. An owner whose write fails has lost the lease and handles no further
+//! record, so two owners never checkpoint one shard. Expiry needs no clock agreement between
+//! machines: a consumer takes over a lease whose counter it has seen stand still for the lease
+//! duration. An owner handles records only while its last successful renewal is less than two
+//! thirds of a duration old, and a consumer that takes a lease its owner still renews (to even
+//! out the work) waits five sixths of a duration before reading, so that the two never handle
+//! records of one shard at the same time.
 //!
 //! Beside the leases, each running consumer keeps a heartbeat row in the same scope (its
 //! `shard_id` is `worker#{worker id}`), renewed like a lease: the consumers count the live

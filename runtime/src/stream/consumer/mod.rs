@@ -28,6 +28,15 @@ use self::coordinate::coordinate;
 
 pub use lease::{DEFAULT_LEASE_TABLE, DynamoLeaseStore, Lease, LeaseStore};
 
+/// The longest settings take (longer ones are cut to these).
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// How long one request of the consumer (to DynamoDB Streams or the lease store) may go
+/// unanswered before it counts as failed (and is retried): a hung connection must not stall a
+/// shard while its lease is kept alive.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Where a consumer meeting a stream for the first time (no leases under its name) starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartPosition {
@@ -35,14 +44,17 @@ pub enum StartPosition {
     /// default.
     TrimHorizon,
     /// Records written from now on: the first consumer of a name to meet the stream reads the
-    /// shards open then from their newest record and counts the older, closed ones done.
-    /// Shards that appear later are read from their start. A shard with no checkpoint yet
-    /// starts from "now" again after a restart, so records written to it while no consumer
-    /// ran are not read.
+    /// shards without children from their newest record and counts their ancestors done.
+    /// Shards that appear later are read from their start. A reader clears the "from now"
+    /// mark of its shard before its first read, so a shard whose lease moves before its first
+    /// checkpoint (a crash, a stop, a take-over) is read by the next owner from its oldest
+    /// record: records handled that the first start meant to skip, rather than records lost.
     Latest,
 }
 
-/// What a consumer does when its handler fails on a record.
+/// What a consumer does when its handler fails on a record. A handler that panics stops the
+/// consumer with [`Error::Handler`] whichever the policy; the records handled since that
+/// shard's last checkpoint are handled again by its next owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnHandlerError {
     /// Retry the same record, with backoff (100 ms doubling up to 10 s), until the handler
@@ -69,9 +81,10 @@ pub enum OnHandlerError {
 ///   leases in a lease table (see [`Lease`]). Every lease write is conditional, so a consumer
 ///   that lost a lease cannot checkpoint that shard again; each reader renews its lease three
 ///   times per [`lease_duration`](Self::lease_duration) and handles no further record once
-///   its last renewal is two thirds of a duration old, before anyone may take it over. When a
-///   lease moves (a consumer took over an expired lease, or took one to even out the work),
-///   the previous owner may still finish the record in hand.
+///   its last renewal is two thirds of a duration old, before anyone may take it over. A
+///   consumer that takes a lease another still renews (to even out the work) waits until that
+///   one has stopped. Every request has a deadline (20 s), so a hung connection cannot hold a
+///   shard.
 /// - **Even shares.** Each consumer keeps a heartbeat row beside the leases; the shards that can
 ///   be read are divided by the live consumers, each takes free shards up to its share, and a
 ///   consumer under its share takes one lease a round from the busiest consumer.
@@ -174,13 +187,13 @@ impl<M: StreamModel> Consumer<M> {
     /// How long a lease stands without renewal before another consumer takes it over (default
     /// 10 s). Leases are renewed three times per duration.
     pub fn lease_duration(mut self, duration: Duration) -> Self {
-        self.lease_duration = duration.max(Duration::from_millis(300));
+        self.lease_duration = duration.clamp(Duration::from_millis(300), DAY);
         self
     }
 
     /// The longest wait between two reads of a shard that had nothing new (default 1 s).
     pub fn max_poll_interval(mut self, interval: Duration) -> Self {
-        self.max_poll = interval.max(Duration::from_millis(10));
+        self.max_poll = interval.clamp(Duration::from_millis(10), HOUR);
         self
     }
 
@@ -188,14 +201,14 @@ impl<M: StreamModel> Consumer<M> {
     /// reads a second, as Lambda reads a shard). DynamoDB Streams throttles readers that call
     /// it faster; AWS advises against more than two readers per shard.
     pub fn min_read_interval(mut self, interval: Duration) -> Self {
-        self.min_read = interval;
+        self.min_read = interval.min(HOUR);
         self
     }
 
     /// How often the whole shard list is read (default 60 s). The children of a shard this
     /// consumer finished are asked for at once, so a split is followed without waiting for it.
     pub fn discovery_interval(mut self, interval: Duration) -> Self {
-        self.discovery = interval.max(Duration::from_millis(100));
+        self.discovery = interval.clamp(Duration::from_millis(100), DAY);
         self
     }
 
@@ -203,7 +216,7 @@ impl<M: StreamModel> Consumer<M> {
     /// checkpoint and release their leases (default 30 s). Readers still busy then are ended
     /// as a crash would end them: their leases stand until they expire.
     pub fn stop_timeout(mut self, timeout: Duration) -> Self {
-        self.stop_timeout = timeout;
+        self.stop_timeout = timeout.min(DAY);
         self
     }
 
@@ -369,9 +382,26 @@ fn is_transient(error: &Error) -> bool {
     error.is_transient()
 }
 
-/// Retries `call` while it fails with a transient error, with backoff from 50 ms doubling up
-/// to 5 s, at most 8 times.
-async fn retrying<T, F, Fut>(mut call: F) -> Result<T>
+/// `call`, or [`Error::Timeout`] when it takes longer than `limit`.
+async fn timed<T>(limit: Duration, what: &str, call: impl Future<Output = Result<T>>) -> Result<T> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::Timeout(format!("{what} got no answer in {limit:?}"))),
+    }
+}
+
+/// Retries `call` while it fails with a transient error (one attempt taking longer than
+/// [`REQUEST_TIMEOUT`] is one), with backoff from 50 ms doubling up to 5 s, at most 8 times.
+async fn retrying<T, F, Fut>(call: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    retrying_within(REQUEST_TIMEOUT, call).await
+}
+
+/// [`retrying`], with `limit` for one attempt.
+async fn retrying_within<T, F, Fut>(limit: Duration, mut call: F) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T>>,
@@ -379,7 +409,7 @@ where
     let mut delay = Duration::from_millis(50);
     let mut attempt = 1;
     loop {
-        match call().await {
+        match timed(limit, "a request", call()).await {
             Err(e) if is_transient(&e) && attempt < 8 => {
                 tracing::debug!(error = %e, attempt, "retrying after a transient error");
                 tokio::time::sleep(jitter(delay)).await;
@@ -434,8 +464,14 @@ struct HeldLease {
     /// When the last successful write of the lease was sent: the lease is good until
     /// [`HeldLease::SAFE`] of the duration after it.
     renewed: std::sync::Mutex<Instant>,
+    /// No record is handled before this: a lease taken from a live consumer waits until that
+    /// consumer has stopped handling records.
+    not_before: Option<Instant>,
     /// A write found the lease changed by another consumer.
     lost: AtomicBool,
+    /// A renewal failed for good (access denied, the lease table gone): the reader ends with
+    /// it.
+    failure: std::sync::Mutex<Option<Error>>,
 }
 
 impl HeldLease {
@@ -443,12 +479,29 @@ impl HeldLease {
     /// the rest is the margin for delays between the holder and the others.
     const SAFE: (u32, u32) = (2, 3);
 
-    fn new(lease: Lease) -> Self {
+    /// A lease whose taking write was sent at `taken`.
+    fn new(lease: Lease, taken: Instant, not_before: Option<Instant>) -> Self {
         HeldLease {
             lease: Mutex::new(lease),
-            renewed: std::sync::Mutex::new(Instant::now()),
+            renewed: std::sync::Mutex::new(taken),
+            not_before,
             lost: AtomicBool::new(false),
+            failure: std::sync::Mutex::new(None),
         }
+    }
+
+    fn fail(&self, error: Error) {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_or_insert(error);
+    }
+
+    fn take_failure(&self) -> Option<Error> {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     fn is_lost(&self) -> bool {
@@ -494,8 +547,10 @@ async fn write_lease<M, H>(
         }
         let stored = retrying(|| shared.store.get(&lease.scope, &lease.shard_id)).await?;
         match stored {
+            // only this worker writes a row that names it: the stored row is a write of
+            // ours whose answer was lost, newer than the copy here
             Some(stored) if stored.owner.as_deref() == Some(shared.worker.as_str()) => {
-                lease.counter = stored.counter;
+                *lease = stored;
             }
             Some(stored)
                 if Lease {

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use super::super::handler::Handler;
 use super::super::record::{EventOf, RawRecord, StreamModel};
 use super::{
-    HeldLease, OnHandlerError, Shared, StartPosition, is_transient, jitter, streams_error,
-    write_lease,
+    HeldLease, OnHandlerError, REQUEST_TIMEOUT, Shared, StartPosition, is_transient, jitter,
+    streams_error, timed, write_lease,
 };
 
 /// How a shard reader ended.
@@ -91,7 +91,11 @@ where
         pending: None,
         last_read: None,
     };
-    let end = reader.run().await;
+    let end = match reader.start().await {
+        Ok(None) => reader.run().await,
+        Ok(Some(end)) => Ok(end),
+        Err(e) => Err(e),
+    };
     if let Err(error) = &end {
         // what was handled before the failure is kept, and the lease freed
         tracing::error!(%error, "shard reader failed");
@@ -103,20 +107,33 @@ where
 }
 
 /// Renews the lease three times per lease duration, until the reader ends or the lease is
-/// lost. A renewal that fails or hangs is tried again at the next turn; meanwhile the reader
-/// stops handling records once the last renewal is too old ([`HeldLease::is_current`]).
+/// lost. A renewal that fails for a while (throttled, no answer) is tried again at the next
+/// turn; meanwhile the reader handles no record once the last renewal is too old
+/// ([`HeldLease::is_current`]). One that fails for good ends the reader with its error.
 async fn renew<M, H>(shared: Arc<Shared<M, H>>, held: Arc<HeldLease>) {
     let period = shared.lease_duration / 3;
     loop {
         tokio::time::sleep(period).await;
-        match tokio::time::timeout(period, write_lease(&shared, &held, |_| {})).await {
-            Ok(Ok(true)) => {}
-            Ok(Ok(false)) => {
+        match timed(
+            period,
+            "a lease renewal",
+            write_lease(&shared, &held, |_| {}),
+        )
+        .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
                 tracing::warn!("lease lost to another consumer");
                 return;
             }
-            Ok(Err(error)) => tracing::warn!(%error, "lease renewal failed: trying again"),
-            Err(_) => tracing::warn!("lease renewal got no answer in time: trying again"),
+            Err(error) if is_transient(&error) => {
+                tracing::warn!(%error, "lease renewal failed: trying again");
+            }
+            Err(error) => {
+                tracing::error!(%error, "lease renewal failed for good");
+                held.fail(error);
+                return;
+            }
         }
     }
 }
@@ -137,11 +154,50 @@ where
     M: StreamModel,
     H: Handler<M> + 'static,
 {
+    /// Before the first read: waits until a consumer the lease was taken from has stopped, and
+    /// for a shard to be read from its newest record, clears that mark first, so that a later
+    /// owner (this lease moving before its first checkpoint) reads the shard from its oldest
+    /// record: records handled twice rather than records never handled.
+    async fn start(&mut self) -> Result<Option<ReaderEnd>> {
+        if let Some(at) = self.held.not_before {
+            tracing::info!("waiting for the previous holder to stop");
+            while Instant::now() < at {
+                if let Some(end) = self.interrupted().await? {
+                    return Ok(Some(end));
+                }
+                self.wait(at - Instant::now()).await;
+            }
+        }
+        if !matches!(self.position, Position::Start(StartPosition::Latest)) {
+            return Ok(None);
+        }
+        let mut backoff = Backoff::new();
+        loop {
+            if let Some(end) = self.interrupted().await? {
+                return Ok(Some(end));
+            }
+            match write_lease(&self.shared, &self.held, |l| l.start_at_latest = false).await {
+                Ok(true) => return Ok(None),
+                Ok(false) => return Ok(Some(ReaderEnd::Lost)),
+                Err(e) if is_transient(&e) => {
+                    backoff.warn(&e, "could not mark the shard started");
+                    self.wait(backoff.next()).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     async fn run(&mut self) -> Result<ReaderEnd> {
         let mut iterator = match self.iterator().await? {
-            Step::Go(iterator) => iterator,
+            Step::Go(Some(iterator)) => iterator,
+            Step::Go(None) => return self.finish().await,
             Step::End(end) => return Ok(end),
         };
+        if matches!(self.position, Position::Start(StartPosition::Latest)) {
+            // a new iterator, later, starts where nothing can have been missed
+            self.position = Position::Start(StartPosition::TrimHorizon);
+        }
         let mut idle = Duration::from_millis(20);
         loop {
             let page = match self.fetch(&iterator).await? {
@@ -149,7 +205,8 @@ where
                 Step::Go(Fetched::Reposition) => {
                     tracing::debug!("shard iterator expired: renewing it from the last record");
                     iterator = match self.iterator().await? {
-                        Step::Go(iterator) => iterator,
+                        Step::Go(Some(iterator)) => iterator,
+                        Step::Go(None) => return self.finish().await,
                         Step::End(end) => return Ok(end),
                     };
                     continue;
@@ -243,6 +300,9 @@ where
 
     /// Ends the reader when the lease was lost or a stop was asked for.
     async fn interrupted(&mut self) -> Result<Option<ReaderEnd>> {
+        if let Some(failure) = self.held.take_failure() {
+            return Err(failure);
+        }
         if self.held.is_lost() {
             tracing::warn!("lease lost to another consumer: stopping before the next record");
             return Ok(Some(ReaderEnd::Lost));
@@ -253,8 +313,10 @@ where
         Ok(None)
     }
 
-    /// A shard iterator at the current position, waiting out transient failures.
-    async fn iterator(&mut self) -> Result<Step<String>> {
+    /// A shard iterator at the current position, waiting out transient failures. `None` when
+    /// there is none to give: the shard is closed and read to its end (as the Kinesis Client
+    /// Library reads that answer).
+    async fn iterator(&mut self) -> Result<Step<Option<String>>> {
         let mut backoff = Backoff::new();
         loop {
             if let Some(end) = self.interrupted().await? {
@@ -277,20 +339,20 @@ where
                     .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
                     .sequence_number(seq),
             };
-            match request.send().await.map_err(streams_error) {
+            let sent = timed(REQUEST_TIMEOUT, "GetShardIterator", async {
+                request.send().await.map_err(streams_error)
+            });
+            match sent.await {
                 Ok(output) => {
-                    return match output.shard_iterator {
-                        Some(iterator) => Ok(Step::Go(iterator)),
-                        None => Err(Error::Validation(format!(
-                            "DynamoDB Streams gave no iterator for shard `{}`",
-                            self.shard_id
-                        ))),
-                    };
+                    if output.shard_iterator.is_none() {
+                        tracing::info!("no shard iterator: the shard is closed and read");
+                    }
+                    return Ok(Step::Go(output.shard_iterator));
                 }
                 Err(e) if self.trimmed(&e) => return Err(self.trimmed_error()),
                 // a start position raced with the trimming of the shard's oldest records
                 Err(e) if is_transient(&e) || is_trimmed(&e) => {
-                    tracing::debug!(error = %e, "GetShardIterator failed: backing off");
+                    backoff.warn(&e, "GetShardIterator failed");
                     self.wait(backoff.next()).await;
                 }
                 Err(e) => return Err(e),
@@ -314,15 +376,16 @@ where
                 return Ok(Step::End(end));
             }
             self.last_read = Some(Instant::now());
-            let result = self
+            let request = self
                 .shared
                 .streams
                 .get_records()
                 .shard_iterator(iterator)
-                .limit(self.shared.batch_size)
-                .send()
-                .await
-                .map_err(streams_error);
+                .limit(self.shared.batch_size);
+            let result = timed(REQUEST_TIMEOUT, "GetRecords", async {
+                request.send().await.map_err(streams_error)
+            })
+            .await;
             match result {
                 Ok(page) => return Ok(Step::Go(Fetched::Page(page))),
                 Err(Error::Streams(e))
@@ -333,7 +396,7 @@ where
                 Err(e) if self.trimmed(&e) => return Err(self.trimmed_error()),
                 Err(e) if is_trimmed(&e) => return Ok(Step::Go(Fetched::Reposition)),
                 Err(e) if is_transient(&e) => {
-                    tracing::debug!(error = %e, "GetRecords throttled or failed: backing off");
+                    backoff.warn(&e, "GetRecords throttled or failed");
                     self.wait(backoff.next()).await;
                 }
                 Err(e) => return Err(e),
@@ -341,9 +404,10 @@ where
         }
     }
 
-    /// True when `error` says records after the checkpoint are gone.
+    /// True when `error` says records the reader still had to handle are gone: trimmed after
+    /// its checkpoint, or the whole shard gone.
     fn trimmed(&self, error: &Error) -> bool {
-        is_trimmed(error) && matches!(self.position, Position::After(_))
+        (is_trimmed(error) && matches!(self.position, Position::After(_))) || is_missing(error)
     }
 
     fn trimmed_error(&self) -> Error {
@@ -426,7 +490,7 @@ where
                 }
                 Ok(false) => return Ok(ReaderEnd::Lost),
                 Err(e) if is_transient(&e) && !*self.stop.borrow() => {
-                    tracing::warn!(error = %e, "could not mark the shard finished: trying again");
+                    backoff.warn(&e, "could not mark the shard finished");
                     self.wait(backoff.next()).await;
                 }
                 Err(e) if is_transient(&e) => {
@@ -459,17 +523,39 @@ fn is_trimmed(error: &Error) -> bool {
     matches!(error, Error::Streams(e) if matches!(**e, StreamsError::TrimmedDataAccessException(_)))
 }
 
+/// The shard is not there (trimmed away with records still unread, or the stream is gone).
+fn is_missing(error: &Error) -> bool {
+    matches!(error, Error::Streams(e) if matches!(**e, StreamsError::ResourceNotFoundException(_)))
+}
+
 /// Waits between attempts: 50 ms doubling up to 5 s, with jitter; never gives up.
-struct Backoff(Duration);
+struct Backoff {
+    delay: Duration,
+    failures: u32,
+}
 
 impl Backoff {
     fn new() -> Self {
-        Backoff(Duration::from_millis(50))
+        Backoff {
+            delay: Duration::from_millis(50),
+            failures: 0,
+        }
     }
 
     fn next(&mut self) -> Duration {
-        let delay = jitter(self.0);
-        self.0 = (self.0 * 2).min(Duration::from_secs(5));
+        let delay = jitter(self.delay);
+        self.delay = (self.delay * 2).min(Duration::from_secs(5));
         delay
+    }
+
+    /// Logs a failure that is retried: at debug level at first, as a warning once it keeps
+    /// happening, so that a shard stuck on one is seen.
+    fn warn(&mut self, error: &Error, what: &str) {
+        self.failures += 1;
+        if self.failures >= 5 {
+            tracing::warn!(%error, failures = self.failures, "{what}: trying again");
+        } else {
+            tracing::debug!(%error, "{what}: trying again");
+        }
     }
 }
