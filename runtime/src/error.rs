@@ -112,6 +112,17 @@ pub enum Error {
         /// since: they may or may not have been written.
         unconfirmed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
     },
+    /// A checked batch put (`batch_put(..).checked()`) stopped at a transaction that failed:
+    /// the first `written` puts, in the order given, were written; the others were not, unless
+    /// `source` is a request that got no answer, in which case the transaction starting at
+    /// `written` may have been.
+    #[error("checked batch put stopped after {written} put(s): {source}")]
+    BatchPutStopped {
+        /// How many puts (the first ones) were written.
+        written: usize,
+        /// Why the next transaction failed (a version check is `TransactionCanceled`).
+        source: Box<Error>,
+    },
     /// A batch get hit an error that retrying does not cure (a missing table, a bad request)
     /// in one of its requests; the other requests' results are kept.
     #[error("batch get failed with {} key(s) not read: {source}", unprocessed.len())]

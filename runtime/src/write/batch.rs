@@ -14,11 +14,13 @@
 //!   [`RetryPolicy`] only (the SDK's own retry is off for batch calls), and the last error is
 //!   kept as the source of the incomplete error.
 //!
-//! `BatchWriteItem` takes no conditions, so it cannot check a `#[dynamo(version)]`: a batch
-//! write of a versioned model is refused unless the caller opts in with
-//! `.skip_version_check()`, which writes unconditionally. `batch_put` then stores each
-//! model's next version (what `put` would store), so items loaded at version 0 are stored at
-//! version 1, as after a `put`.
+//! `BatchWriteItem` takes no conditions, so it cannot check a `#[dynamo(version)]`. A
+//! `batch_put` of a versioned model is refused unless it is [`checked`](BatchPut::checked):
+//! then it goes out as `TransactWriteItems` of up to 100 puts (and 4 MB) each, every put with
+//! its version check, so that a stored version never moves backwards (an unconditional write of
+//! a stale copy would store an older version + 1, and a still older snapshot would then pass
+//! its check). A `batch_delete` of a versioned model needs `.skip_version_check()` (it deletes
+//! whatever version is stored).
 
 use std::collections::HashSet;
 use std::future::IntoFuture;
@@ -26,8 +28,9 @@ use std::future::IntoFuture;
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::StreamExt;
 
-use super::single::encode_for_put;
+use super::single::Put;
 use super::size::{check_item_size, check_key_values};
+use super::transaction::MAX_TRANSACTION_ACTIONS;
 use super::{Marker, describe_key, key_identity, key_of};
 use crate::client::Client;
 use crate::codec::Item;
@@ -47,10 +50,13 @@ const BATCH_WRITE_SIZE: usize = 25;
 pub struct BatchPut<M> {
     table: TableRef<M>,
     retry: RetryPolicy,
-    items: Result<Vec<Item>>,
-    skip_version_check: bool,
+    puts: Vec<Put<M>>,
+    checked: bool,
     _model: Marker<M>,
 }
+
+/// The most a `TransactWriteItems` call holds: 100 actions, 4 MB of items.
+const TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
 
 impl<M: DynamoModel> BatchPut<M> {
     pub(crate) fn new<'a>(
@@ -58,29 +64,34 @@ impl<M: DynamoModel> BatchPut<M> {
         retry: RetryPolicy,
         items: impl IntoIterator<Item = &'a M>,
     ) -> Self {
-        let items = items
+        let puts = items
             .into_iter()
-            .map(|m| encode_for_put(m).map(|(item, _)| item))
+            .map(|m| Put::new(table.clone(), m))
             .collect();
         BatchPut {
             table,
             retry,
-            items,
-            skip_version_check: false,
+            puts,
+            checked: false,
             _model: Marker::default(),
         }
     }
 
-    /// The retry and concurrency settings of this call.
+    /// The retry and concurrency settings of this call (for `BatchWriteItem`; a checked put's
+    /// transactions retry as any single request does).
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// For a versioned model: writes unconditionally (a batch cannot check versions), storing
-    /// each model's next version.
-    pub fn skip_version_check(mut self) -> Self {
-        self.skip_version_check = true;
+    /// Writes with every put's conditions, version checks included: as `TransactWriteItems`
+    /// of up to 100 puts (and 4 MB) each, in the order given, one transaction after the other.
+    /// Each transaction is all or nothing; a failed one stops the call with
+    /// [`Error::BatchPutStopped`], which says how many puts (the first ones) were written. A
+    /// transaction costs twice the write capacity of the same puts in a batch. Needed for a
+    /// versioned model.
+    pub fn checked(mut self) -> Self {
+        self.checked = true;
         self
     }
 }
@@ -91,10 +102,19 @@ impl<M: DynamoModel> IntoFuture for BatchPut<M> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            refuse_versioned::<M>("batch_put", self.skip_version_check)?;
+            if self.checked {
+                return put_checked(self.table.client(), self.puts).await;
+            }
+            if let Some(version) = M::SCHEMA.version {
+                return Err(Error::Validation(format!(
+                    "batch_put on table `{}`: the model is versioned (`#[dynamo(version)]` on `{version}`), and BatchWriteItem cannot check versions; say `.checked()` to write in transactions that check each version",
+                    M::SCHEMA.table
+                )));
+            }
             let table = self.table.name().to_owned();
             let mut requests = Vec::new();
-            for item in self.items? {
+            for put in self.puts {
+                let item = put.into_item()?;
                 let key = key_of(&M::SCHEMA, &item);
                 let key_text = describe_key(&M::SCHEMA, &key);
                 check_key_values(&M::SCHEMA, &key_text, &item)?;
@@ -179,10 +199,36 @@ impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
     }
 }
 
+/// The puts in transactions of up to 100 puts and 4 MB, one after the other.
+async fn put_checked<M: DynamoModel>(client: &Client, puts: Vec<Put<M>>) -> Result<()> {
+    let mut written = 0;
+    let mut puts = puts.into_iter().peekable();
+    while puts.peek().is_some() {
+        let mut transaction = client.transact_write();
+        let (mut count, mut bytes) = (0, 0);
+        while let Some(put) = puts.next_if(|put| {
+            count < MAX_TRANSACTION_ACTIONS
+                && (count == 0 || bytes + put.item_size() <= TRANSACTION_BYTES)
+        }) {
+            count += 1;
+            bytes += put.item_size();
+            transaction = transaction.action(put);
+        }
+        if let Err(source) = transaction.await {
+            return Err(Error::BatchPutStopped {
+                written,
+                source: Box::new(source),
+            });
+        }
+        written += count;
+    }
+    Ok(())
+}
+
 fn refuse_versioned<M: DynamoModel>(what: &str, skip: bool) -> Result<()> {
     match M::SCHEMA.version {
         Some(version) if !skip => Err(Error::Validation(format!(
-            "{what} on table `{}`: the model is versioned (`#[dynamo(version)]` on `{version}`), and BatchWriteItem cannot check versions; write one item at a time, use a transaction, or opt in to unconditional writes with `.skip_version_check()`",
+            "{what} on table `{}`: the model is versioned (`#[dynamo(version)]` on `{version}`), and BatchWriteItem cannot check versions; delete one item at a time with its version, or opt in to deleting whatever version is stored with `.skip_version_check()`",
             M::SCHEMA.table
         ))),
         _ => Ok(()),

@@ -225,6 +225,16 @@ impl<M: DynamoModel, R> Put<M, R> {
         self
     }
 
+    /// The item this put writes, without its conditions (for `BatchWriteItem`).
+    pub(crate) fn into_item(self) -> Result<Item> {
+        self.item
+    }
+
+    /// The size of the item this put writes (0 when it could not be encoded).
+    pub(crate) fn item_size(&self) -> usize {
+        self.item.as_ref().map_or(0, super::size::item_size)
+    }
+
     pub(crate) fn prepare(self) -> Result<PreparedPut> {
         let item = self.item?;
         let key = key_of(&M::SCHEMA, &item);

@@ -220,7 +220,7 @@ async fn a_failed_batch_returns_exactly_the_unwritten_requests() {
 }
 
 #[tokio::test]
-async fn batch_writes_of_versioned_models_need_an_explicit_opt_in() {
+async fn batch_writes_of_versioned_models_check_versions_or_need_an_opt_in() {
     let client = common::client().await;
     let docs = created(Doc::table(&client)).await;
     let many: Vec<Doc> = (0..3)
@@ -233,18 +233,33 @@ async fn batch_writes_of_versioned_models_need_an_explicit_opt_in() {
         .collect();
     let err = docs.writer().batch_put(&many).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Validation(m) if m.contains("skip_version_check")),
+        matches!(&err, Error::Validation(m) if m.contains(".checked()")),
         "{err}"
     );
     assert_eq!(count_items(&docs).await, 0);
-    // Opting in writes unconditionally and stores the next version, as `put` would.
-    docs.writer()
-        .batch_put(&many)
-        .skip_version_check()
-        .await
-        .unwrap();
+    // Checked: transactions whose puts check the version, storing the next one as `put` does.
+    docs.writer().batch_put(&many).checked().await.unwrap();
     let stored = raw_get(&docs, &[("id", s("d0"))]).await.unwrap();
     assert_eq!(stored.get("version"), Some(&n(1)));
+    // A stale copy (read at version 0, stored since at 1) cannot move the version back.
+    let err = docs
+        .writer()
+        .batch_put(&many[..1])
+        .checked()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::BatchPutStopped { written, source } => {
+            assert_eq!(*written, 0);
+            assert!(
+                matches!(source.as_ref(), Error::TransactionCanceled { reasons } if reasons[0].is_condition_failed()),
+                "{source}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    let stored = raw_get(&docs, &[("id", s("d0"))]).await.unwrap();
+    assert_eq!(stored.get("version"), Some(&n(1)), "never backwards");
     let err = docs
         .primary_key()
         .batch_delete(["d0", "d1"])
@@ -257,5 +272,33 @@ async fn batch_writes_of_versioned_models_need_an_explicit_opt_in() {
         .await
         .unwrap();
     assert_eq!(count_items(&docs).await, 1);
+    docs.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_checked_batch_put_goes_out_in_transactions_of_a_hundred_and_says_how_far_it_got() {
+    let client = common::client().await;
+    let docs = created(Doc::table(&client)).await;
+    let mut many: Vec<Doc> = (0..250)
+        .map(|i| Doc {
+            id: format!("d{i:03}"),
+            body: "b".into(),
+            editors: vec![],
+            version: 0,
+        })
+        .collect();
+    // d180 exists already: the third transaction (d200..) passes, the second (d100..d199)
+    // fails as a whole
+    let mut existing = many[180].clone();
+    docs.writer().save(&mut existing).await.unwrap();
+    match docs.writer().batch_put(&many).checked().await {
+        Err(Error::BatchPutStopped { written, .. }) => assert_eq!(written, 100),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count_items(&docs).await, 101, "the first hundred, and d180");
+    many.drain(..100);
+    many.retain(|d| d.id != "d180");
+    docs.writer().batch_put(&many).checked().await.unwrap();
+    assert_eq!(count_items(&docs).await, 250);
     docs.delete_table().await.unwrap();
 }
