@@ -8,6 +8,7 @@ mod common;
 mod consumer;
 mod empty_keys;
 mod faults;
+mod proxy;
 mod reads;
 mod sparse_index;
 mod streams;
