@@ -327,7 +327,7 @@ impl Error {
     /// True when sending the same request again may succeed: what [`is_retryable`]
     /// (Self::is_retryable) says, throttling or unavailability codes the SDKs do not model, and
     /// requests that got no usable answer ([`is_unanswered`](Self::is_unanswered)).
-    pub(crate) fn is_transient(&self) -> bool {
+    pub fn is_transient(&self) -> bool {
         use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         const CODES: &[&str] = &[
             "ThrottlingException",
@@ -349,9 +349,10 @@ impl Error {
 
     /// True for a request that got no usable answer: the connection failed (refused, reset,
     /// a network error), the request timed out, or the response could not be read. It may
-    /// have been carried out. A request the SDK could not build, or a connector's refusal of
-    /// the request itself, is not one of these.
-    pub(crate) fn is_unanswered(&self) -> bool {
+    /// have been carried out: a write that failed this way is neither done nor undone. A
+    /// request the SDK could not build, or a connector's refusal of the request itself, is not
+    /// one of these.
+    pub fn is_unanswered(&self) -> bool {
         use aws_sdk_dynamodb::error::{ConnectorError, ProvideErrorMetadata};
         let coded = match self {
             Error::Sdk(e) => e.code().is_some(),

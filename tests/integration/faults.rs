@@ -387,3 +387,114 @@ async fn a_stream_consumer_under_faults_handles_every_record_in_order_per_key() 
         .await
         .unwrap();
 }
+
+/// A versioned counter.
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "counters")]
+pub struct Counter {
+    #[dynamo(hash)]
+    pub id: String,
+    pub count: u64,
+    #[dynamo(version)]
+    pub version: u64,
+}
+
+#[tokio::test]
+async fn twenty_versioned_writers_under_faults_one_winner_per_version_and_an_exact_count() {
+    let (proxy, direct, _) = proxied(31).await;
+    let counters = Counter::table(&direct);
+    counters.create_table().await.unwrap();
+    let mut start = Counter {
+        id: "c".into(),
+        count: 0,
+        version: 0,
+    };
+    counters.writer().save(&mut start).await.unwrap();
+    let through = patient_client(&proxy, &direct).await;
+    // faults after which a write surely was not applied: its retry may not find it applied
+    proxy
+        .at_rate("*", Fault::Throttle, 0.1)
+        .at_rate("*", Fault::ServerError, 0.05)
+        .at_rate("*", Fault::DropBefore, 0.05);
+    let winners = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut writers = Vec::new();
+    for w in 0..20 {
+        let (through, winners) = (through.clone(), winners.clone());
+        writers.push(tokio::spawn(async move {
+            let counters = Counter::table(&through);
+            for _ in 0..5 {
+                loop {
+                    // the SDK's retries can run out under this load: a transient error that
+                    // surfaces is tried again from the read, as an application would
+                    let mut counter = match counters.primary_key().get("c").consistent().await {
+                        Ok(counter) => counter.unwrap(),
+                        Err(e) if e.is_transient() => continue,
+                        Err(e) => panic!("writer {w}: {e}"),
+                    };
+                    counter.count += 1;
+                    match counters.writer().save(&mut counter).await {
+                        Ok(()) => {
+                            winners.lock().unwrap().push((counter.version, w));
+                            break;
+                        }
+                        Err(Error::ConditionalCheckFailed { .. }) => continue,
+                        // only faults that leave the write undone are injected here
+                        Err(e) if e.is_transient() => continue,
+                        Err(e) => panic!("writer {w}: {e}"),
+                    }
+                }
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    proxy.heal();
+    let stored = counters
+        .primary_key()
+        .get("c")
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.count, 100, "every increment counted once");
+    assert_eq!(stored.version, 101);
+    let mut versions: Vec<u64> = winners.lock().unwrap().iter().map(|w| w.0).collect();
+    versions.sort_unstable();
+    assert_eq!(
+        versions,
+        (2..=101).collect::<Vec<u64>>(),
+        "one winner per version"
+    );
+    summary("20 versioned writers", &proxy, "PutItem", 100, 0);
+    counters.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_transaction_whose_answer_is_lost_is_retried_with_its_token_and_applied_once() {
+    let (proxy, direct, _) = proxied(37).await;
+    let counters = Counter::table(&direct);
+    counters.create_table().await.unwrap();
+    let through = patient_client(&proxy, &direct).await;
+    proxy.times("TransactWriteItems", Fault::DropAfter, 1);
+    let fresh = |id: &str| Counter {
+        id: id.into(),
+        count: 1,
+        version: 0,
+    };
+    // put_if_absent twice over: applied by the first send, whose answer is lost; the SDK's
+    // retry carries the same client request token, so DynamoDB answers it as done
+    let table = Counter::table(&through);
+    through
+        .transact_write()
+        .put_if_absent(&table, &fresh("a"))
+        .put_if_absent(&table, &fresh("b"))
+        .await
+        .unwrap();
+    assert_eq!(proxy.stats().requests_of("TransactWriteItems"), 2);
+    for id in ["a", "b"] {
+        let stored = counters.primary_key().get(id).await.unwrap().unwrap();
+        assert_eq!((stored.count, stored.version), (1, 1));
+    }
+    counters.delete_table().await.unwrap();
+}
