@@ -324,9 +324,10 @@ impl Error {
             }
     }
 
-    /// True when sending the same request again may succeed: what [`is_retryable`]
-    /// (Self::is_retryable) says, throttling or unavailability codes the SDKs do not model, and
-    /// requests that got no usable answer ([`is_unanswered`](Self::is_unanswered)).
+    /// True when sending the same request again may succeed: what
+    /// [`is_retryable`](Self::is_retryable) says, throttling or unavailability codes the SDKs do
+    /// not model, and requests that got no usable answer
+    /// ([`is_unanswered`](Self::is_unanswered)).
     pub fn is_transient(&self) -> bool {
         use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         const CODES: &[&str] = &[
