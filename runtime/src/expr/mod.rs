@@ -77,18 +77,7 @@ impl<M, T> Path<M, T> {
 
     /// The path as DynamoDB writes it (`meta.owner`, `tags[2]`), for messages.
     pub fn display(&self) -> String {
-        let mut out = String::new();
-        for segment in &self.segments {
-            match segment {
-                Segment::Name(n) if out.is_empty() => out.push_str(n),
-                Segment::Name(n) => {
-                    out.push('.');
-                    out.push_str(n);
-                }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        display(&self.segments)
     }
 
     /// True when the attribute exists.
@@ -262,6 +251,22 @@ impl<M, T: MapLike> Path<M, T> {
     pub fn key(&self, key: &str) -> Path<M, T::Value> {
         self.child(Segment::Name(key.to_owned()))
     }
+}
+
+/// A document path as DynamoDB writes it (`meta.owner`, `tags[2]`), for messages.
+fn display(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Name(n) if out.is_empty() => out.push_str(n),
+            Segment::Name(n) => {
+                out.push('.');
+                out.push_str(n);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 /// `size(path)`, to compare with a number.

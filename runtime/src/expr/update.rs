@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{Path, Placeholders, Segment};
+use super::{Path, Placeholders, Segment, display};
 use crate::codec::{IntoAttributeValue, IntoKey, SetElement};
 use crate::error::{EncodeError, Error};
 
@@ -43,9 +43,12 @@ type Value = Result<Option<AttributeValue>, EncodeError>;
 
 #[derive(Debug, Clone)]
 enum SetAction {
-    /// `path = :v` (or `REMOVE path` when the value encodes to nothing, like `None`).
+    /// `path = :v`. A value stored as nothing (`None`, an empty set) is `REMOVE path` for an
+    /// attribute, as `put` leaves it out, and `path = NULL` inside a list or map, where `put`
+    /// stores `NULL` (a `REMOVE` there would shift a list's later elements).
     Value(Value),
-    /// `path = if_not_exists(path, :v)`
+    /// `path = if_not_exists(path, :v)`; refused for an attribute with a value stored as
+    /// nothing (it would write `NULL`, which `put` never stores there).
     IfNotExists(Value),
     /// `path = list_append(if_not_exists(path, :empty), :v)` (or the other way round).
     Append { values: Value, prepend: bool },
@@ -122,7 +125,9 @@ impl<M> Update<M> {
     }
 
     /// `SET path = value`. A value stored as nothing (`None`, an empty set) removes the
-    /// attribute instead, as `put` would leave it out.
+    /// attribute instead, as `put` would leave it out; inside a list or a map it is written as
+    /// `NULL` in its place, as `put` stores it (removing a list element would shift the ones
+    /// after it: use [`remove`](Self::remove) for that).
     pub fn set<T: IntoAttributeValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
         let value = value.into_key().to_attribute_value();
         self.set
@@ -131,6 +136,9 @@ impl<M> Update<M> {
     }
 
     /// `SET path = if_not_exists(path, value)`: sets the value only when the attribute is absent.
+    /// A value stored as nothing (`None`, an empty set) is an [`Error::Validation`] before
+    /// sending for an attribute (it has nothing to set, and would write `NULL`); inside a list
+    /// or map it is `NULL`, as `put` stores it there.
     pub fn set_if_not_exists<T: IntoAttributeValue>(
         mut self,
         path: &Path<M, T>,
@@ -256,21 +264,42 @@ impl Placeholders {
         let mut set = Vec::new();
         let mut remove = Vec::new();
         for (segments, action) in &update.set {
-            let path = self.path(segments);
+            // Inside a list or a map, a value stored as nothing is `NULL`, as `put` stores it.
+            let nested = segments.len() > 1;
             match action {
                 SetAction::Value(value) => match value.clone()? {
                     Some(v) => {
+                        let path = self.path(segments);
                         let v = self.value(v);
                         set.push(format!("{path} = {v}"));
                     }
-                    None => remove.push(path),
+                    None if nested => {
+                        let path = self.path(segments);
+                        let v = self.value(AttributeValue::Null(true));
+                        set.push(format!("{path} = {v}"));
+                    }
+                    None => remove.push(self.path(segments)),
                 },
                 SetAction::IfNotExists(value) => {
-                    let v = self.value(encode_present(value)?);
+                    let v = match value.clone()? {
+                        Some(v) => v,
+                        None if nested => AttributeValue::Null(true),
+                        None => {
+                            return Err(Error::Validation(format!(
+                                "`set_if_not_exists` on `{}`: the value is stored as no attribute \
+                                 (`None` or an empty set), so there is nothing to set, and \
+                                 `if_not_exists` would write NULL; leave the action out",
+                                display(segments)
+                            )));
+                        }
+                    };
+                    let path = self.path(segments);
+                    let v = self.value(v);
                     set.push(format!("{path} = if_not_exists({path}, {v})"));
                 }
                 SetAction::Append { values, prepend } => {
-                    let v = self.value(encode_present(values)?);
+                    let path = self.path(segments);
+                    let v = self.value(present(values, segments)?);
                     let empty = self.value(AttributeValue::L(Vec::new()));
                     let current = format!("if_not_exists({path}, {empty})");
                     if *prepend {
@@ -280,12 +309,14 @@ impl Placeholders {
                     }
                 }
                 SetAction::Counter => {
+                    let path = self.path(segments);
                     let zero = self.value(AttributeValue::N("0".to_owned()));
                     let one = self.value(AttributeValue::N("1".to_owned()));
                     set.push(format!("{path} = if_not_exists({path}, {zero}) + {one}"));
                 }
                 SetAction::Arithmetic { plus, value } => {
-                    let v = self.value(encode_present(value)?);
+                    let path = self.path(segments);
+                    let v = self.value(present(value, segments)?);
                     let op = if *plus { '+' } else { '-' };
                     set.push(format!("{path} = {path} {op} {v}"));
                 }
@@ -331,8 +362,15 @@ impl Placeholders {
     }
 }
 
-fn encode_present(value: &Value) -> Result<AttributeValue, Error> {
-    Ok(value.clone()?.unwrap_or(AttributeValue::Null(true)))
+/// The value of an action that needs one (a list to append, a number to add): a value stored
+/// as nothing is refused rather than sent as `NULL`, which DynamoDB would reject.
+fn present(value: &Value, segments: &[Segment]) -> Result<AttributeValue, Error> {
+    value.clone()?.ok_or_else(|| {
+        Error::Validation(format!(
+            "the update of `{}` needs a value, and this one is stored as no attribute",
+            display(segments)
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -386,5 +424,35 @@ mod tests {
         let mut p = Placeholders::default();
         let clear = Update::<M>::new().set(&tags, BTreeSet::new());
         assert_eq!(p.update(&clear).unwrap(), "REMOVE #n0");
+    }
+
+    #[test]
+    fn nothing_inside_a_list_or_map_is_null_and_at_the_top_is_no_attribute() {
+        let slots: Path<M, Vec<Option<i32>>> = Path::attribute("slots");
+        let notes: Path<M, std::collections::HashMap<String, Option<String>>> =
+            Path::attribute("notes");
+        let tags: Path<M, BTreeSet<String>> = Path::attribute("tags");
+        let update = Update::<M>::new()
+            .set(&slots.at(1), None)
+            .set_if_not_exists(&notes.key("a"), None)
+            .set(&tags, BTreeSet::new());
+        let mut p = Placeholders::default();
+        assert_eq!(
+            p.update(&update).unwrap(),
+            "SET #n0[1] = :v0, #n1.#n2 = if_not_exists(#n1.#n2, :v1) REMOVE #n3"
+        );
+        let (_, values) = p.into_parts();
+        let values = values.unwrap();
+        assert_eq!(values[":v0"], AttributeValue::Null(true));
+        assert_eq!(values[":v1"], AttributeValue::Null(true));
+        // `if_not_exists` of an attribute with nothing to set would write NULL: refused.
+        let mut p = Placeholders::default();
+        let err = p
+            .update(&Update::<M>::new().set_if_not_exists(&tags, BTreeSet::new()))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation(m) if m.contains("`set_if_not_exists` on `tags`")),
+            "{err}"
+        );
     }
 }
