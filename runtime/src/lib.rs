@@ -59,7 +59,6 @@ pub mod __private {
 
     pub use crate::client::Client;
     pub use crate::codec::check_key_value;
-    pub use crate::codec::decode_attribute;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
         FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListSource,

@@ -92,13 +92,13 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         let decode = match (codec, read) {
             (Codec::Native, Read::Item) => {
                 let f = quote_spanned! {ty.span()=>
-                    #krate::__private::decode_attribute::<#ty, _>
+                    <#ty as #krate::__private::FromAttributeValue>::from_item_attribute
                 };
                 quote!(#f(__value, #default))
             }
             (Codec::Native, Read::Source) => {
                 let f = quote_spanned! {ty.span()=>
-                    #krate::__private::decode_attribute::<#ty, _>
+                    <#ty as #krate::__private::FromAttributeValue>::from_item_attribute
                 };
                 quote!(#f(#krate::__private::FieldSource::value(__source), #default))
             }

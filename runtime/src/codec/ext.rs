@@ -141,7 +141,7 @@ pub mod serde_bridge {
         serde_dynamo::from_attribute_value(AttributeValue::Null(true)).ok()
     }
 
-    /// Decodes a model's attribute, as [`decode_attribute`](crate::codec::decode_attribute)
+    /// Decodes a model's attribute, as [`FromAttributeValue::from_item_attribute`](crate::FromAttributeValue::from_item_attribute)
     /// does: a `NULL` of a `#[dynamo(default)]` field (`default`) is `Ok(None)`, no value;
     /// otherwise serde reads `NULL` as it reads an absent attribute.
     pub fn decode_attribute<T: serde::de::DeserializeOwned>(

@@ -120,6 +120,23 @@ pub trait FromAttributeValue: Sized {
         Self::from_attribute_value(source.value()?)
     }
 
+    /// Decodes a model's attribute: what the derive's decoder calls for each attribute of an
+    /// item. `NULL` is no value, as an absent attribute is: for a `#[dynamo(default)]` field
+    /// (`default`) it is `Ok(None)`, so that the field is filled as if the attribute were not
+    /// there; otherwise it is [`from_missing`](Self::from_missing), and for a type without a
+    /// missing value (a scalar that must have one) the error `from_attribute_value` gives for
+    /// `NULL`, which names what was found.
+    #[doc(hidden)]
+    fn from_item_attribute<S: ValueSource>(
+        source: S,
+        default: bool,
+    ) -> Result<Option<Self>, DecodeError> {
+        source.decode(Attribute::<Self> {
+            default,
+            _type: std::marker::PhantomData,
+        })
+    }
+
     /// Decodes a value found inside a list or map, where `NULL` stands for an absent value.
     #[doc(hidden)]
     fn from_nested(value: AttributeValue) -> Result<Self, DecodeError> {
@@ -429,25 +446,8 @@ impl<T: FromAttributeValue> ValueDecoder for Nested<T> {
     }
 }
 
-/// Decodes a model's attribute: what the derive's decoder calls for each attribute of an item.
-///
-/// `NULL` is no value, as an absent attribute is: for a `#[dynamo(default)]` field
-/// (`default`), `Ok(None)`, so that the field is filled as if the attribute were not there;
-/// otherwise the type's [`from_missing`](FromAttributeValue::from_missing) value, and for a type
-/// without one (a scalar that must have a value) the error its decoder gives for `NULL`, which
-/// names what was found.
-#[doc(hidden)]
-pub fn decode_attribute<T: FromAttributeValue, S: ValueSource>(
-    source: S,
-    default: bool,
-) -> Result<Option<T>, DecodeError> {
-    source.decode(Attribute::<T> {
-        default,
-        _type: std::marker::PhantomData,
-    })
-}
-
-/// The decoder of [`decode_attribute`]: values pass on to `T` as they come, `NULL` is no value.
+/// The decoder of [`FromAttributeValue::from_item_attribute`]: values pass on to `T` as they
+/// come, `NULL` is no value.
 struct Attribute<T> {
     default: bool,
     _type: std::marker::PhantomData<fn() -> T>,
