@@ -1531,6 +1531,62 @@ impl<T: SetElement + Ord> FromAttributeValue for BTreeSet<T> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// List elements
+
+/// A type whose `Vec` is stored as a list (L): every type with a codec but `u8`, since a
+/// `Vec<u8>` is binary (B).
+///
+/// The list operations of paths and updates (`at`, `append`, `prepend`, `contains_element` on a
+/// `Vec`) ask for it, so that they do not compile on binary, where DynamoDB would reject them or,
+/// worse, evaluate them to false (`contains` on binary is never true, so a guard
+/// `!contains_element(..)` would always pass). Implement it (it has no methods) for a type of
+/// your own that you store in lists; `#[derive(DynamoValue)]` does.
+#[diagnostic::on_unimplemented(
+    message = "list operations need a DynamoDB list (L), and `Vec<{Self}>` is not known to be one",
+    label = "not known to be a list (L)",
+    note = "`Vec<u8>` is stored as binary (B): `at`, `append`, `prepend` and `contains_element` would be rejected or never match on it; compare it whole (`eq`), or use `begins_with` or `size()`, and store a list of small numbers as `Vec<u16>`",
+    note = "a type of your own stored in lists implements `dynamo_types::ListElement` (it has no methods)"
+)]
+pub trait ListElement {}
+
+macro_rules! list_element {
+    ($($t:ty),* $(,)?) => {$( impl ListElement for $t {} )*};
+}
+
+list_element!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64,
+    bytes::Bytes,
+    AttributeValue,
+);
+impl<T> ListElement for Option<T> {}
+impl<T: ?Sized> ListElement for Box<T> {}
+impl<T> ListElement for Vec<T> {}
+impl<T, S> ListElement for HashSet<T, S> {}
+impl<T> ListElement for BTreeSet<T> {}
+impl<T, S> ListElement for HashMap<String, T, S> {}
+impl<T> ListElement for BTreeMap<String, T> {}
+#[cfg(feature = "chrono")]
+list_element!(chrono::DateTime<chrono::Utc>, chrono::NaiveDate);
+#[cfg(feature = "time")]
+list_element!(time::OffsetDateTime);
+#[cfg(feature = "uuid")]
+list_element!(uuid::Uuid);
+
+// ---------------------------------------------------------------------------------------------
 // Raw attribute values pass through untouched.
 
 impl IntoAttributeValue for AttributeValue {

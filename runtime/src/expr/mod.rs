@@ -13,7 +13,7 @@ use std::ops::{BitAnd, BitOr, Not};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoAttributeValue, IntoKey};
+use crate::codec::{IntoAttributeValue, IntoKey, ListElement};
 use crate::error::{EncodeError, Error};
 
 mod update;
@@ -200,7 +200,24 @@ impl<M> Path<M, Vec<u8>> {
     }
 }
 
-/// Containers whose paths support `contains(element)`: sets and lists.
+impl<M> Path<M, bytes::Bytes> {
+    /// `begins_with(path, prefix)` for binary.
+    pub fn begins_with(&self, prefix: impl IntoKey<bytes::Bytes>) -> Condition<M> {
+        Condition::new(Node::Function(
+            "begins_with",
+            self.segments.clone(),
+            encode(&prefix.into_key()),
+        ))
+    }
+}
+
+/// Containers whose paths support `contains(element)`: sets and lists (not `Vec<u8>`, which is
+/// binary).
+#[diagnostic::on_unimplemented(
+    message = "`contains_element` needs a set or a list, and `{Self}` is neither",
+    label = "not a set or a list",
+    note = "for a substring of a string attribute, use `contains`"
+)]
 pub trait Container {
     /// The element type.
     type Element: IntoAttributeValue;
@@ -212,7 +229,7 @@ impl<T: IntoAttributeValue, S> Container for HashSet<T, S> {
 impl<T: IntoAttributeValue> Container for BTreeSet<T> {
     type Element = T;
 }
-impl<T: IntoAttributeValue> Container for Vec<T> {
+impl<T: IntoAttributeValue + ListElement> Container for Vec<T> {
     type Element = T;
 }
 
@@ -228,9 +245,12 @@ impl<V> MapLike for BTreeMap<String, V> {
     type Value = V;
 }
 
-impl<M, T: Container> Path<M, T> {
+impl<M, T> Path<M, T> {
     /// `contains(path, element)`: the set or list holds `element`.
-    pub fn contains_element(&self, element: impl IntoKey<T::Element>) -> Condition<M> {
+    pub fn contains_element(&self, element: impl IntoKey<T::Element>) -> Condition<M>
+    where
+        T: Container,
+    {
         Condition::new(Node::Function(
             "contains",
             self.segments.clone(),
@@ -241,7 +261,10 @@ impl<M, T: Container> Path<M, T> {
 
 impl<M, T> Path<M, Vec<T>> {
     /// The list element at `index`.
-    pub fn at(&self, index: usize) -> Path<M, T> {
+    pub fn at(&self, index: usize) -> Path<M, T>
+    where
+        T: ListElement,
+    {
         self.child(Segment::Index(index))
     }
 }

@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Path, Placeholders, Segment, display};
-use crate::codec::{IntoAttributeValue, IntoKey, SetElement};
+use crate::codec::{IntoAttributeValue, IntoKey, ListElement, SetElement};
 use crate::error::{EncodeError, Error};
 
 /// A number type: the values `ADD` and `SET path = path + n` take.
@@ -193,7 +193,7 @@ impl<M> Update<M> {
     }
 
     /// `SET path = list_append(path, values)`: appends to a list (an absent list counts as empty).
-    pub fn append<T: IntoAttributeValue>(
+    pub fn append<T: IntoAttributeValue + ListElement>(
         mut self,
         path: &Path<M, Vec<T>>,
         values: impl IntoIterator<Item = T>,
@@ -210,7 +210,7 @@ impl<M> Update<M> {
     }
 
     /// `SET path = list_append(values, path)`: puts values in front of a list.
-    pub fn prepend<T: IntoAttributeValue>(
+    pub fn prepend<T: IntoAttributeValue + ListElement>(
         mut self,
         path: &Path<M, Vec<T>>,
         values: impl IntoIterator<Item = T>,

@@ -1,6 +1,8 @@
 //! Data integrity of updates (issue 10): an update stores values as `put` does, so what it
 //! writes reads back as the model: `None` inside a list or map is a `NULL` in its place, and a
-//! value stored as nothing is never written as `NULL` at the top level.
+//! value stored as nothing is never written as `NULL` at the top level. Binary attributes get
+//! the operators binary has (`begins_with`, `size`); list operations on them do not compile
+//! (tests/ui/path).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -148,5 +150,36 @@ async fn none_inside_a_list_or_map_is_written_as_null_in_its_place() {
         .await
         .unwrap();
     assert!(!raw(&records, "r1").await.contains_key("tags"));
+    records.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn binary_attributes_take_begins_with_and_size() {
+    let client = common::client().await;
+    let records = created(Record::table(&client)).await;
+    records.writer().put(&Record::new("r1")).await.unwrap();
+    let f = Record::fields();
+    for (condition, holds) in [
+        (f.data.begins_with(vec![1, 2]), true),
+        (f.data.begins_with(vec![2]), false),
+        (f.blob.begins_with(bytes::Bytes::from_static(b"\x01")), true),
+        (
+            f.blob.begins_with(bytes::Bytes::from_static(b"\x03")),
+            false,
+        ),
+        (f.blob.size().eq(3), true),
+        (f.data.size().eq(2), false),
+    ] {
+        let result = records
+            .primary_key()
+            .update("r1", 1, Record::update().set(&f.label, "checked"))
+            .condition(condition.clone())
+            .await;
+        match result {
+            Ok(()) => assert!(holds, "{condition:?} held"),
+            Err(Error::ConditionalCheckFailed { .. }) => assert!(!holds, "{condition:?} failed"),
+            Err(e) => panic!("{condition:?}: {e}"),
+        }
+    }
     records.delete_table().await.unwrap();
 }
