@@ -26,7 +26,7 @@ pub use codec::{
 pub use error::{
     BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result,
 };
-pub use expr::{AttributeType, Condition, Path, Placeholders, Update};
+pub use expr::{AttributeType, Condition, KeyPath, Path, Placeholders, Updatable, Update};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
@@ -67,7 +67,7 @@ pub mod __private {
         ValueSource, VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
-    pub use crate::expr::Path;
+    pub use crate::expr::{KeyPath, Path};
     pub use crate::model::{
         DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection,
         RangeKeySchema, StreamView, TableSchema,

@@ -276,6 +276,61 @@ impl<M, T: MapLike> Path<M, T> {
     }
 }
 
+/// The path of a key attribute of the table (its partition or sort key), from `{Model}Fields`.
+///
+/// It is a [`Path`] (it dereferences to one) for conditions and filters, but updates do not
+/// take it: DynamoDB never changes an item's key, and rejects an update that sets, removes or
+/// adds to a key attribute. To move an item to another key, `put` it under the new key and
+/// `delete` the old one (in one transaction to do both or neither).
+pub struct KeyPath<M, T>(Path<M, T>);
+
+impl<M, T> KeyPath<M, T> {
+    /// The path of the key attribute `name` (used by generated code).
+    pub fn attribute(name: &str) -> Self {
+        KeyPath(Path::attribute(name))
+    }
+}
+
+impl<M, T> std::ops::Deref for KeyPath<M, T> {
+    type Target = Path<M, T>;
+    fn deref(&self) -> &Path<M, T> {
+        &self.0
+    }
+}
+
+impl<M, T> Clone for KeyPath<M, T> {
+    fn clone(&self) -> Self {
+        KeyPath(self.0.clone())
+    }
+}
+
+impl<M, T> fmt::Debug for KeyPath<M, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyPath({})", self.0.display())
+    }
+}
+
+/// A path that updates take: any [`Path`], never a table key's [`KeyPath`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is the path of a key attribute, and DynamoDB does not update key attributes",
+    label = "a key attribute of the table: updates cannot set, remove or add to it",
+    note = "an item's key never changes: `put` the item under its new key and `delete` the old one (in `client.transact_write()` to do both or neither)"
+)]
+pub trait Updatable<M> {
+    /// The type of the value at the path.
+    type Value;
+    /// The steps of the path.
+    #[doc(hidden)]
+    fn update_segments(&self) -> &[Segment];
+}
+
+impl<M, T> Updatable<M> for Path<M, T> {
+    type Value = T;
+    fn update_segments(&self) -> &[Segment] {
+        &self.segments
+    }
+}
+
 /// A document path as DynamoDB writes it (`meta.owner`, `tags[2]`), for messages.
 fn display(segments: &[Segment]) -> String {
     let mut out = String::new();

@@ -3,7 +3,8 @@
 //! [`Update`] is built from the typed paths of `{Model}Fields`, so each action only accepts
 //! values of the field's type, and the actions DynamoDB restricts to some types are only
 //! offered there: `append` / `prepend` on lists, `add` on numbers and sets, `delete` on sets,
-//! `set_add` / `set_sub` on numbers. Rendering goes through [`Placeholders`] like conditions.
+//! `set_add` / `set_sub` on numbers. The table's key attributes have a [`KeyPath`](super::KeyPath),
+//! which no action takes. Rendering goes through [`Placeholders`] like conditions.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -12,7 +13,7 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{Path, Placeholders, Segment, display};
+use super::{Placeholders, Segment, Updatable, display};
 use crate::codec::{IntoAttributeValue, IntoKey, ListElement, SetElement};
 use crate::error::{EncodeError, Error};
 
@@ -128,10 +129,14 @@ impl<M> Update<M> {
     /// attribute instead, as `put` would leave it out; inside a list or a map it is written as
     /// `NULL` in its place, as `put` stores it (removing a list element would shift the ones
     /// after it: use [`remove`](Self::remove) for that).
-    pub fn set<T: IntoAttributeValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+    pub fn set<P>(mut self, path: &P, value: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: IntoAttributeValue,
+    {
         let value = value.into_key().to_attribute_value();
         self.set
-            .push((path.segments.clone(), SetAction::Value(value)));
+            .push((path.update_segments().to_vec(), SetAction::Value(value)));
         self
     }
 
@@ -139,39 +144,50 @@ impl<M> Update<M> {
     /// A value stored as nothing (`None`, an empty set) is an [`Error::Validation`] before
     /// sending for an attribute (it has nothing to set, and would write `NULL`); inside a list
     /// or map it is `NULL`, as `put` stores it there.
-    pub fn set_if_not_exists<T: IntoAttributeValue>(
-        mut self,
-        path: &Path<M, T>,
-        value: impl IntoKey<T>,
-    ) -> Self {
+    pub fn set_if_not_exists<P>(mut self, path: &P, value: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: IntoAttributeValue,
+    {
         let value = value.into_key().to_attribute_value();
-        self.set
-            .push((path.segments.clone(), SetAction::IfNotExists(value)));
+        self.set.push((
+            path.update_segments().to_vec(),
+            SetAction::IfNotExists(value),
+        ));
         self
     }
 
-    /// `REMOVE path`: deletes the attribute (or the map key, or the list element).
-    pub fn remove<T>(mut self, path: &Path<M, T>) -> Self {
-        self.remove.push(path.segments.clone());
+    /// `REMOVE path`: deletes the attribute (or the map key, or the list element, closing up
+    /// the list).
+    pub fn remove<P: Updatable<M>>(mut self, path: &P) -> Self {
+        self.remove.push(path.update_segments().to_vec());
         self
     }
 
     /// `SET path = path + n`. Fails on the server when the attribute is absent: use
     /// [`add`](Self::add) for a counter that may not exist yet.
-    pub fn set_add<T: NumberValue>(mut self, path: &Path<M, T>, n: impl IntoKey<T>) -> Self {
+    pub fn set_add<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: NumberValue,
+    {
         let value = n.into_key().to_attribute_value();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Arithmetic { plus: true, value },
         ));
         self
     }
 
     /// `SET path = path - n`. Fails on the server when the attribute is absent.
-    pub fn set_sub<T: NumberValue>(mut self, path: &Path<M, T>, n: impl IntoKey<T>) -> Self {
+    pub fn set_sub<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: NumberValue,
+    {
         let value = n.into_key().to_attribute_value();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Arithmetic { plus: false, value },
         ));
         self
@@ -179,28 +195,36 @@ impl<M> Update<M> {
 
     /// `ADD path value`: adds to a number (an absent number counts as 0) or adds the elements
     /// of a set to a set (an absent set counts as empty). Atomic: concurrent `add`s all count.
-    pub fn add<T: AddValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+    pub fn add<P>(mut self, path: &P, value: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: AddValue,
+    {
         let value = value.into_key().to_attribute_value();
-        self.add.push((path.segments.clone(), value));
+        self.add.push((path.update_segments().to_vec(), value));
         self
     }
 
     /// `DELETE path elements`: removes the elements from a set attribute.
-    pub fn delete<T: SetValue>(mut self, path: &Path<M, T>, elements: impl IntoKey<T>) -> Self {
+    pub fn delete<P>(mut self, path: &P, elements: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: SetValue,
+    {
         let value = elements.into_key().to_attribute_value();
-        self.delete.push((path.segments.clone(), value));
+        self.delete.push((path.update_segments().to_vec(), value));
         self
     }
 
     /// `SET path = list_append(path, values)`: appends to a list (an absent list counts as empty).
-    pub fn append<T: IntoAttributeValue + ListElement>(
-        mut self,
-        path: &Path<M, Vec<T>>,
-        values: impl IntoIterator<Item = T>,
-    ) -> Self {
+    pub fn append<P, T>(mut self, path: &P, values: impl IntoIterator<Item = T>) -> Self
+    where
+        P: Updatable<M, Value = Vec<T>>,
+        T: IntoAttributeValue + ListElement,
+    {
         let values: Vec<T> = values.into_iter().collect();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Append {
                 values: values.to_attribute_value(),
                 prepend: false,
@@ -210,20 +234,30 @@ impl<M> Update<M> {
     }
 
     /// `SET path = list_append(values, path)`: puts values in front of a list.
-    pub fn prepend<T: IntoAttributeValue + ListElement>(
-        mut self,
-        path: &Path<M, Vec<T>>,
-        values: impl IntoIterator<Item = T>,
-    ) -> Self {
+    pub fn prepend<P, T>(mut self, path: &P, values: impl IntoIterator<Item = T>) -> Self
+    where
+        P: Updatable<M, Value = Vec<T>>,
+        T: IntoAttributeValue + ListElement,
+    {
         let values: Vec<T> = values.into_iter().collect();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Append {
                 values: values.to_attribute_value(),
                 prepend: true,
             },
         ));
         self
+    }
+
+    /// The first action on a key attribute of the table (`hash`, and `range` when there is
+    /// one), which DynamoDB would reject: paths built by hand can name one.
+    pub(crate) fn key_attribute(&self, hash: &str, range: Option<&str>) -> Option<String> {
+        [Some(hash), range]
+            .into_iter()
+            .flatten()
+            .find(|name| self.touches(name))
+            .map(str::to_owned)
     }
 
     /// Whether any action targets the top-level attribute `name` (or something inside it).
@@ -378,6 +412,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+    use crate::expr::Path;
 
     struct M;
 

@@ -1,13 +1,14 @@
 //! Data integrity of updates (issue 10): an update stores values as `put` does, so what it
 //! writes reads back as the model: `None` inside a list or map is a `NULL` in its place, and a
-//! value stored as nothing is never written as `NULL` at the top level. Binary attributes get
-//! the operators binary has (`begins_with`, `size`); list operations on them do not compile
-//! (tests/ui/path).
+//! value stored as nothing is never written as `NULL` at the top level. A key attribute is
+//! never updated (`{Model}Fields` offers no update on it; a path built by hand is refused
+//! before sending). Binary attributes get the operators binary has (`begins_with`, `size`);
+//! list operations on them do not compile (tests/ui/path).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use dynamo_types::{DynamoModel, Error};
+use dynamo_types::{DynamoModel, Error, Path};
 
 use super::models::{created, n, raw_get, s};
 use crate::common;
@@ -150,6 +151,45 @@ async fn none_inside_a_list_or_map_is_written_as_null_in_its_place() {
         .await
         .unwrap();
     assert!(!raw(&records, "r1").await.contains_key("tags"));
+    records.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_update_of_a_key_attribute_is_refused_before_sending() {
+    let client = common::client().await;
+    let records = created(Record::table(&client)).await;
+    let record = Record::new("r1");
+    records.writer().put(&record).await.unwrap();
+    // `Record::fields().id` offers no update actions (a compile error, see tests/ui/path); a
+    // path built by hand reaches the check made before sending.
+    let by_hand = Path::<Record, String>::attribute("id");
+    let range_by_hand = Path::<Record, i64>::attribute("seq");
+    for update in [
+        Record::update().set(&by_hand, "r2"),
+        Record::update().remove(&by_hand),
+        Record::update().add(&range_by_hand, 1),
+        Record::update().set_if_not_exists(&range_by_hand, 2),
+    ] {
+        let err = records
+            .primary_key()
+            .update("r1", 1, update.clone())
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Validation(message) => {
+                assert!(message.contains("key attribute"), "{message}")
+            }
+            other => panic!("{update:?}: expected a validation error, got {other}"),
+        }
+        // ... in a transaction too.
+        let err = client
+            .transact_write()
+            .update(&records, key("r1"), update)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Validation(_)), "{err}");
+    }
+    assert_eq!(records.get_item(key("r1")).await.unwrap(), Some(record));
     records.delete_table().await.unwrap();
 }
 
