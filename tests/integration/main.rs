@@ -7,6 +7,7 @@
 mod common;
 mod consumer;
 mod empty_keys;
+mod other_writers;
 mod reads;
 mod sparse_index;
 mod streams;

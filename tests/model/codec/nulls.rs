@@ -220,3 +220,16 @@ fn a_stream_event_with_nulls_decodes_through_from_lambda_too() {
         other => panic!("an insert: {other:?}"),
     }
 }
+
+#[test]
+fn an_option_of_an_empty_set_reads_back_as_none() {
+    // DynamoDB has no empty set: `Some(empty)` is stored as nothing, as `None` is (README,
+    // "Reads and writes: the choices made").
+    let mut model = empty();
+    model.maybe_tags = Some(BTreeSet::new());
+    let item = model.to_item().unwrap();
+    assert!(!item.contains_key("maybe_tags"));
+    assert_eq!(Loose::from_item(item).unwrap().maybe_tags, None);
+    model.maybe_tags = Some(BTreeSet::from(["a".to_owned()]));
+    assert_eq!(Loose::from_item(model.to_item().unwrap()).unwrap(), model);
+}
