@@ -10,7 +10,7 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     for category in [
-        "key", "index", "attr", "type", "shape", "value", "query", "stream",
+        "key", "index", "attr", "type", "shape", "value", "query", "stream", "path",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

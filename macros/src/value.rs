@@ -65,6 +65,8 @@ pub(crate) fn fallback(input: &DeriveInput, errors: TokenStream) -> TokenStream 
             #[automatically_derived]
             impl #impl_generics #p::PrefixKey for #ident #ty_generics #where_clause {}
             #[automatically_derived]
+            impl #impl_generics #p::ListElement for #ident #ty_generics #where_clause {}
+            #[automatically_derived]
             impl #impl_generics #p::SetElement for #ident #ty_generics #where_clause {
                 const KIND: #p::SetKind = #p::SetKind::String;
                 fn to_set_entry(&self) -> ::core::result::Result<#p::SetEntry, #p::EncodeError> {
@@ -343,6 +345,9 @@ fn expand(value: &Value) -> TokenStream {
 
             #[automatically_derived]
             impl #impl_generics #p::PrefixKey for #ident #ty_generics #where_clause {}
+
+            #[automatically_derived]
+            impl #impl_generics #p::ListElement for #ident #ty_generics #where_clause {}
 
             #[automatically_derived]
             impl #impl_generics #p::SetElement for #ident #ty_generics #where_clause {

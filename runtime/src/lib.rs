@@ -20,13 +20,13 @@ pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
 pub use codec::{
-    FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, PrefixKey, ScalarType,
-    SetElement, TtlAttribute, VersionAttribute,
+    FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, ListElement, PrefixKey,
+    ScalarType, SetElement, TtlAttribute, VersionAttribute,
 };
 pub use error::{
     BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result,
 };
-pub use expr::{AttributeType, Condition, Path, Placeholders, Update};
+pub use expr::{AttributeType, Condition, KeyPath, Path, Placeholders, Updatable, Update};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
@@ -61,13 +61,13 @@ pub mod __private {
     pub use crate::codec::check_key_value;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
-        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListSource,
-        MapSource, Nested, NumberText, OpenList, OpenMap, PrefixKey, ScalarType, SetElement,
-        SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder, ValueSource,
-        VersionAttribute,
+        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListElement,
+        ListSource, MapSource, Nested, NumberText, OpenList, OpenMap, PrefixKey, ScalarType,
+        SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder,
+        ValueSource, VersionAttribute,
     };
     pub use crate::error::{DecodeError, EncodeError};
-    pub use crate::expr::Path;
+    pub use crate::expr::{KeyPath, Path};
     pub use crate::model::{
         DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection,
         RangeKeySchema, StreamView, TableSchema,

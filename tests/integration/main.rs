@@ -8,6 +8,7 @@ mod common;
 mod consumer;
 mod empty_keys;
 mod faults;
+mod other_writers;
 mod proxy;
 mod reads;
 mod sparse_index;

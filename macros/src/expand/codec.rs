@@ -82,34 +82,40 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         let name = &field.name;
         let ty = &field.ty;
         let slot = slot(i);
-        let Storage::Stored { codec, .. } = field.storage else {
+        let Storage::Stored { codec, missing } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
+        // `NULL` is no value: for a `default` field the decoder gives `None`, and the field is
+        // filled as if the attribute were absent; other fields get their type's missing value.
+        let default = matches!(missing, Missing::Default);
         // As in `to_item`, only the path carries the type's span.
         let decode = match (codec, read) {
             (Codec::Native, Read::Item) => {
                 let f = quote_spanned! {ty.span()=>
-                    <#ty as #krate::__private::FromAttributeValue>::from_attribute_value
+                    <#ty as #krate::__private::FromAttributeValue>::from_item_attribute
                 };
-                quote!(#f(__value))
+                quote!(#f(__value, #default))
             }
             (Codec::Native, Read::Source) => {
                 let f = quote_spanned! {ty.span()=>
-                    <#ty as #krate::__private::FromAttributeValue>::from_value_source
+                    <#ty as #krate::__private::FromAttributeValue>::from_item_attribute
                 };
-                quote!(#f(#krate::__private::FieldSource::value(__source)))
+                quote!(#f(#krate::__private::FieldSource::value(__source), #default))
             }
             (Codec::Serde, Read::Item) => {
                 let f = quote_spanned! {ty.span()=>
-                    #krate::__private::serde_bridge::decode::<#ty>
+                    #krate::__private::serde_bridge::decode_attribute::<#ty>
                 };
-                quote!(#f(__value))
+                quote!(#f(__value, #default))
             }
             (Codec::Serde, Read::Source) => {
                 let f = quote_spanned! {ty.span()=>
-                    #krate::__private::serde_bridge::decode::<#ty>
+                    #krate::__private::serde_bridge::decode_attribute::<#ty>
                 };
-                quote!(#krate::__private::FieldSource::take_value(__source).and_then(#f))
+                quote! {
+                    #krate::__private::FieldSource::take_value(__source)
+                        .and_then(|__value| #f(__value, #default))
+                }
             }
         };
         // The error waits: a later attribute of the same name replaces it (the last one
@@ -117,7 +123,7 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         // attributes came in.
         quote! {
             #name => {
-                #slot = ::core::option::Option::Some(#decode.map_err(|__e| __e.at(#name)));
+                #slot = #decode.map_err(|__e| __e.at(#name)).transpose();
             }
         }
     });

@@ -26,13 +26,43 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let decl_where = &model.generics.where_clause;
     let generics = bounded_generics(model);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let stored: Vec<_> = model.stored().map(|(_, f)| f).collect();
-    let idents: Vec<_> = stored.iter().map(|f| &f.ident).collect();
-    let names: Vec<_> = stored.iter().map(|f| &f.name).collect();
-    let types: Vec<_> = stored.iter().map(|f| value_type(&f.ty)).collect();
-    let docs = stored
+    let stored: Vec<_> = model.stored().collect();
+    let idents: Vec<_> = stored.iter().map(|(_, f)| &f.ident).collect();
+    let names: Vec<_> = stored.iter().map(|(_, f)| &f.name).collect();
+    let keys = model.keys.fields();
+    // The table's key attributes get a `KeyPath`: a `Path` for conditions that no update takes,
+    // since DynamoDB never changes an item's key.
+    let path_types: Vec<_> = stored
         .iter()
-        .map(|f| format!("The path of the `{}` attribute.", f.name));
+        .map(|(id, f)| {
+            let ty = value_type(&f.ty);
+            if keys.contains(id) {
+                quote!(#krate::__private::KeyPath<#model_ty, #ty>)
+            } else {
+                quote!(#krate::__private::Path<#model_ty, #ty>)
+            }
+        })
+        .collect();
+    let constructors: Vec<_> = stored
+        .iter()
+        .map(|(id, _)| {
+            if keys.contains(id) {
+                quote!(#krate::__private::KeyPath::attribute)
+            } else {
+                quote!(#krate::__private::Path::attribute)
+            }
+        })
+        .collect();
+    let docs = stored.iter().map(|(id, f)| {
+        if keys.contains(id) {
+            format!(
+                "The path of the `{}` attribute, a key of the table: for conditions and filters, not updates.",
+                f.name
+            )
+        } else {
+            format!("The path of the `{}` attribute.", f.name)
+        }
+    });
     let doc = format!(
         "Typed attribute paths of [`{model_ident}`], from `{model_ident}::fields()`, for conditions, filters and updates."
     );
@@ -55,7 +85,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
         #vis struct #fields_ident #decl_generics #decl_where {
             #(
                 #[doc = #docs]
-                pub #idents: #krate::__private::Path<#model_ty, #types>,
+                pub #idents: #path_types,
             )*
             #phantom
         }
@@ -66,7 +96,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
             /// Typed paths to this model's attributes, for conditions, filters and updates.
             pub fn fields() -> #fields_ident #ty_generics {
                 #fields_ident {
-                    #( #idents: #krate::__private::Path::attribute(#names), )*
+                    #( #idents: #constructors(#names), )*
                     #phantom_init
                 }
             }

@@ -140,6 +140,19 @@ pub mod serde_bridge {
     pub fn decode_missing<T: serde::de::DeserializeOwned>() -> Option<T> {
         serde_dynamo::from_attribute_value(AttributeValue::Null(true)).ok()
     }
+
+    /// Decodes a model's attribute, as [`FromAttributeValue::from_item_attribute`](crate::FromAttributeValue::from_item_attribute)
+    /// does: a `NULL` of a `#[dynamo(default)]` field (`default`) is `Ok(None)`, no value;
+    /// otherwise serde reads `NULL` as it reads an absent attribute.
+    pub fn decode_attribute<T: serde::de::DeserializeOwned>(
+        value: AttributeValue,
+        default: bool,
+    ) -> Result<Option<T>, DecodeError> {
+        match value {
+            AttributeValue::Null(true) if default => Ok(None),
+            other => decode(other).map(Some),
+        }
+    }
 }
 
 /// Stands in for the serde bridge when the `serde` feature is off, so that
@@ -172,5 +185,13 @@ pub mod serde_bridge {
     /// Stand-in for the bridge's `decode_missing`.
     pub fn decode_missing<T: SerdeFeatureIsOff>() -> Option<T> {
         None
+    }
+
+    /// Stand-in for the bridge's `decode_attribute`.
+    pub fn decode_attribute<T: SerdeFeatureIsOff>(
+        _: AttributeValue,
+        _: bool,
+    ) -> Result<Option<T>, DecodeError> {
+        Err(DecodeError::custom("the `serde` feature is off"))
     }
 }

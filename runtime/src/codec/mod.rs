@@ -4,10 +4,16 @@
 //! them for your own types to store them; [`KeyAttribute`] marks the types a key can have.
 //!
 //! Choices made where DynamoDB leaves room:
-//! - `Option::None` is stored as an absent attribute (as `NULL` inside lists and maps); an absent
-//!   attribute or `NULL` decodes as `None`.
+//! - `Option::None` is stored as an absent attribute (as `NULL` inside lists and maps).
 //! - Sets (`HashSet` / `BTreeSet`) become SS / NS / BS. DynamoDB has no empty set, so an empty
-//!   set is stored as an absent attribute and an absent attribute decodes as an empty set.
+//!   set is stored as an absent attribute (as `NULL` inside lists and maps).
+//! - An absent attribute and a `NULL` one are read alike, as no value: `None` for an `Option`,
+//!   empty for a set, a list (`Vec`) or a map, `Default` for a `#[dynamo(default)]` field
+//!   ([`FromAttributeValue::from_missing`]). Other programs write `NULL` where this crate
+//!   writes nothing (boto3's `None`, the JS DocumentClient's `null`). Any other field needs a
+//!   value: an absent one is a [`DecodeError`] saying it is missing, a `NULL` one a
+//!   [`DecodeError`] saying `NULL` was found. So an `Option` of a set (or of an `Option`) reads
+//!   `Some(empty)` back as `None`: DynamoDB stores both as nothing.
 //! - Numbers keep DynamoDB's limits: 38 significant digits, magnitude between 1e-130 and
 //!   under 1e126. A value outside them (`u128::MAX`, `f64::NAN`, `1e300`) is an [`EncodeError`]
 //!   before anything is sent. Decoding an integer checks its range and never truncates: an
@@ -73,9 +79,17 @@ pub trait FromAttributeValue: Sized {
     /// Decodes the value. Any mismatch is a [`DecodeError`], never a panic.
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError>;
 
-    /// The value of an absent attribute, or `None` when the attribute is required.
+    /// The value of an absent (or `NULL`) attribute, or `None` when the attribute is required.
+    /// `None` for an `Option`, empty for collections; scalars have none.
     fn from_missing() -> Option<Self> {
         None
+    }
+
+    /// The value of an absent `Vec<Self>`: empty for a list, none for `Vec<u8>` (binary, a
+    /// scalar).
+    #[doc(hidden)]
+    fn vec_from_missing() -> Option<Vec<Self>> {
+        Some(Vec::new())
     }
 
     /// Decodes a list (or, for `u8`, binary) into a `Vec`.
@@ -104,6 +118,23 @@ pub trait FromAttributeValue: Sized {
     #[doc(hidden)]
     fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
         Self::from_attribute_value(source.value()?)
+    }
+
+    /// Decodes a model's attribute: what the derive's decoder calls for each attribute of an
+    /// item. `NULL` is no value, as an absent attribute is: for a `#[dynamo(default)]` field
+    /// (`default`) it is `Ok(None)`, so that the field is filled as if the attribute were not
+    /// there; otherwise it is [`from_missing`](Self::from_missing), and for a type without a
+    /// missing value (a scalar that must have one) the error `from_attribute_value` gives for
+    /// `NULL`, which names what was found.
+    #[doc(hidden)]
+    fn from_item_attribute<S: ValueSource>(
+        source: S,
+        default: bool,
+    ) -> Result<Option<Self>, DecodeError> {
+        source.decode(Attribute::<Self> {
+            default,
+            _type: std::marker::PhantomData,
+        })
     }
 
     /// Decodes a value found inside a list or map, where `NULL` stands for an absent value.
@@ -412,6 +443,63 @@ impl<T: FromAttributeValue> ValueDecoder for Nested<T> {
     }
     fn value(self, value: AttributeValue) -> Result<T, DecodeError> {
         T::from_nested(value)
+    }
+}
+
+/// The decoder of [`FromAttributeValue::from_item_attribute`]: values pass on to `T` as they
+/// come, `NULL` is no value.
+struct Attribute<T> {
+    default: bool,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: FromAttributeValue> ValueDecoder for Attribute<T> {
+    type Out = Option<T>;
+    fn number(self, text: &str) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(NumberText(text)).map(Some)
+    }
+    fn string(self, text: std::borrow::Cow<'_, str>) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(StringText(text)).map(Some)
+    }
+    fn list<L: ListSource>(self, list: L) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(OpenList(list)).map(Some)
+    }
+    fn map<M: MapSource>(self, map: M) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(OpenMap(map)).map(Some)
+    }
+    fn set<S: SetSource>(self, kind: SetKind, members: S) -> Result<Option<T>, DecodeError> {
+        T::from_value_source(OpenSet(kind, members)).map(Some)
+    }
+    fn value(self, value: AttributeValue) -> Result<Option<T>, DecodeError> {
+        match value {
+            AttributeValue::Null(true) if self.default => Ok(None),
+            AttributeValue::Null(true) => match T::from_missing() {
+                Some(missing) => Ok(Some(missing)),
+                None => T::from_attribute_value(AttributeValue::Null(true)).map(Some),
+            },
+            other => T::from_attribute_value(other).map(Some),
+        }
+    }
+}
+
+/// A value already built is a source of itself.
+impl ValueSource for AttributeValue {
+    fn value(self) -> Result<AttributeValue, DecodeError> {
+        Ok(self)
+    }
+}
+
+/// A set whose members are being read, as a value for a type to decode.
+#[doc(hidden)]
+pub struct OpenSet<S>(pub SetKind, pub S);
+
+impl<S: SetSource> ValueSource for OpenSet<S> {
+    fn value(self) -> Result<AttributeValue, DecodeError> {
+        self.1.value()
+    }
+
+    fn decode<D: ValueDecoder>(self, decoder: D) -> Result<D::Out, DecodeError> {
+        decoder.set(self.0, self.1)
     }
 }
 
@@ -936,6 +1024,9 @@ macro_rules! byte_codec {
             fn vec_from_value_source<S: ValueSource>(source: S) -> Result<Vec<Self>, DecodeError> {
                 <$t as ByteVec>::decode_vec(source.value()?)
             }
+            fn vec_from_missing() -> Option<Vec<Self>> {
+                <$t as ByteVec>::missing_vec()
+            }
         }
         impl IntoAttributeValue for $t {
             fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
@@ -953,6 +1044,7 @@ macro_rules! byte_codec {
 pub trait ByteVec: Sized {
     fn encode_slice(items: &[Self]) -> Result<Option<AttributeValue>, EncodeError>;
     fn decode_vec(value: AttributeValue) -> Result<Vec<Self>, DecodeError>;
+    fn missing_vec() -> Option<Vec<Self>>;
 }
 
 impl ByteVec for u8 {
@@ -964,6 +1056,9 @@ impl ByteVec for u8 {
             AttributeValue::B(b) => Ok(b.into_inner()),
             other => Err(DecodeError::wrong_type("binary (B)", &other)),
         }
+    }
+    fn missing_vec() -> Option<Vec<u8>> {
+        None // binary is a scalar: it has no missing value
     }
 }
 
@@ -984,6 +1079,9 @@ impl ByteVec for i8 {
                 .collect(),
             other => Err(DecodeError::wrong_type("a list (L)", &other)),
         }
+    }
+    fn missing_vec() -> Option<Vec<i8>> {
+        Some(Vec::new())
     }
 }
 
@@ -1181,6 +1279,9 @@ impl<T: FromAttributeValue> FromAttributeValue for Vec<T> {
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         T::vec_from_attribute_value(value)
     }
+    fn from_missing() -> Option<Self> {
+        T::vec_from_missing()
+    }
 }
 
 fn encode_map<'a, T: IntoAttributeValue + 'a>(
@@ -1240,6 +1341,9 @@ impl<T: FromAttributeValue, S: BuildHasher + Default> FromAttributeValue for Has
     fn from_value_source<V: ValueSource>(source: V) -> Result<Self, DecodeError> {
         source.decode(MapOf::<Self, T>(std::marker::PhantomData))
     }
+    fn from_missing() -> Option<Self> {
+        Some(HashMap::default())
+    }
 }
 
 impl<T: IntoAttributeValue> IntoAttributeValue for BTreeMap<String, T> {
@@ -1254,6 +1358,9 @@ impl<T: FromAttributeValue> FromAttributeValue for BTreeMap<String, T> {
     }
     fn from_value_source<V: ValueSource>(source: V) -> Result<Self, DecodeError> {
         source.decode(MapOf::<Self, T>(std::marker::PhantomData))
+    }
+    fn from_missing() -> Option<Self> {
+        Some(BTreeMap::new())
     }
 }
 
@@ -1422,6 +1529,62 @@ impl<T: SetElement + Ord> FromAttributeValue for BTreeSet<T> {
         Some(BTreeSet::new())
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// List elements
+
+/// A type whose `Vec` is stored as a list (L): every type with a codec but `u8`, since a
+/// `Vec<u8>` is binary (B).
+///
+/// The list operations of paths and updates (`at`, `append`, `prepend`, `contains_element` on a
+/// `Vec`) ask for it, so that they do not compile on binary, where DynamoDB would reject them or,
+/// worse, evaluate them to false (`contains` on binary is never true, so a guard
+/// `!contains_element(..)` would always pass). Implement it (it has no methods) for a type of
+/// your own that you store in lists; `#[derive(DynamoValue)]` does.
+#[diagnostic::on_unimplemented(
+    message = "list operations need a DynamoDB list (L), and `Vec<{Self}>` is not known to be one",
+    label = "not known to be a list (L)",
+    note = "`Vec<u8>` is stored as binary (B): `at`, `append`, `prepend` and `contains_element` would be rejected or never match on it; compare it whole (`eq`), or use `begins_with` or `size()`, and store a list of small numbers as `Vec<u16>`",
+    note = "a type of your own stored in lists implements `dynamo_types::ListElement` (it has no methods)"
+)]
+pub trait ListElement {}
+
+macro_rules! list_element {
+    ($($t:ty),* $(,)?) => {$( impl ListElement for $t {} )*};
+}
+
+list_element!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64,
+    bytes::Bytes,
+    AttributeValue,
+);
+impl<T> ListElement for Option<T> {}
+impl<T: ?Sized> ListElement for Box<T> {}
+impl<T> ListElement for Vec<T> {}
+impl<T, S> ListElement for HashSet<T, S> {}
+impl<T> ListElement for BTreeSet<T> {}
+impl<T, S> ListElement for HashMap<String, T, S> {}
+impl<T> ListElement for BTreeMap<String, T> {}
+#[cfg(feature = "chrono")]
+list_element!(chrono::DateTime<chrono::Utc>, chrono::NaiveDate);
+#[cfg(feature = "time")]
+list_element!(time::OffsetDateTime);
+#[cfg(feature = "uuid")]
+list_element!(uuid::Uuid);
 
 // ---------------------------------------------------------------------------------------------
 // Raw attribute values pass through untouched.

@@ -13,7 +13,7 @@ use std::ops::{BitAnd, BitOr, Not};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoAttributeValue, IntoKey};
+use crate::codec::{IntoAttributeValue, IntoKey, ListElement};
 use crate::error::{EncodeError, Error};
 
 mod update;
@@ -77,18 +77,7 @@ impl<M, T> Path<M, T> {
 
     /// The path as DynamoDB writes it (`meta.owner`, `tags[2]`), for messages.
     pub fn display(&self) -> String {
-        let mut out = String::new();
-        for segment in &self.segments {
-            match segment {
-                Segment::Name(n) if out.is_empty() => out.push_str(n),
-                Segment::Name(n) => {
-                    out.push('.');
-                    out.push_str(n);
-                }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        display(&self.segments)
     }
 
     /// True when the attribute exists.
@@ -211,7 +200,24 @@ impl<M> Path<M, Vec<u8>> {
     }
 }
 
-/// Containers whose paths support `contains(element)`: sets and lists.
+impl<M> Path<M, bytes::Bytes> {
+    /// `begins_with(path, prefix)` for binary.
+    pub fn begins_with(&self, prefix: impl IntoKey<bytes::Bytes>) -> Condition<M> {
+        Condition::new(Node::Function(
+            "begins_with",
+            self.segments.clone(),
+            encode(&prefix.into_key()),
+        ))
+    }
+}
+
+/// Containers whose paths support `contains(element)`: sets and lists (not `Vec<u8>`, which is
+/// binary).
+#[diagnostic::on_unimplemented(
+    message = "`contains_element` needs a set or a list, and `{Self}` is neither",
+    label = "not a set or a list",
+    note = "for a substring of a string attribute, use `contains`"
+)]
 pub trait Container {
     /// The element type.
     type Element: IntoAttributeValue;
@@ -223,7 +229,7 @@ impl<T: IntoAttributeValue, S> Container for HashSet<T, S> {
 impl<T: IntoAttributeValue> Container for BTreeSet<T> {
     type Element = T;
 }
-impl<T: IntoAttributeValue> Container for Vec<T> {
+impl<T: IntoAttributeValue + ListElement> Container for Vec<T> {
     type Element = T;
 }
 
@@ -239,9 +245,12 @@ impl<V> MapLike for BTreeMap<String, V> {
     type Value = V;
 }
 
-impl<M, T: Container> Path<M, T> {
+impl<M, T> Path<M, T> {
     /// `contains(path, element)`: the set or list holds `element`.
-    pub fn contains_element(&self, element: impl IntoKey<T::Element>) -> Condition<M> {
+    pub fn contains_element(&self, element: impl IntoKey<T::Element>) -> Condition<M>
+    where
+        T: Container,
+    {
         Condition::new(Node::Function(
             "contains",
             self.segments.clone(),
@@ -252,7 +261,10 @@ impl<M, T: Container> Path<M, T> {
 
 impl<M, T> Path<M, Vec<T>> {
     /// The list element at `index`.
-    pub fn at(&self, index: usize) -> Path<M, T> {
+    pub fn at(&self, index: usize) -> Path<M, T>
+    where
+        T: ListElement,
+    {
         self.child(Segment::Index(index))
     }
 }
@@ -262,6 +274,77 @@ impl<M, T: MapLike> Path<M, T> {
     pub fn key(&self, key: &str) -> Path<M, T::Value> {
         self.child(Segment::Name(key.to_owned()))
     }
+}
+
+/// The path of a key attribute of the table (its partition or sort key), from `{Model}Fields`.
+///
+/// It is a [`Path`] (it dereferences to one) for conditions and filters, but updates do not
+/// take it: DynamoDB never changes an item's key, and rejects an update that sets, removes or
+/// adds to a key attribute. To move an item to another key, `put` it under the new key and
+/// `delete` the old one (in one transaction to do both or neither).
+pub struct KeyPath<M, T>(Path<M, T>);
+
+impl<M, T> KeyPath<M, T> {
+    /// The path of the key attribute `name` (used by generated code).
+    pub fn attribute(name: &str) -> Self {
+        KeyPath(Path::attribute(name))
+    }
+}
+
+impl<M, T> std::ops::Deref for KeyPath<M, T> {
+    type Target = Path<M, T>;
+    fn deref(&self) -> &Path<M, T> {
+        &self.0
+    }
+}
+
+impl<M, T> Clone for KeyPath<M, T> {
+    fn clone(&self) -> Self {
+        KeyPath(self.0.clone())
+    }
+}
+
+impl<M, T> fmt::Debug for KeyPath<M, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyPath({})", self.0.display())
+    }
+}
+
+/// A path that updates take: any [`Path`], never a table key's [`KeyPath`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is the path of a key attribute, and DynamoDB does not update key attributes",
+    label = "a key attribute of the table: updates cannot set, remove or add to it",
+    note = "an item's key never changes: `put` the item under its new key and `delete` the old one (in `client.transact_write()` to do both or neither)"
+)]
+pub trait Updatable<M> {
+    /// The type of the value at the path.
+    type Value;
+    /// The steps of the path.
+    #[doc(hidden)]
+    fn update_segments(&self) -> &[Segment];
+}
+
+impl<M, T> Updatable<M> for Path<M, T> {
+    type Value = T;
+    fn update_segments(&self) -> &[Segment] {
+        &self.segments
+    }
+}
+
+/// A document path as DynamoDB writes it (`meta.owner`, `tags[2]`), for messages.
+fn display(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Name(n) if out.is_empty() => out.push_str(n),
+            Segment::Name(n) => {
+                out.push('.');
+                out.push_str(n);
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 /// `size(path)`, to compare with a number.

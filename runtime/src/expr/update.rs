@@ -3,7 +3,8 @@
 //! [`Update`] is built from the typed paths of `{Model}Fields`, so each action only accepts
 //! values of the field's type, and the actions DynamoDB restricts to some types are only
 //! offered there: `append` / `prepend` on lists, `add` on numbers and sets, `delete` on sets,
-//! `set_add` / `set_sub` on numbers. Rendering goes through [`Placeholders`] like conditions.
+//! `set_add` / `set_sub` on numbers. The table's key attributes have a [`KeyPath`](super::KeyPath),
+//! which no action takes. Rendering goes through [`Placeholders`] like conditions.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -12,8 +13,8 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{Path, Placeholders, Segment};
-use crate::codec::{IntoAttributeValue, IntoKey, SetElement};
+use super::{Placeholders, Segment, Updatable, display};
+use crate::codec::{IntoAttributeValue, IntoKey, ListElement, SetElement};
 use crate::error::{EncodeError, Error};
 
 /// A number type: the values `ADD` and `SET path = path + n` take.
@@ -43,9 +44,12 @@ type Value = Result<Option<AttributeValue>, EncodeError>;
 
 #[derive(Debug, Clone)]
 enum SetAction {
-    /// `path = :v` (or `REMOVE path` when the value encodes to nothing, like `None`).
+    /// `path = :v`. A value stored as nothing (`None`, an empty set) is `REMOVE path` for an
+    /// attribute, as `put` leaves it out, and `path = NULL` inside a list or map, where `put`
+    /// stores `NULL` (a `REMOVE` there would shift a list's later elements).
     Value(Value),
-    /// `path = if_not_exists(path, :v)`
+    /// `path = if_not_exists(path, :v)`; refused for an attribute with a value stored as
+    /// nothing (it would write `NULL`, which `put` never stores there).
     IfNotExists(Value),
     /// `path = list_append(if_not_exists(path, :empty), :v)` (or the other way round).
     Append { values: Value, prepend: bool },
@@ -122,48 +126,68 @@ impl<M> Update<M> {
     }
 
     /// `SET path = value`. A value stored as nothing (`None`, an empty set) removes the
-    /// attribute instead, as `put` would leave it out.
-    pub fn set<T: IntoAttributeValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+    /// attribute instead, as `put` would leave it out; inside a list or a map it is written as
+    /// `NULL` in its place, as `put` stores it (removing a list element would shift the ones
+    /// after it: use [`remove`](Self::remove) for that).
+    pub fn set<P>(mut self, path: &P, value: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: IntoAttributeValue,
+    {
         let value = value.into_key().to_attribute_value();
         self.set
-            .push((path.segments.clone(), SetAction::Value(value)));
+            .push((path.update_segments().to_vec(), SetAction::Value(value)));
         self
     }
 
     /// `SET path = if_not_exists(path, value)`: sets the value only when the attribute is absent.
-    pub fn set_if_not_exists<T: IntoAttributeValue>(
-        mut self,
-        path: &Path<M, T>,
-        value: impl IntoKey<T>,
-    ) -> Self {
+    /// A value stored as nothing (`None`, an empty set) is an [`Error::Validation`] before
+    /// sending for an attribute (it has nothing to set, and would write `NULL`); inside a list
+    /// or map it is `NULL`, as `put` stores it there.
+    pub fn set_if_not_exists<P>(mut self, path: &P, value: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: IntoAttributeValue,
+    {
         let value = value.into_key().to_attribute_value();
-        self.set
-            .push((path.segments.clone(), SetAction::IfNotExists(value)));
+        self.set.push((
+            path.update_segments().to_vec(),
+            SetAction::IfNotExists(value),
+        ));
         self
     }
 
-    /// `REMOVE path`: deletes the attribute (or the map key, or the list element).
-    pub fn remove<T>(mut self, path: &Path<M, T>) -> Self {
-        self.remove.push(path.segments.clone());
+    /// `REMOVE path`: deletes the attribute (or the map key, or the list element, closing up
+    /// the list).
+    pub fn remove<P: Updatable<M>>(mut self, path: &P) -> Self {
+        self.remove.push(path.update_segments().to_vec());
         self
     }
 
     /// `SET path = path + n`. Fails on the server when the attribute is absent: use
     /// [`add`](Self::add) for a counter that may not exist yet.
-    pub fn set_add<T: NumberValue>(mut self, path: &Path<M, T>, n: impl IntoKey<T>) -> Self {
+    pub fn set_add<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: NumberValue,
+    {
         let value = n.into_key().to_attribute_value();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Arithmetic { plus: true, value },
         ));
         self
     }
 
     /// `SET path = path - n`. Fails on the server when the attribute is absent.
-    pub fn set_sub<T: NumberValue>(mut self, path: &Path<M, T>, n: impl IntoKey<T>) -> Self {
+    pub fn set_sub<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: NumberValue,
+    {
         let value = n.into_key().to_attribute_value();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Arithmetic { plus: false, value },
         ));
         self
@@ -171,28 +195,36 @@ impl<M> Update<M> {
 
     /// `ADD path value`: adds to a number (an absent number counts as 0) or adds the elements
     /// of a set to a set (an absent set counts as empty). Atomic: concurrent `add`s all count.
-    pub fn add<T: AddValue>(mut self, path: &Path<M, T>, value: impl IntoKey<T>) -> Self {
+    pub fn add<P>(mut self, path: &P, value: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: AddValue,
+    {
         let value = value.into_key().to_attribute_value();
-        self.add.push((path.segments.clone(), value));
+        self.add.push((path.update_segments().to_vec(), value));
         self
     }
 
     /// `DELETE path elements`: removes the elements from a set attribute.
-    pub fn delete<T: SetValue>(mut self, path: &Path<M, T>, elements: impl IntoKey<T>) -> Self {
+    pub fn delete<P>(mut self, path: &P, elements: impl IntoKey<P::Value>) -> Self
+    where
+        P: Updatable<M>,
+        P::Value: SetValue,
+    {
         let value = elements.into_key().to_attribute_value();
-        self.delete.push((path.segments.clone(), value));
+        self.delete.push((path.update_segments().to_vec(), value));
         self
     }
 
     /// `SET path = list_append(path, values)`: appends to a list (an absent list counts as empty).
-    pub fn append<T: IntoAttributeValue>(
-        mut self,
-        path: &Path<M, Vec<T>>,
-        values: impl IntoIterator<Item = T>,
-    ) -> Self {
+    pub fn append<P, T>(mut self, path: &P, values: impl IntoIterator<Item = T>) -> Self
+    where
+        P: Updatable<M, Value = Vec<T>>,
+        T: IntoAttributeValue + ListElement,
+    {
         let values: Vec<T> = values.into_iter().collect();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Append {
                 values: values.to_attribute_value(),
                 prepend: false,
@@ -202,20 +234,30 @@ impl<M> Update<M> {
     }
 
     /// `SET path = list_append(values, path)`: puts values in front of a list.
-    pub fn prepend<T: IntoAttributeValue>(
-        mut self,
-        path: &Path<M, Vec<T>>,
-        values: impl IntoIterator<Item = T>,
-    ) -> Self {
+    pub fn prepend<P, T>(mut self, path: &P, values: impl IntoIterator<Item = T>) -> Self
+    where
+        P: Updatable<M, Value = Vec<T>>,
+        T: IntoAttributeValue + ListElement,
+    {
         let values: Vec<T> = values.into_iter().collect();
         self.set.push((
-            path.segments.clone(),
+            path.update_segments().to_vec(),
             SetAction::Append {
                 values: values.to_attribute_value(),
                 prepend: true,
             },
         ));
         self
+    }
+
+    /// The first action on a key attribute of the table (`hash`, and `range` when there is
+    /// one), which DynamoDB would reject: paths built by hand can name one.
+    pub(crate) fn key_attribute(&self, hash: &str, range: Option<&str>) -> Option<String> {
+        [Some(hash), range]
+            .into_iter()
+            .flatten()
+            .find(|name| self.touches(name))
+            .map(str::to_owned)
     }
 
     /// Whether any action targets the top-level attribute `name` (or something inside it).
@@ -256,21 +298,42 @@ impl Placeholders {
         let mut set = Vec::new();
         let mut remove = Vec::new();
         for (segments, action) in &update.set {
-            let path = self.path(segments);
+            // Inside a list or a map, a value stored as nothing is `NULL`, as `put` stores it.
+            let nested = segments.len() > 1;
             match action {
                 SetAction::Value(value) => match value.clone()? {
                     Some(v) => {
+                        let path = self.path(segments);
                         let v = self.value(v);
                         set.push(format!("{path} = {v}"));
                     }
-                    None => remove.push(path),
+                    None if nested => {
+                        let path = self.path(segments);
+                        let v = self.value(AttributeValue::Null(true));
+                        set.push(format!("{path} = {v}"));
+                    }
+                    None => remove.push(self.path(segments)),
                 },
                 SetAction::IfNotExists(value) => {
-                    let v = self.value(encode_present(value)?);
+                    let v = match value.clone()? {
+                        Some(v) => v,
+                        None if nested => AttributeValue::Null(true),
+                        None => {
+                            return Err(Error::Validation(format!(
+                                "`set_if_not_exists` on `{}`: the value is stored as no attribute \
+                                 (`None` or an empty set), so there is nothing to set, and \
+                                 `if_not_exists` would write NULL; leave the action out",
+                                display(segments)
+                            )));
+                        }
+                    };
+                    let path = self.path(segments);
+                    let v = self.value(v);
                     set.push(format!("{path} = if_not_exists({path}, {v})"));
                 }
                 SetAction::Append { values, prepend } => {
-                    let v = self.value(encode_present(values)?);
+                    let path = self.path(segments);
+                    let v = self.value(present(values, segments)?);
                     let empty = self.value(AttributeValue::L(Vec::new()));
                     let current = format!("if_not_exists({path}, {empty})");
                     if *prepend {
@@ -280,12 +343,14 @@ impl Placeholders {
                     }
                 }
                 SetAction::Counter => {
+                    let path = self.path(segments);
                     let zero = self.value(AttributeValue::N("0".to_owned()));
                     let one = self.value(AttributeValue::N("1".to_owned()));
                     set.push(format!("{path} = if_not_exists({path}, {zero}) + {one}"));
                 }
                 SetAction::Arithmetic { plus, value } => {
-                    let v = self.value(encode_present(value)?);
+                    let path = self.path(segments);
+                    let v = self.value(present(value, segments)?);
                     let op = if *plus { '+' } else { '-' };
                     set.push(format!("{path} = {path} {op} {v}"));
                 }
@@ -331,8 +396,15 @@ impl Placeholders {
     }
 }
 
-fn encode_present(value: &Value) -> Result<AttributeValue, Error> {
-    Ok(value.clone()?.unwrap_or(AttributeValue::Null(true)))
+/// The value of an action that needs one (a list to append, a number to add): a value stored
+/// as nothing is refused rather than sent as `NULL`, which DynamoDB would reject.
+fn present(value: &Value, segments: &[Segment]) -> Result<AttributeValue, Error> {
+    value.clone()?.ok_or_else(|| {
+        Error::Validation(format!(
+            "the update of `{}` needs a value, and this one is stored as no attribute",
+            display(segments)
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -340,6 +412,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+    use crate::expr::Path;
 
     struct M;
 
@@ -386,5 +459,35 @@ mod tests {
         let mut p = Placeholders::default();
         let clear = Update::<M>::new().set(&tags, BTreeSet::new());
         assert_eq!(p.update(&clear).unwrap(), "REMOVE #n0");
+    }
+
+    #[test]
+    fn nothing_inside_a_list_or_map_is_null_and_at_the_top_is_no_attribute() {
+        let slots: Path<M, Vec<Option<i32>>> = Path::attribute("slots");
+        let notes: Path<M, std::collections::HashMap<String, Option<String>>> =
+            Path::attribute("notes");
+        let tags: Path<M, BTreeSet<String>> = Path::attribute("tags");
+        let update = Update::<M>::new()
+            .set(&slots.at(1), None)
+            .set_if_not_exists(&notes.key("a"), None)
+            .set(&tags, BTreeSet::new());
+        let mut p = Placeholders::default();
+        assert_eq!(
+            p.update(&update).unwrap(),
+            "SET #n0[1] = :v0, #n1.#n2 = if_not_exists(#n1.#n2, :v1) REMOVE #n3"
+        );
+        let (_, values) = p.into_parts();
+        let values = values.unwrap();
+        assert_eq!(values[":v0"], AttributeValue::Null(true));
+        assert_eq!(values[":v1"], AttributeValue::Null(true));
+        // `if_not_exists` of an attribute with nothing to set would write NULL: refused.
+        let mut p = Placeholders::default();
+        let err = p
+            .update(&Update::<M>::new().set_if_not_exists(&tags, BTreeSet::new()))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation(m) if m.contains("`set_if_not_exists` on `tags`")),
+            "{err}"
+        );
     }
 }

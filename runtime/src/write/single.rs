@@ -567,6 +567,16 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
         let mut conditions = self.conditions;
         let mut update = self.update;
         let mode = self.version?;
+        // DynamoDB never changes an item's key. `{Model}Fields` gives key attributes no update
+        // actions; a path built by hand is caught here, before sending.
+        let range = M::SCHEMA.range.as_ref().map(|r| r.name);
+        if let Some(name) = update.key_attribute(M::SCHEMA.hash.name, range) {
+            return Err(Error::Validation(format!(
+                "update of {} in table `{}`: `{name}` is a key attribute, and DynamoDB does not update key attributes; put the item under its new key and delete the old one",
+                describe_key(&M::SCHEMA, &key),
+                M::SCHEMA.table
+            )));
+        }
         if let Some(name) = M::SCHEMA.version {
             if update.touches(name) {
                 return Err(Error::Validation(format!(

@@ -3,6 +3,7 @@
 
 mod batch;
 mod conditions;
+mod integrity;
 mod models;
 mod reserved;
 mod single;

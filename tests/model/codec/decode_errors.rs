@@ -179,7 +179,7 @@ fn the_valid_item_decodes() {
 #[test]
 fn a_missing_required_attribute_is_named() {
     for attribute in [
-        "id", "name", "age", "ratio", "active", "data", "tags", "meta", "user", "at", "profile",
+        "id", "name", "age", "ratio", "active", "data", "user", "at", "profile",
     ] {
         let mut item = valid();
         item.remove(attribute);
@@ -199,13 +199,17 @@ fn a_missing_required_attribute_is_named() {
 }
 
 #[test]
-fn optional_and_set_attributes_may_be_missing() {
+fn optional_and_collection_attributes_may_be_missing() {
     let mut item = valid();
-    for attribute in ["note", "labels", "ids"] {
+    for attribute in [
+        "note", "labels", "ids", "tags", "grid", "meta", "scores", "people",
+    ] {
         item.remove(attribute);
     }
     let model = Strict::from_item(item).unwrap();
     assert!(model.labels.is_empty() && model.ids.is_empty() && model.note.is_none());
+    assert!(model.tags.is_empty() && model.grid.is_empty() && model.people.is_empty());
+    assert!(model.meta.is_empty() && model.scores.is_empty());
 }
 
 #[test]
