@@ -4,7 +4,7 @@ use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::Item;
+use crate::codec::{Item, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders};
 use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
@@ -343,7 +343,10 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
         let hash = self.hash.clone()?;
         let hash_name = <E::Schema as KeySchema>::HASH_ATTRIBUTE;
         if let Some(cursor) = &self.options.start
-            && cursor.exclusive_start_key().get(hash_name) != Some(&hash)
+            && !cursor
+                .exclusive_start_key()
+                .get(hash_name)
+                .is_some_and(|value| same_key_value(value, &hash))
         {
             return Err(Error::Validation(format!(
                 "this cursor was made by a query of another `{hash_name}` value"
