@@ -58,7 +58,6 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::client::Client;
-    pub use crate::codec::check_key_value;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
         FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListSource,
@@ -66,6 +65,7 @@ pub mod __private {
         SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder, ValueSource,
         VersionAttribute,
     };
+    pub use crate::codec::{check_key_value, decode_key};
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::expr::Path;
     pub use crate::model::{

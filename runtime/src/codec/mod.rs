@@ -513,6 +513,11 @@ impl ScalarType {
 }
 
 /// A type a partition or sort key can have: it is stored as a string, a number or binary.
+///
+/// A table key field is read only in the form its type writes: a value that decodes but would
+/// be written back as other text (so as another key) is a [`DecodeError`]. A type whose decoder
+/// accepts several texts of one value (any case, any offset) therefore reads only its own text
+/// as a key, and any text elsewhere.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key attribute",
     label = "a key must be stored as a string (S), a number (N) or binary (B)",
@@ -523,6 +528,64 @@ pub trait KeyAttribute:
 {
     /// The DynamoDB type of the key attribute.
     const SCALAR_TYPE: ScalarType;
+}
+
+/// Decodes the value of a table key attribute: what `from_item` and `from_key_item` call for
+/// the partition and sort key fields.
+///
+/// A key is only read in the form its type writes: a value whose text `to_attribute_value`
+/// would write differently (a timestamp stored as `2024-05-01T12:00:00Z` where the type writes
+/// nine fractional digits, an uppercase UUID, a number with more digits than an `f64` keeps)
+/// would be written back as another key, so that a `put` of what was read adds a second item
+/// and a `delete` deletes nothing. Such a value is a [`DecodeError`] naming the form found and
+/// the form expected. The value is decoded, encoded again and compared as DynamoDB compares
+/// keys, so numbers are compared by value (`1.50` and `1.5` are one key).
+#[doc(hidden)]
+pub fn decode_key<T>(value: AttributeValue) -> Result<T, DecodeError>
+where
+    T: FromAttributeValue + IntoAttributeValue,
+{
+    let decoded = T::from_attribute_value(value.clone())?;
+    let written = match decoded.to_attribute_value() {
+        Ok(Some(written)) => written,
+        Ok(None) => {
+            return Err(DecodeError::custom(
+                "the key value read writes back as no attribute at all",
+            ));
+        }
+        Err(e) => {
+            return Err(DecodeError::custom(format!(
+                "the key value read cannot be written back: {e}"
+            )));
+        }
+    };
+    if same_key_value(&written, &value) {
+        return Ok(decoded);
+    }
+    Err(DecodeError::invalid_value(
+        format!(
+            "a key in the form its type writes, `{}` (another form would be written back as another key, addressing another item)",
+            key_text(&written)
+        ),
+        &key_text(&value),
+    ))
+}
+
+/// A key value as text for messages: a string or number as it is, binary as hex.
+fn key_text(value: &AttributeValue) -> String {
+    match value {
+        AttributeValue::S(s) => s.clone(),
+        AttributeValue::N(n) => n.clone(),
+        AttributeValue::B(b) => {
+            let hex: String = b
+                .as_ref()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            format!("0x{hex}")
+        }
+        other => crate::error::type_name(other).to_owned(),
+    }
 }
 
 /// A key type stored as a string or binary: the only ones `begins_with` applies to.

@@ -1,4 +1,5 @@
-//! Keys as DynamoDB sees them: numbers compared the way DynamoDB normalises them.
+//! Keys as DynamoDB sees them: numbers compared the way DynamoDB normalises them, and key
+//! text stored in another form than the model writes.
 
 use std::collections::HashMap;
 
@@ -6,6 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_types::{Client, DynamoModel};
 
 mod numbers;
+mod text;
 
 /// A float partition key and an integer sort key.
 #[derive(Debug, Clone, PartialEq, DynamoModel)]
@@ -32,6 +34,19 @@ pub async fn put_raw(client: &Client, table: &str, item: &[(&str, AttributeValue
         .send()
         .await
         .expect("put_item");
+}
+
+/// Every item of the table, raw, read with the SDK.
+pub async fn scan_raw(client: &Client, table: &str) -> Vec<HashMap<String, AttributeValue>> {
+    let out = client
+        .sdk()
+        .scan()
+        .table_name(table)
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("scan");
+    out.items.unwrap_or_default()
 }
 
 pub fn s(text: &str) -> AttributeValue {
