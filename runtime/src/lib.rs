@@ -31,8 +31,10 @@ pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
 };
+#[cfg(feature = "sealed-cursors")]
+pub use query::CursorKey;
 pub use query::{
-    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor,
+    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor, CursorError,
     FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get, HashGlobalSecondaryIndex,
     HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex, ModelOf, Page,
     ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan, ScanCursor, ScanPage,

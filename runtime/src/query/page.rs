@@ -191,7 +191,8 @@ impl Plan {
     }
 
     pub(crate) fn cursor(&self, key: Option<Item>) -> Result<Option<Cursor>> {
-        key.map(|k| Cursor::new(self.index, k)).transpose()
+        key.map(|k| Cursor::new(&self.table, self.index, k))
+            .transpose()
     }
 }
 

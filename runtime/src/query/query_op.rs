@@ -8,7 +8,7 @@ use crate::codec::{Item, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders};
 use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
-use crate::query::cursor::Cursor;
+use crate::query::cursor::{Cursor, CursorError};
 use crate::query::keys::{key_value, table_key_names};
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
@@ -120,7 +120,7 @@ pub(crate) fn make_plan<E: ReadSource>(
     }
     let cursor_attributes = cursor_attributes::<E::Schema>();
     if let Some(cursor) = &options.start {
-        cursor.check(index.map(|i| i.name), &cursor_attributes)?;
+        cursor.check(table.name(), index.map(|i| i.name), &cursor_attributes)?;
     }
     let page_size = match options.page_size {
         None => None,
@@ -348,9 +348,10 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
                 .get(hash_name)
                 .is_some_and(|value| same_key_value(value, &hash))
         {
-            return Err(Error::Validation(format!(
-                "this cursor was made by a query of another `{hash_name}` value"
-            )));
+            return Err(CursorError::OtherPartition {
+                attribute: hash_name.to_owned(),
+            }
+            .into());
         }
         let mut p = Placeholders::default();
         let hash_path = p.name(hash_name);

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_types::{Client, DynamoModel};
 
+mod cursors;
 mod numbers;
 mod text;
 
