@@ -196,6 +196,13 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
         self
     }
 
+    /// At most `n` requests per segment per page (see [`Scan::max_requests`]; 10 by default
+    /// when a filter is set).
+    pub fn max_requests(mut self, n: u32) -> Self {
+        self.base.options.max_requests = Some(n);
+        self
+    }
+
     /// The plan and starting point of each segment.
     fn segment_plans(&self) -> Result<Vec<(Arc<Plan>, SegmentState)>> {
         check_segments(self.total)?;

@@ -1,6 +1,7 @@
 //! `query` on the primary key: every range operator on string and number sort keys in both
 //! orders, filters, pagination, `limit` across pages, cursors and streams.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_types::{Cursor, CursorError, Error, RangeCondition};
 
 use super::{Article, Reading, article, articles, collect, put_all, readings};
@@ -417,5 +418,78 @@ async fn begins_with_and_between_on_a_binary_sort_key() {
         .await
         .unwrap();
     assert_eq!(got(page.items), tags[2..5]);
+    t.delete_table().await.unwrap();
+}
+
+/// Awaiting a filtered read sends a bounded number of requests: when the filter rejects
+/// everything it read, the page is empty and its cursor goes on from where the requests
+/// stopped, rather than one await reading the whole partition (or table).
+#[tokio::test]
+async fn filtered_reads_send_a_bounded_number_of_requests() {
+    let t = readings().await;
+    let stored: Vec<Reading> = (0..200)
+        .map(|i| Reading {
+            sensor: "s1".into(),
+            at: i,
+            value: if i == 199 { 1.0 } else { 0.0 },
+        })
+        .collect();
+    put_all(&t, &stored).await;
+    let pk = t.primary_key();
+    let hot = || Reading::fields().value.gt(0.5);
+    let position = |cursor: &Cursor| cursor.exclusive_start_key()["at"].clone();
+
+    // 10 items per request: the default budget of 10 requests stops after 100 items.
+    let page = pk.query("s1").page_size(10).filter(hot()).await.unwrap();
+    assert!(page.items.is_empty());
+    let cursor = page
+        .cursor
+        .expect("a cursor to go on: the partition is not read to its end");
+    assert_eq!(position(&cursor), AttributeValue::N("99".into()));
+    // `max_requests` sets the budget, with or without a limit, and for scans too.
+    let page = pk
+        .query("s1")
+        .page_size(10)
+        .filter(hot())
+        .max_requests(3)
+        .start_after(cursor)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(
+        position(page.cursor.as_ref().unwrap()),
+        AttributeValue::N("129".into())
+    );
+    let page = pk
+        .query("s1")
+        .page_size(10)
+        .filter(hot())
+        .limit(5)
+        .max_requests(2)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(
+        position(page.cursor.as_ref().unwrap()),
+        AttributeValue::N("19".into())
+    );
+    let page = pk
+        .scan()
+        .page_size(10)
+        .filter(hot())
+        .max_requests(4)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert!(page.cursor.is_some());
+
+    // Pages go on to the end; a stream reads everything, whatever the budget.
+    let pages = collect(pk.query("s1").page_size(10).filter(hot()).pages()).await;
+    assert!(pages[0].items.is_empty());
+    assert!(pages.last().unwrap().cursor.is_none());
+    let found: Vec<Reading> = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(found, [stored[199].clone()]);
+    let all = collect(pk.query("s1").page_size(10).filter(hot()).stream()).await;
+    assert_eq!(all, [stored[199].clone()]);
     t.delete_table().await.unwrap();
 }
