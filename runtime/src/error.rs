@@ -35,6 +35,11 @@ pub enum Error {
     /// A value of the model cannot be stored in DynamoDB.
     #[error(transparent)]
     Encode(#[from] EncodeError),
+    /// A cursor that cannot resume this read: not a cursor, changed, sealed with another key,
+    /// or made on another table, index, partition or number of scan segments. Checked before
+    /// anything is sent.
+    #[error(transparent)]
+    Cursor(crate::query::CursorError),
     /// The request was rejected before it was sent (a limit exceeded, a duplicate key, ...).
     #[error("invalid request: {0}")]
     Validation(String),

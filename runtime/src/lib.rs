@@ -31,8 +31,10 @@ pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
 };
+#[cfg(feature = "sealed-cursors")]
+pub use query::CursorKey;
 pub use query::{
-    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor,
+    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor, CursorError,
     FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get, HashGlobalSecondaryIndex,
     HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex, ModelOf, Page,
     ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan, ScanCursor, ScanPage,
@@ -58,7 +60,6 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::client::Client;
-    pub use crate::codec::check_key_value;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
         FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListElement,
@@ -66,6 +67,7 @@ pub mod __private {
         SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder,
         ValueSource, VersionAttribute,
     };
+    pub use crate::codec::{check_key_value, decode_key};
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::expr::{KeyPath, Path};
     pub use crate::model::{

@@ -8,6 +8,7 @@ mod common;
 mod consumer;
 mod empty_keys;
 mod faults;
+mod keys;
 mod other_writers;
 mod proxy;
 mod reads;

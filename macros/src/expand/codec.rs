@@ -78,6 +78,7 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
             > = ::core::option::Option::None;
         }
     });
+    let keys = model.keys.fields();
     let arms = model.stored().map(|(i, field)| {
         let name = &field.name;
         let ty = &field.ty;
@@ -90,6 +91,21 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         let default = matches!(missing, Missing::Default);
         // As in `to_item`, only the path carries the type's span.
         let decode = match (codec, read) {
+            // A table key is read only in the form its type writes back as the same key.
+            (Codec::Native, read) if keys.contains(&i) => {
+                let f = quote_spanned! {ty.span()=>
+                    #krate::__private::decode_key::<#ty>
+                };
+                // a key is never NULL: decoded, it is always a value
+                match read {
+                    Read::Item => quote!(#f(__value).map(::core::option::Option::Some)),
+                    Read::Source => quote! {
+                        #krate::__private::FieldSource::take_value(__source)
+                            .and_then(#f)
+                            .map(::core::option::Option::Some)
+                    },
+                }
+            }
             (Codec::Native, Read::Item) => {
                 let f = quote_spanned! {ty.span()=>
                     <#ty as #krate::__private::FromAttributeValue>::from_item_attribute

@@ -133,7 +133,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
                     #(
                         #idents: match __item.get(#names) {
                             ::core::option::Option::Some(__value) => {
-                                <#types as #krate::__private::FromAttributeValue>::from_attribute_value(
+                                #krate::__private::decode_key::<#types>(
                                     ::core::clone::Clone::clone(__value),
                                 )
                                 .map_err(|__e| __e.at(#names))?

@@ -33,8 +33,10 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::error::{DecodeError, EncodeError};
 
 mod ext;
+mod identity;
 #[doc(hidden)]
 pub use ext::serde_bridge;
+pub(crate) use identity::{KeyIdentity, same_key_value};
 
 /// A DynamoDB item: attribute names to values.
 pub type Item = HashMap<String, AttributeValue>;
@@ -599,6 +601,11 @@ impl ScalarType {
 }
 
 /// A type a partition or sort key can have: it is stored as a string, a number or binary.
+///
+/// A table key field is read only in the form its type writes: a value that decodes but would
+/// be written back as other text (so as another key) is a [`DecodeError`]. A type whose decoder
+/// accepts several texts of one value (any case, any offset) therefore reads only its own text
+/// as a key, and any text elsewhere.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key attribute",
     label = "a key must be stored as a string (S), a number (N) or binary (B)",
@@ -609,6 +616,64 @@ pub trait KeyAttribute:
 {
     /// The DynamoDB type of the key attribute.
     const SCALAR_TYPE: ScalarType;
+}
+
+/// Decodes the value of a table key attribute: what `from_item` and `from_key_item` call for
+/// the partition and sort key fields.
+///
+/// A key is only read in the form its type writes: a value whose text `to_attribute_value`
+/// would write differently (a timestamp stored as `2024-05-01T12:00:00Z` where the type writes
+/// nine fractional digits, an uppercase UUID, a number with more digits than an `f64` keeps)
+/// would be written back as another key, so that a `put` of what was read adds a second item
+/// and a `delete` deletes nothing. Such a value is a [`DecodeError`] naming the form found and
+/// the form expected. The value is decoded, encoded again and compared as DynamoDB compares
+/// keys, so numbers are compared by value (`1.50` and `1.5` are one key).
+#[doc(hidden)]
+pub fn decode_key<T>(value: AttributeValue) -> Result<T, DecodeError>
+where
+    T: FromAttributeValue + IntoAttributeValue,
+{
+    let decoded = T::from_attribute_value(value.clone())?;
+    let written = match decoded.to_attribute_value() {
+        Ok(Some(written)) => written,
+        Ok(None) => {
+            return Err(DecodeError::custom(
+                "the key value read writes back as no attribute at all",
+            ));
+        }
+        Err(e) => {
+            return Err(DecodeError::custom(format!(
+                "the key value read cannot be written back: {e}"
+            )));
+        }
+    };
+    if same_key_value(&written, &value) {
+        return Ok(decoded);
+    }
+    Err(DecodeError::invalid_value(
+        format!(
+            "a key in the form its type writes, `{}` (another form would be written back as another key, addressing another item)",
+            key_text(&written)
+        ),
+        &key_text(&value),
+    ))
+}
+
+/// A key value as text for messages: a string or number as it is, binary as hex.
+fn key_text(value: &AttributeValue) -> String {
+    match value {
+        AttributeValue::S(s) => s.clone(),
+        AttributeValue::N(n) => n.clone(),
+        AttributeValue::B(b) => {
+            let hex: String = b
+                .as_ref()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            format!("0x{hex}")
+        }
+        other => crate::error::type_name(other).to_owned(),
+    }
 }
 
 /// A key type stored as a string or binary: the only ones `begins_with` applies to.
@@ -848,6 +913,56 @@ pub(crate) fn check_number(text: &str) -> Result<(), String> {
         return Err("a magnitude below 1e-130 (DynamoDB's limit)".to_owned());
     }
     Ok(())
+}
+
+/// The one text DynamoDB keeps for a number, whatever text it was sent: plain decimal, no sign
+/// on zero, no leading zeros, no trailing zeros after the point, the exponent folded in
+/// (`-0` and `0.000` are `0`, `007` is `7`, `1.50` is `1.5`, `1.5E+2` is `150`, `1E-3` is
+/// `0.001`). Two number texts name the same key exactly when their normal forms are equal.
+///
+/// A number beyond DynamoDB's magnitudes (which it refuses to store) keeps its exponent
+/// (`1E+200`), so that the text stays short; it still names one number. `None` for text that
+/// is not a decimal number.
+pub(crate) fn normal_number(text: &str) -> Option<String> {
+    let decimal = Decimal::parse(text)?;
+    let Some((digits, _, point)) = decimal.significant() else {
+        return Some("0".to_owned());
+    };
+    let mut digits: Vec<u8> = digits.collect();
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    let len = digits.len() as i64;
+    let mut out = String::with_capacity(digits.len() + 8);
+    if decimal.negative {
+        out.push('-');
+    }
+    let push_digits = |out: &mut String, digits: &[u8]| {
+        out.extend(digits.iter().map(|&d| char::from(d)));
+    };
+    // DynamoDB's magnitudes: from 1e-130 (point -129) to below 1e126 (point 126).
+    if !(-129..=126).contains(&point) {
+        push_digits(&mut out, &digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            push_digits(&mut out, &digits[1..]);
+        }
+        out.push('E');
+        out.push_str(&(point.saturating_sub(1)).to_string());
+    } else if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        push_digits(&mut out, &digits);
+    } else if point >= len {
+        push_digits(&mut out, &digits);
+        out.extend(std::iter::repeat_n('0', (point - len) as usize));
+    } else {
+        let (whole, fraction) = digits.split_at(point as usize);
+        push_digits(&mut out, whole);
+        out.push('.');
+        push_digits(&mut out, fraction);
+    }
+    Some(out)
 }
 
 /// The shortest decimal text that reads back as `value` (Rust's `Display`, never an exponent),
@@ -1618,6 +1733,48 @@ mod tests {
         assert!(check_number("123e9223372036854775807").is_err());
         assert!(check_number("0.0001e-9223372036854775808").is_err());
         assert!(check_number("12abc").is_err());
+    }
+
+    #[test]
+    fn normal_numbers() {
+        for (text, normal) in [
+            ("0", "0"),
+            ("-0", "0"),
+            ("+0.000", "0"),
+            ("0e99999999999999999999", "0"),
+            ("007", "7"),
+            ("-007.500", "-7.5"),
+            ("1.50", "1.5"),
+            ("1.5E+2", "150"),
+            ("1.5e2", "150"),
+            ("15E-1", "1.5"),
+            ("1E-3", "0.001"),
+            ("0.001", "0.001"),
+            ("100", "100"),
+            ("1e2", "100"),
+            ("123.456e1", "1234.56"),
+            (".5", "0.5"),
+            ("5.", "5"),
+        ] {
+            assert_eq!(normal_number(text).as_deref(), Some(normal), "{text}");
+        }
+        // DynamoDB's extremes are written out in full.
+        let tiny = normal_number("1e-130").unwrap();
+        assert_eq!(tiny, format!("0.{}1", "0".repeat(129)));
+        let big = normal_number("9.9e125").unwrap();
+        assert_eq!(big, format!("99{}", "0".repeat(124)));
+        let digits38 = "12345678901234567890123456789012345678";
+        assert_eq!(
+            normal_number(&format!("{digits38}e-38")).unwrap(),
+            format!("0.{digits38}")
+        );
+        // Beyond them the exponent stays, and the text stays short.
+        assert_eq!(normal_number("1e-131").as_deref(), Some("1E-131"));
+        assert_eq!(normal_number("-12.5e200").as_deref(), Some("-1.25E201"));
+        assert!(normal_number("1e9223372036854775807").unwrap().len() < 24);
+        for garbage in ["", "-", "1e", "abc", "NaN", "1.2.3"] {
+            assert_eq!(normal_number(garbage), None, "{garbage:?}");
+        }
     }
 
     #[test]

@@ -13,10 +13,10 @@ use std::future::IntoFuture;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use futures::StreamExt;
 
-use crate::codec::Item;
+use crate::codec::{Item, KeyIdentity};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::DynamoModel;
-use crate::query::keys::{canonical_key, table_key_names};
+use crate::query::keys::table_key_names;
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 
@@ -64,11 +64,11 @@ impl<M: DynamoModel> BatchRead<M> {
 
         // Each distinct key once; `positions[i]` is the distinct key of input key `i`.
         let mut distinct: Vec<Item> = Vec::new();
-        let mut canonical: Vec<Vec<u8>> = Vec::new();
-        let mut seen: HashMap<Vec<u8>, usize> = HashMap::with_capacity(keys.len());
+        let mut canonical: Vec<KeyIdentity> = Vec::new();
+        let mut seen: HashMap<KeyIdentity, usize> = HashMap::with_capacity(keys.len());
         let mut positions = Vec::with_capacity(keys.len());
         for key in keys {
-            let canon = canonical_key(&key, &names).ok_or_else(|| {
+            let canon = KeyIdentity::of(&key, &names).ok_or_else(|| {
                 Error::Validation(format!(
                     "a batch_get key lacks a key attribute of `{}` ({})",
                     self.table.name(),
@@ -99,7 +99,7 @@ impl<M: DynamoModel> BatchRead<M> {
                 .collect()
                 .await;
 
-        let mut found: HashMap<Vec<u8>, Item> = HashMap::with_capacity(canonical.len());
+        let mut found: HashMap<KeyIdentity, Item> = HashMap::with_capacity(canonical.len());
         let mut unprocessed = Vec::new();
         let mut attempts = 0;
         let mut failed: Option<Error> = None;
@@ -113,7 +113,7 @@ impl<M: DynamoModel> BatchRead<M> {
                 last_error.get_or_insert(e);
             }
             for item in chunk.found {
-                match canonical_key(&item, &names) {
+                match KeyIdentity::of(&item, &names) {
                     Some(canon) => {
                         found.insert(canon, item);
                     }

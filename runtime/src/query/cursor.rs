@@ -2,10 +2,16 @@
 //!
 //! A [`Cursor`] is the key of the last item a page returned (DynamoDB's `LastEvaluatedKey`, or
 //! the key of the last item handed to the caller when a `limit` cut a response short), plus the
-//! index it belongs to. As text it is URL-safe base64 of a small binary form ending in a
+//! table and index it belongs to: a cursor made on one table or index is refused by a read of
+//! another ([`CursorError::OtherTable`], [`CursorError::OtherIndex`]), even when their key
+//! names are the same. As text it is URL-safe base64 of a small binary form ending in a
 //! checksum, so a cursor that was edited, truncated or made up is rejected with a clear error
-//! instead of being sent. The checksum detects accidents, not forgery: a cursor is not secret
-//! and carries no authority (it only says where to resume).
+//! instead of being sent. The checksum detects accidents, not forgery, and the text is not
+//! secret: anyone can decode the key values (an email, an id) and the table name in it.
+//!
+//! A cursor that leaves the server (to a browser, in a URL) should be sealed (feature
+//! `sealed-cursors`): [`Cursor::seal`] encrypts and authenticates it with a key of yours, and
+//! [`Cursor::open`] refuses anything that was not sealed with that key.
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,8 +23,81 @@ use crate::codec::Item;
 use crate::error::{Error, Result};
 use crate::query::keys::{Reader, write_key_item};
 
-const CURSOR_MAGIC: &[u8; 3] = b"dt1";
-const SCAN_MAGIC: &[u8; 3] = b"ds1";
+/// The first bytes of a cursor's binary form. Version 1 (`dt1`, `ds1`) had no table.
+const CURSOR_MAGIC: &[u8; 3] = b"dt2";
+const SCAN_MAGIC: &[u8; 3] = b"ds2";
+const OLD_MAGICS: [&[u8; 3]; 2] = [b"dt1", b"ds1"];
+/// The first bytes of a sealed cursor (either kind; the kind is inside).
+const SEALED_MAGIC: &[u8; 3] = b"dx1";
+
+/// Why a cursor cannot be used: it is not one of ours, or it was made by another read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CursorError {
+    /// Not a cursor's text: bad base64, a wrong checksum (it was edited or cut short), a
+    /// cursor of the other kind, or an older version's.
+    #[error("invalid {0}; pass back a cursor exactly as a page returned it")]
+    Malformed(String),
+    /// The cursor was made on another table.
+    #[error("this cursor was made on table `{made_on}`, not on table `{used_on}`")]
+    OtherTable {
+        /// The table it was made on (with the client's prefix).
+        made_on: String,
+        /// The table of the read it was given to.
+        used_on: String,
+    },
+    /// The cursor was made on another index of the table, or on the table itself (`None`).
+    #[error("this cursor was made on {}, not on {}", describe_index(.made_on.as_deref()), describe_index(.used_on.as_deref()))]
+    OtherIndex {
+        /// The index it was made on.
+        made_on: Option<String>,
+        /// The index of the read it was given to.
+        used_on: Option<String>,
+    },
+    /// The cursor holds other key attributes than the table and index have (the model's keys
+    /// changed since it was made).
+    #[error("this cursor holds the key attributes {found:?}, but {} has {expected:?}", describe_index(.index.as_deref()))]
+    OtherKeys {
+        /// The index read (`None` for the table).
+        index: Option<String>,
+        /// The attributes in the cursor.
+        found: Vec<String>,
+        /// The key attributes of the table and index.
+        expected: Vec<String>,
+    },
+    /// A query cursor given to a query of another partition.
+    #[error("this cursor was made by a query of another `{attribute}` value")]
+    OtherPartition {
+        /// The partition key attribute.
+        attribute: String,
+    },
+    /// A parallel scan cursor given to a scan of another number of segments.
+    #[error("this scan cursor belongs to a scan of {made_with} segments, not {used_with}")]
+    OtherSegments {
+        /// The segments of the scan it was made by.
+        made_with: usize,
+        /// The segments of the scan it was given to.
+        used_with: usize,
+    },
+    /// A sealed cursor given to `parse`: open it with the key it was sealed with.
+    #[error("this cursor is sealed: read it with `open(text, &key)`, not `parse`")]
+    Sealed,
+    /// A plain cursor given to `open`, which accepts sealed cursors only.
+    #[error("this cursor is not sealed, and `open` accepts only cursors sealed with its key")]
+    NotSealed,
+    /// A sealed cursor that does not open with the key given: it was changed, or sealed with
+    /// another key.
+    #[error(
+        "the sealed cursor does not open with this key: it was changed, or sealed with another key"
+    )]
+    SealBroken,
+}
+
+impl From<CursorError> for Error {
+    fn from(e: CursorError) -> Self {
+        Error::Cursor(e)
+    }
+}
 
 /// Where a query or scan resumes: returned in [`Page::cursor`](crate::Page) and passed to
 /// `.start_after(cursor)`.
@@ -27,17 +106,72 @@ const SCAN_MAGIC: &[u8; 3] = b"ds1";
 /// and hand it back unchanged.
 #[derive(Clone, PartialEq)]
 pub struct Cursor {
-    index: Option<String>,
+    scope: Scope,
     key: Item,
 }
 
+/// The table and index a cursor belongs to.
+#[derive(Debug, Clone, PartialEq)]
+struct Scope {
+    table: String,
+    index: Option<String>,
+}
+
+impl Scope {
+    fn write(&self, out: &mut Vec<u8>) {
+        put_str(out, &self.table);
+        match &self.index {
+            None => out.push(0),
+            Some(name) => {
+                out.push(1);
+                put_str(out, name);
+            }
+        }
+    }
+
+    fn read(reader: &mut Reader<'_>) -> Option<Self> {
+        let table = String::from_utf8(reader.bytes()?.to_vec()).ok()?;
+        let index = match reader.u8()? {
+            0 => None,
+            1 => Some(String::from_utf8(reader.bytes()?.to_vec()).ok()?),
+            _ => return None,
+        };
+        Some(Scope { table, index })
+    }
+
+    /// Checks that this is the scope of a read of `table` and `index`.
+    fn check(&self, table: &str, index: Option<&str>) -> Result<(), CursorError> {
+        if self.table != table {
+            return Err(CursorError::OtherTable {
+                made_on: self.table.clone(),
+                used_on: table.to_owned(),
+            });
+        }
+        if self.index.as_deref() != index {
+            return Err(CursorError::OtherIndex {
+                made_on: self.index.clone(),
+                used_on: index.map(str::to_owned),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
 impl Cursor {
-    /// A cursor resuming after `key`. Fails when the key cannot be written (an attribute that
-    /// is not a string, number or binary value, or more than 255 attributes), so that a cursor,
-    /// once made, always has a text form.
-    pub(crate) fn new(index: Option<&str>, key: Item) -> Result<Self> {
+    /// A cursor resuming after `key` in `table` (its full name) and `index`. Fails when the key
+    /// cannot be written (an attribute that is not a string, number or binary value, or more
+    /// than 255 attributes), so that a cursor, once made, always has a text form.
+    pub(crate) fn new(table: &str, index: Option<&str>, key: Item) -> Result<Self> {
         let cursor = Cursor {
-            index: index.map(str::to_owned),
+            scope: Scope {
+                table: table.to_owned(),
+                index: index.map(str::to_owned),
+            },
             key,
         };
         cursor.write(&mut Vec::new())?;
@@ -49,51 +183,59 @@ impl Cursor {
         &self.key
     }
 
+    /// The table the cursor was made on (its full name, with the client's prefix).
+    pub fn table(&self) -> &str {
+        &self.scope.table
+    }
+
     /// The index the cursor was made on (`None` for the table).
     pub fn index(&self) -> Option<&str> {
-        self.index.as_deref()
+        self.scope.index.as_deref()
     }
 
     /// Parses a cursor made by `to_string()`. Rejects anything else with
-    /// [`Error::Validation`].
+    /// [`Error::Cursor`].
     pub fn parse(text: &str) -> Result<Self> {
         let bytes = decode_checked(text, CURSOR_MAGIC, "cursor")?;
-        let mut reader = Reader::new(&bytes);
+        Ok(Self::from_body(&bytes)?)
+    }
+
+    /// Reads the binary form after its magic.
+    fn from_body(body: &[u8]) -> Result<Self, CursorError> {
+        let mut reader = Reader::new(body);
         let cursor = read_cursor(&mut reader).filter(|_| reader.is_empty());
-        cursor.ok_or_else(|| invalid("cursor", "its content is malformed"))
+        cursor.ok_or_else(|| malformed("cursor", "its content is malformed"))
     }
 
     fn write(&self, out: &mut Vec<u8>) -> Result<()> {
-        match &self.index {
-            None => out.push(0),
-            Some(name) => {
-                out.push(1);
-                out.extend_from_slice(&(name.len() as u32).to_be_bytes());
-                out.extend_from_slice(name.as_bytes());
-            }
-        }
+        self.scope.write(out);
         write_key_item(out, &self.key)
     }
 
-    /// Checks that the cursor belongs to `index` and holds exactly the key attributes `names`.
-    pub(crate) fn check(&self, index: Option<&str>, names: &[&str]) -> Result<()> {
-        if self.index.as_deref() != index {
-            return Err(Error::Validation(format!(
-                "this cursor was made on {}, not on {}",
-                describe_index(self.index.as_deref()),
-                describe_index(index)
-            )));
-        }
+    /// The magic and binary form, as sealed or checksummed.
+    fn body(&self) -> Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(64);
+        bytes.extend_from_slice(CURSOR_MAGIC);
+        self.write(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Checks that the cursor belongs to `table` and `index` and holds exactly the key
+    /// attributes `names`.
+    pub(crate) fn check(&self, table: &str, index: Option<&str>, names: &[&str]) -> Result<()> {
+        self.scope.check(table, index)?;
         let mut expected: Vec<&str> = names.to_vec();
         expected.sort_unstable();
         expected.dedup();
         let mut found: Vec<&str> = self.key.keys().map(String::as_str).collect();
         found.sort_unstable();
         if expected != found {
-            return Err(Error::Validation(format!(
-                "this cursor holds the attributes {found:?}, but {} has the key attributes {expected:?}",
-                describe_index(index)
-            )));
+            return Err(CursorError::OtherKeys {
+                index: index.map(str::to_owned),
+                found: found.into_iter().map(str::to_owned).collect(),
+                expected: expected.into_iter().map(str::to_owned).collect(),
+            }
+            .into());
         }
         Ok(())
     }
@@ -107,30 +249,31 @@ fn describe_index(index: Option<&str>) -> String {
 }
 
 fn read_cursor(reader: &mut Reader<'_>) -> Option<Cursor> {
-    let index = match reader.u8()? {
-        0 => None,
-        1 => Some(String::from_utf8(reader.bytes()?.to_vec()).ok()?),
-        _ => return None,
-    };
+    let scope = Scope::read(reader)?;
+    read_key(reader, scope)
+}
+
+/// A cursor's key, after its scope.
+fn read_key(reader: &mut Reader<'_>, scope: Scope) -> Option<Cursor> {
     let key = reader.key_item()?;
     if key.is_empty() {
         return None;
     }
-    Some(Cursor { index, key })
+    Some(Cursor { scope, key })
 }
 
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut bytes = Vec::with_capacity(64);
-        self.write(&mut bytes).map_err(|_| fmt::Error)?;
-        f.write_str(&encode_checked(CURSOR_MAGIC, bytes))
+        let body = self.body().map_err(|_| fmt::Error)?;
+        f.write_str(&encode_checked(body))
     }
 }
 
 impl fmt::Debug for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cursor")
-            .field("index", &self.index)
+            .field("table", &self.scope.table)
+            .field("index", &self.scope.index)
             .field("key", &self.key)
             .finish()
     }
@@ -146,9 +289,11 @@ impl FromStr for Cursor {
 /// Where each segment of a parallel scan stands: returned in [`ScanPage::cursor`](crate::query::ScanPage::cursor) and passed to
 /// `ParallelScan::start_after`, so a parallel scan resumes segment by segment.
 ///
-/// Opaque like [`Cursor`]: serialise it with `to_string()` and read it back with `parse()`.
+/// Opaque like [`Cursor`], and bound like it to its table and index: serialise it with
+/// `to_string()` and read it back with `parse()`, or seal it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScanCursor {
+    scope: Scope,
     pub(crate) segments: Vec<SegmentState>,
 }
 
@@ -164,6 +309,27 @@ pub(crate) enum SegmentState {
 }
 
 impl ScanCursor {
+    /// Where the segments of a parallel scan of `table` and `index` stand.
+    pub(crate) fn new(table: &str, index: Option<&str>, segments: Vec<SegmentState>) -> Self {
+        ScanCursor {
+            scope: Scope {
+                table: table.to_owned(),
+                index: index.map(str::to_owned),
+            },
+            segments,
+        }
+    }
+
+    /// The table the cursor was made on (its full name, with the client's prefix).
+    pub fn table(&self) -> &str {
+        &self.scope.table
+    }
+
+    /// The index the cursor was made on (`None` for the table).
+    pub fn index(&self) -> Option<&str> {
+        self.scope.index.as_deref()
+    }
+
     /// The number of segments of the scan this cursor belongs to.
     pub fn total_segments(&self) -> usize {
         self.segments.len()
@@ -184,12 +350,32 @@ impl ScanCursor {
             .all(|s| matches!(s, SegmentState::Done))
     }
 
+    /// Checks that the cursor belongs to a parallel scan of `table` and `index` in `total`
+    /// segments.
+    pub(crate) fn check(&self, table: &str, index: Option<&str>, total: usize) -> Result<()> {
+        self.scope.check(table, index)?;
+        if self.segments.len() != total {
+            return Err(CursorError::OtherSegments {
+                made_with: self.segments.len(),
+                used_with: total,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
     /// Parses a scan cursor made by `to_string()`. Rejects anything else with
-    /// [`Error::Validation`].
+    /// [`Error::Cursor`].
     pub fn parse(text: &str) -> Result<Self> {
         let bytes = decode_checked(text, SCAN_MAGIC, "scan cursor")?;
-        let mut reader = Reader::new(&bytes);
+        Ok(Self::from_body(&bytes)?)
+    }
+
+    /// Reads the binary form after its magic.
+    fn from_body(body: &[u8]) -> Result<Self, CursorError> {
+        let mut reader = Reader::new(body);
         let parsed = (|| {
+            let scope = Scope::read(&mut reader)?;
             let total = reader.u32()?;
             if total == 0 || total > 1_000_000 {
                 return None;
@@ -198,32 +384,41 @@ impl ScanCursor {
             for _ in 0..total {
                 segments.push(match reader.u8()? {
                     0 => SegmentState::Start,
-                    1 => SegmentState::After(read_cursor(&mut reader)?),
+                    1 => SegmentState::After(read_key(&mut reader, scope.clone())?),
                     2 => SegmentState::Done,
                     _ => return None,
                 });
             }
-            reader.is_empty().then_some(ScanCursor { segments })
+            reader.is_empty().then_some(ScanCursor { scope, segments })
         })();
-        parsed.ok_or_else(|| invalid("scan cursor", "its content is malformed"))
+        parsed.ok_or_else(|| malformed("scan cursor", "its content is malformed"))
     }
-}
 
-impl fmt::Display for ScanCursor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut bytes = Vec::with_capacity(16 + 64 * self.segments.len());
+    /// The magic and binary form, as sealed or checksummed. The segments' cursors share the
+    /// scan cursor's scope, written once.
+    fn body(&self) -> Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(32 + 64 * self.segments.len());
+        bytes.extend_from_slice(SCAN_MAGIC);
+        self.scope.write(&mut bytes);
         bytes.extend_from_slice(&(self.segments.len() as u32).to_be_bytes());
         for segment in &self.segments {
             match segment {
                 SegmentState::Start => bytes.push(0),
                 SegmentState::After(cursor) => {
                     bytes.push(1);
-                    cursor.write(&mut bytes).map_err(|_| fmt::Error)?;
+                    write_key_item(&mut bytes, &cursor.key)?;
                 }
                 SegmentState::Done => bytes.push(2),
             }
         }
-        f.write_str(&encode_checked(SCAN_MAGIC, bytes))
+        Ok(bytes)
+    }
+}
+
+impl fmt::Display for ScanCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self.body().map_err(|_| fmt::Error)?;
+        f.write_str(&encode_checked(body))
     }
 }
 
@@ -244,44 +439,205 @@ fn checksum(bytes: &[u8]) -> u64 {
     hash
 }
 
-fn encode_checked(magic: &[u8; 3], body: Vec<u8>) -> String {
-    let mut bytes = Vec::with_capacity(body.len() + 11);
-    bytes.extend_from_slice(magic);
-    bytes.extend_from_slice(&body);
-    let sum = checksum(&bytes);
-    bytes.extend_from_slice(&sum.to_be_bytes());
-    URL_SAFE_NO_PAD.encode(bytes)
+/// `body` (magic first) with its checksum, as URL-safe base64.
+fn encode_checked(mut body: Vec<u8>) -> String {
+    let sum = checksum(&body);
+    body.extend_from_slice(&sum.to_be_bytes());
+    URL_SAFE_NO_PAD.encode(body)
 }
 
-fn decode_checked(text: &str, magic: &[u8; 3], what: &str) -> Result<Vec<u8>> {
+fn decode_checked(text: &str, magic: &[u8; 3], what: &str) -> Result<Vec<u8>, CursorError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(text.trim().as_bytes())
-        .map_err(|_| invalid(what, "it is not URL-safe base64"))?;
+        .map_err(|_| malformed(what, "it is not URL-safe base64"))?;
+    if bytes.starts_with(SEALED_MAGIC) {
+        return Err(CursorError::Sealed);
+    }
     if bytes.len() < magic.len() + 8 {
-        return Err(invalid(what, "it is too short"));
+        return Err(malformed(what, "it is too short"));
     }
     let (content, sum) = bytes.split_at(bytes.len() - 8);
     let mut sum_bytes = [0u8; 8];
     sum_bytes.copy_from_slice(sum);
     if checksum(content) != u64::from_be_bytes(sum_bytes) {
-        return Err(invalid(
+        return Err(malformed(
             what,
             "its checksum does not match (it was changed or cut short)",
         ));
     }
+    strip_magic(content, magic, what).map(<[u8]>::to_vec)
+}
+
+/// The binary form after `magic`, or why it is not one of `what`.
+fn strip_magic<'a>(
+    content: &'a [u8],
+    magic: &[u8; 3],
+    what: &str,
+) -> Result<&'a [u8], CursorError> {
     match content.strip_prefix(magic.as_slice()) {
-        Some(body) => Ok(body.to_vec()),
-        None => Err(invalid(
+        Some(body) => Ok(body),
+        None if OLD_MAGICS.iter().any(|old| content.starts_with(*old)) => Err(malformed(
+            what,
+            "it was made by an earlier version of dynamo-types, whose cursors did not name their table; start the read again",
+        )),
+        None => Err(malformed(
             what,
             "it is not a cursor of this kind (a query cursor given for a parallel scan, or the reverse?)",
         )),
     }
 }
 
-fn invalid(what: &str, why: &str) -> Error {
-    Error::Validation(format!(
-        "invalid {what}: {why}; pass back a cursor exactly as a page returned it"
-    ))
+fn malformed(what: &str, why: &str) -> CursorError {
+    CursorError::Malformed(format!("{what}: {why}"))
+}
+
+#[cfg(feature = "sealed-cursors")]
+pub use sealed::CursorKey;
+
+/// Sealed cursors: XChaCha20-Poly1305 over the cursor's binary form.
+///
+/// The text is URL-safe base64 of `dx1`, a random 24-byte nonce, and the ciphertext with its
+/// 16-byte tag; `dx1` is authenticated with it. A random nonce of 24 bytes never repeats in
+/// practice, so one key can seal any number of cursors.
+#[cfg(feature = "sealed-cursors")]
+mod sealed {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use chacha20poly1305::aead::rand_core::RngCore;
+    use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+    use super::{CURSOR_MAGIC, Cursor, CursorError, SCAN_MAGIC, SEALED_MAGIC, ScanCursor};
+    use crate::error::{Error, Result};
+
+    const NONCE_LEN: usize = 24;
+    const TAG_LEN: usize = 16;
+
+    /// The secret key that seals and opens cursors: 32 bytes, kept on the server (load them
+    /// from your secret store). Anyone with the key can read and make cursors; without it, a
+    /// sealed cursor shows nothing and cannot be changed or made up.
+    #[derive(Clone)]
+    pub struct CursorKey {
+        bytes: [u8; 32],
+    }
+
+    impl CursorKey {
+        /// A key from its 32 bytes.
+        pub fn new(bytes: [u8; 32]) -> Self {
+            CursorKey { bytes }
+        }
+
+        /// A key from a slice, which must hold exactly 32 bytes.
+        pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+            let bytes: [u8; 32] = bytes.try_into().map_err(|_| {
+                Error::Validation(format!("a cursor key is 32 bytes, not {}", bytes.len()))
+            })?;
+            Ok(CursorKey { bytes })
+        }
+
+        /// A new random key from the operating system's generator (for tests, or to make one
+        /// to store).
+        pub fn generate() -> Result<Self> {
+            let mut bytes = [0u8; 32];
+            OsRng.try_fill_bytes(&mut bytes).map_err(|e| {
+                Error::Validation(format!("the system's random generator failed: {e}"))
+            })?;
+            Ok(CursorKey { bytes })
+        }
+
+        /// The key's 32 bytes, to store it.
+        pub fn to_bytes(&self) -> [u8; 32] {
+            self.bytes
+        }
+
+        fn cipher(&self) -> XChaCha20Poly1305 {
+            XChaCha20Poly1305::new(&self.bytes.into())
+        }
+    }
+
+    impl std::fmt::Debug for CursorKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("CursorKey(..)")
+        }
+    }
+
+    /// Encrypts `body` (a cursor's magic and binary form).
+    fn seal(body: &[u8], key: &CursorKey) -> Result<String> {
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng
+            .try_fill_bytes(&mut nonce)
+            .map_err(|e| Error::Validation(format!("the system's random generator failed: {e}")))?;
+        let sealed = key
+            .cipher()
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: body,
+                    aad: SEALED_MAGIC,
+                },
+            )
+            .map_err(|_| Error::Validation("the cursor could not be sealed".to_owned()))?;
+        let mut out = Vec::with_capacity(SEALED_MAGIC.len() + NONCE_LEN + sealed.len());
+        out.extend_from_slice(SEALED_MAGIC);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(URL_SAFE_NO_PAD.encode(out))
+    }
+
+    /// Decrypts a sealed cursor's text into its magic and binary form.
+    fn open(text: &str, key: &CursorKey) -> Result<Vec<u8>, CursorError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(text.trim().as_bytes())
+            .map_err(|_| CursorError::Malformed("cursor: it is not URL-safe base64".to_owned()))?;
+        let Some(rest) = bytes.strip_prefix(SEALED_MAGIC.as_slice()) else {
+            return Err(CursorError::NotSealed);
+        };
+        if rest.len() < NONCE_LEN + TAG_LEN {
+            return Err(CursorError::SealBroken);
+        }
+        let (nonce, sealed) = rest.split_at(NONCE_LEN);
+        key.cipher()
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: SEALED_MAGIC,
+                },
+            )
+            .map_err(|_| CursorError::SealBroken)
+    }
+
+    impl Cursor {
+        /// The cursor as sealed text: encrypted and authenticated with `key`, so that it shows
+        /// neither the key values nor the table, and cannot be changed or made up. Read it
+        /// back with [`Cursor::open`] and the same key. Each call gives another text.
+        pub fn seal(&self, key: &CursorKey) -> Result<String> {
+            seal(&self.body()?, key)
+        }
+
+        /// Reads a cursor sealed with `key`. A plain cursor's text is refused
+        /// ([`CursorError::NotSealed`]), as is one sealed with another key or changed
+        /// ([`CursorError::SealBroken`]). To rotate keys, try the new key, then the old.
+        pub fn open(text: &str, key: &CursorKey) -> Result<Self> {
+            let body = open(text, key)?;
+            let body = super::strip_magic(&body, CURSOR_MAGIC, "cursor")?;
+            Ok(Cursor::from_body(body)?)
+        }
+    }
+
+    impl ScanCursor {
+        /// The scan cursor as sealed text; see [`Cursor::seal`].
+        pub fn seal(&self, key: &CursorKey) -> Result<String> {
+            seal(&self.body()?, key)
+        }
+
+        /// Reads a scan cursor sealed with `key`; see [`Cursor::open`].
+        pub fn open(text: &str, key: &CursorKey) -> Result<Self> {
+            let body = open(text, key)?;
+            let body = super::strip_magic(&body, SCAN_MAGIC, "scan cursor")?;
+            Ok(ScanCursor::from_body(body)?)
+        }
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -315,6 +671,7 @@ mod tests {
 
     fn sample() -> Cursor {
         Cursor::new(
+            "dev_posts",
             Some("by_author"),
             [
                 ("blog_id".to_owned(), AttributeValue::S("b".into())),
@@ -326,6 +683,18 @@ mod tests {
         .unwrap()
     }
 
+    fn scan_sample() -> ScanCursor {
+        ScanCursor::new(
+            "dev_posts",
+            Some("by_author"),
+            vec![
+                SegmentState::Start,
+                SegmentState::After(sample()),
+                SegmentState::Done,
+            ],
+        )
+    }
+
     #[test]
     fn round_trips_as_text() {
         let cursor = sample();
@@ -335,13 +704,7 @@ mod tests {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         );
         assert_eq!(Cursor::parse(&text).unwrap(), cursor);
-        let scan = ScanCursor {
-            segments: vec![
-                SegmentState::Start,
-                SegmentState::After(sample()),
-                SegmentState::Done,
-            ],
-        };
+        let scan = scan_sample();
         assert_eq!(ScanCursor::parse(&scan.to_string()).unwrap(), scan);
     }
 
@@ -360,27 +723,115 @@ mod tests {
         ] {
             let err = Cursor::parse(bad).unwrap_err();
             assert!(
-                matches!(&err, Error::Validation(m) if m.contains("invalid cursor")),
+                matches!(&err, Error::Cursor(CursorError::Malformed(_)))
+                    && err.to_string().starts_with("invalid cursor: "),
                 "{bad}: {err}"
             );
         }
         assert!(ScanCursor::parse(&text).is_err());
+        // A cursor of the version without a table is refused with a reason.
+        let mut old = b"dt1".to_vec();
+        old.extend_from_slice(&sample().body().unwrap()[3..]);
+        let err = Cursor::parse(&encode_checked(old)).unwrap_err();
+        assert!(err.to_string().contains("earlier version"), "{err}");
     }
 
     #[test]
     fn checks_scope() {
         let cursor = sample();
+        let names = ["blog_id", "post_id", "published_at"];
+        assert!(cursor.check("dev_posts", Some("by_author"), &names).is_ok());
+        let err = cursor
+            .check("dev_posts", None, &["blog_id", "post_id"])
+            .unwrap_err();
         assert!(
-            cursor
-                .check(Some("by_author"), &["blog_id", "post_id", "published_at"])
-                .is_ok()
+            matches!(&err, Error::Cursor(CursorError::OtherIndex { .. })),
+            "{err}"
         );
-        let err = cursor.check(None, &["blog_id", "post_id"]).unwrap_err();
         assert!(err.to_string().contains("index `by_author`"), "{err}");
-        assert!(
-            cursor
-                .check(Some("by_author"), &["blog_id", "post_id"])
-                .is_err()
+        let err = cursor
+            .check("prod_posts", Some("by_author"), &names)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "this cursor was made on table `dev_posts`, not on table `prod_posts`"
         );
+        let err = cursor
+            .check("dev_posts", Some("by_author"), &["blog_id", "post_id"])
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Cursor(CursorError::OtherKeys { .. })),
+            "{err}"
+        );
+        let scan = scan_sample();
+        assert!(scan.check("dev_posts", Some("by_author"), 3).is_ok());
+        assert!(scan.check("prod_posts", Some("by_author"), 3).is_err());
+        assert!(scan.check("dev_posts", Some("by_author"), 4).is_err());
+    }
+
+    #[cfg(feature = "sealed-cursors")]
+    #[test]
+    fn sealed_cursors_hide_their_content_and_open_with_their_key_only() {
+        let key = CursorKey::new([7; 32]);
+        let cursor = sample();
+        let sealed = cursor.seal(&key).unwrap();
+        let bytes = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        assert!(
+            !bytes.windows(9).any(|w| w == b"dev_posts"),
+            "the table name shows"
+        );
+        assert_ne!(
+            cursor.seal(&key).unwrap(),
+            sealed,
+            "a fresh nonce each time"
+        );
+        assert_eq!(Cursor::open(&sealed, &key).unwrap(), cursor);
+
+        let scan = scan_sample();
+        let sealed_scan = scan.seal(&key).unwrap();
+        assert_eq!(ScanCursor::open(&sealed_scan, &key).unwrap(), scan);
+        // Each kind opens as its own kind only.
+        assert!(matches!(
+            Cursor::open(&sealed_scan, &key),
+            Err(Error::Cursor(CursorError::Malformed(_)))
+        ));
+
+        let other = CursorKey::new([8; 32]);
+        for (text, expected) in [
+            (sealed.clone(), CursorError::Sealed),
+            (cursor.to_string(), CursorError::NotSealed),
+        ] {
+            let err = if expected == CursorError::Sealed {
+                Cursor::parse(&text).unwrap_err()
+            } else {
+                Cursor::open(&text, &key).unwrap_err()
+            };
+            assert!(matches!(&err, Error::Cursor(e) if *e == expected), "{err}");
+        }
+        let err = Cursor::open(&sealed, &other).unwrap_err();
+        assert!(
+            matches!(&err, Error::Cursor(CursorError::SealBroken)),
+            "{err}"
+        );
+        // Any changed byte, or a cut, breaks the seal.
+        let mut bytes = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        for at in [3, 10, 30, bytes.len() - 1] {
+            bytes[at] ^= 1;
+            let err = Cursor::open(&URL_SAFE_NO_PAD.encode(&bytes), &key).unwrap_err();
+            assert!(
+                matches!(&err, Error::Cursor(CursorError::SealBroken)),
+                "{at}: {err}"
+            );
+            bytes[at] ^= 1;
+        }
+        for cut in [3, 20, 40, bytes.len() - 1] {
+            let err = Cursor::open(&URL_SAFE_NO_PAD.encode(&bytes[..cut]), &key).unwrap_err();
+            assert!(
+                matches!(&err, Error::Cursor(CursorError::SealBroken)),
+                "{cut}: {err}"
+            );
+        }
+        assert!(CursorKey::from_slice(&[1; 31]).is_err());
+        assert_eq!(format!("{key:?}"), "CursorKey(..)");
     }
 }

@@ -1,12 +1,12 @@
-//! Keys as values: the arguments batch reads accept, a canonical byte form of a key (to find
-//! duplicates, since `AttributeValue` is not `Hash`), and the compact binary form cursors use.
+//! Keys as values: the arguments batch reads accept, the identity of a key (to find duplicates
+//! and match answers, as DynamoDB tells keys apart), and the compact binary form cursors use.
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoAttributeValue, IntoKey, Item, check_key_value};
+use crate::codec::{IntoAttributeValue, IntoKey, Item, KeyIdentity, check_key_value};
 use crate::error::{EncodeError, Error, Result};
-use crate::model::{DynamoModel, ModelKey, RangeKeySchema};
+use crate::model::{DynamoModel, ModelKey, RangeKeySchema, TableSchema};
 use crate::query::{KeySchemaOf, RangeKeySchemaOf};
 
 /// Marks a key given as its parts: `(hash, range)` or a bare `hash`.
@@ -133,17 +133,13 @@ pub(crate) fn table_key_names<M: DynamoModel>() -> Vec<&'static str> {
     names
 }
 
-/// A canonical byte string of the attributes `names` of `item` (in that order), equal for
-/// equal keys. `None` when one is missing or not a scalar (S, N, B).
-///
-/// Numbers are compared as DynamoDB writes them back; the codec always writes a canonical
-/// decimal form for Rust numbers, so `1` and `1.0` do not both occur for one key type.
-pub(crate) fn canonical_key(item: &Item, names: &[&str]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(32);
-    for name in names {
-        put_scalar(&mut out, item.get(*name)?)?;
-    }
-    Some(out)
+/// The identity of the table key of `item` (its partition key, then its sort key): see
+/// [`KeyIdentity`]. `None` when an attribute is missing or not a string, number or binary.
+pub(crate) fn table_key_identity(schema: &TableSchema, item: &Item) -> Option<KeyIdentity> {
+    let names: Vec<&str> = std::iter::once(schema.hash.name)
+        .chain(schema.range.map(|r| r.name))
+        .collect();
+    KeyIdentity::of(item, &names)
 }
 
 const TAG_S: u8 = 1;
@@ -286,14 +282,5 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(Reader::new(&bytes[..cut]).key_item().is_none(), "{cut}");
         }
-    }
-
-    #[test]
-    fn canonical_keys_tell_types_apart() {
-        let s: Item = [("k".to_owned(), AttributeValue::S("1".into()))].into();
-        let n: Item = [("k".to_owned(), AttributeValue::N("1".into()))].into();
-        assert_ne!(canonical_key(&s, &["k"]), canonical_key(&n, &["k"]));
-        assert_eq!(canonical_key(&s, &["k"]), canonical_key(&s.clone(), &["k"]));
-        assert_eq!(canonical_key(&s, &["missing"]), None);
     }
 }

@@ -15,7 +15,9 @@ mod range;
 mod scan;
 
 pub use batch_get::{BatchGet, BatchGetFull};
-pub use cursor::{Cursor, ScanCursor};
+#[cfg(feature = "sealed-cursors")]
+pub use cursor::CursorKey;
+pub use cursor::{Cursor, CursorError, ScanCursor};
 pub use get::Get;
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
 pub use page::{Page, ScanPage};

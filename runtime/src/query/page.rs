@@ -60,6 +60,8 @@ pub(crate) struct Plan {
     pub(crate) consistent: bool,
     /// DynamoDB's `Limit`: items evaluated per request.
     pub(crate) page_size: Option<i32>,
+    /// The most requests one page sends (`None`: until the page is full or the read ends).
+    pub(crate) max_requests: Option<u32>,
     /// The key attributes of the table and index: what a cursor holds.
     pub(crate) cursor_attributes: Vec<&'static str>,
 }
@@ -135,13 +137,16 @@ impl Plan {
     /// if the last response held more than needed, the page stops at the `n`th item and the
     /// key to resume after is that item's key, not DynamoDB's `LastEvaluatedKey` (which lies
     /// after items the caller never saw). With `want = None`, requests are sent until one
-    /// yields an item (a filter can make responses empty) or the end is reached.
+    /// yields an item (a filter can make responses empty) or the end is reached. Either way at
+    /// most `max_requests` are sent: then the page ends with what it has, and resumes after
+    /// everything read.
     pub(crate) async fn page(
         &self,
         mut start: Option<Item>,
         want: Option<usize>,
     ) -> Result<RawPage> {
         let mut items: Vec<Item> = Vec::new();
+        let mut sent: u32 = 0;
         loop {
             let remaining = want.map(|n| n.saturating_sub(items.len()));
             // Without a filter every evaluated item is returned, so asking DynamoDB for just the
@@ -154,6 +159,7 @@ impl Plan {
                 _ => self.page_size,
             };
             let (mut batch, last) = self.send(start.take(), limit).await?;
+            sent = sent.saturating_add(1);
             if let Some(n) = want {
                 let room = n - items.len();
                 if batch.len() > room {
@@ -175,6 +181,9 @@ impl Plan {
                     return Ok(RawPage { items, next: last });
                 }
             }
+            if self.max_requests.is_some_and(|most| sent >= most) {
+                return Ok(RawPage { items, next: last });
+            }
             start = last;
         }
     }
@@ -191,7 +200,8 @@ impl Plan {
     }
 
     pub(crate) fn cursor(&self, key: Option<Item>) -> Result<Option<Cursor>> {
-        key.map(|k| Cursor::new(self.index, k)).transpose()
+        key.map(|k| Cursor::new(&self.table, self.index, k))
+            .transpose()
     }
 }
 

@@ -4,11 +4,11 @@ use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::Item;
+use crate::codec::{Item, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders};
 use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
-use crate::query::cursor::Cursor;
+use crate::query::cursor::{Cursor, CursorError};
 use crate::query::keys::{key_value, table_key_names};
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
@@ -24,7 +24,11 @@ pub(crate) struct ReadOptions<M> {
     pub(crate) consistent: bool,
     pub(crate) start: Option<Cursor>,
     pub(crate) keys_only: bool,
+    pub(crate) max_requests: Option<u32>,
 }
+
+/// How many requests one page of a filtered read sends at most, unless `max_requests` says.
+pub(crate) const FILTERED_REQUESTS_PER_PAGE: u32 = 10;
 
 impl<M> Clone for ReadOptions<M> {
     fn clone(&self) -> Self {
@@ -35,6 +39,7 @@ impl<M> Clone for ReadOptions<M> {
             consistent: self.consistent,
             start: self.start.clone(),
             keys_only: self.keys_only,
+            max_requests: self.max_requests,
         }
     }
 }
@@ -48,6 +53,7 @@ impl<M> std::fmt::Debug for ReadOptions<M> {
             .field("consistent", &self.consistent)
             .field("start", &self.start)
             .field("keys_only", &self.keys_only)
+            .field("max_requests", &self.max_requests)
             .finish()
     }
 }
@@ -61,6 +67,7 @@ impl<M> Default for ReadOptions<M> {
             consistent: false,
             start: None,
             keys_only: false,
+            max_requests: None,
         }
     }
 }
@@ -120,7 +127,7 @@ pub(crate) fn make_plan<E: ReadSource>(
     }
     let cursor_attributes = cursor_attributes::<E::Schema>();
     if let Some(cursor) = &options.start {
-        cursor.check(index.map(|i| i.name), &cursor_attributes)?;
+        cursor.check(table.name(), index.map(|i| i.name), &cursor_attributes)?;
     }
     let page_size = match options.page_size {
         None => None,
@@ -134,6 +141,17 @@ pub(crate) fn make_plan<E: ReadSource>(
     if options.limit == Some(0) {
         return Err(Error::Validation("`limit` must be at least 1".to_owned()));
     }
+    if options.max_requests == Some(0) {
+        return Err(Error::Validation(
+            "`max_requests` must be at least 1".to_owned(),
+        ));
+    }
+    // Without a filter every request returns what it read, so a page needs no bound of its
+    // own; with one, a filter that rejects everything would read to the end in one page.
+    let max_requests = options.max_requests.or(options
+        .filter
+        .is_some()
+        .then_some(FILTERED_REQUESTS_PER_PAGE));
     let filter = options
         .filter
         .as_ref()
@@ -158,6 +176,7 @@ pub(crate) fn make_plan<E: ReadSource>(
         values,
         consistent: options.consistent,
         page_size,
+        max_requests,
         cursor_attributes,
     })
 }
@@ -215,6 +234,16 @@ macro_rules! shared_read_methods {
                 self
             }
 
+            /// At most `n` requests per page (per await, per item of `pages()`), with or
+            /// without a `limit`. The default is 10 when a filter is set and no bound without
+            /// one (then every request returns what it read). When the requests run out, the
+            /// page holds what the filter let through so far, maybe nothing, and a cursor to go
+            /// on: only a page without a cursor is the end. `stream()` reads on regardless.
+            pub fn max_requests(mut self, n: u32) -> Self {
+                self.options.max_requests = Some(n);
+                self
+            }
+
             #[doc = concat!("Resumes after `cursor`, from a previous page of the same ", $what, ".")]
             pub fn start_after(mut self, cursor: Cursor) -> Self {
                 self.options.start = Some(cursor);
@@ -243,7 +272,8 @@ pub(crate) use shared_read_methods;
 /// Without a `limit`, a page is what one request returns (up to 1 MB, or `page_size` items
 /// evaluated), skipping responses a filter emptied; with `limit(n)`, requests are sent until
 /// `n` items are found or the partition ends, and the cursor resumes right after the last item
-/// returned.
+/// returned. A filtered page sends at most [`max_requests`](Self::max_requests) requests (10 by
+/// default), so it may hold fewer items than asked for, or none, with a cursor to go on.
 #[must_use = "a query does nothing until it is awaited or streamed"]
 pub struct Query<E: ReadSource, T = ModelOf<E>> {
     source: E,
@@ -343,11 +373,15 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
         let hash = self.hash.clone()?;
         let hash_name = <E::Schema as KeySchema>::HASH_ATTRIBUTE;
         if let Some(cursor) = &self.options.start
-            && cursor.exclusive_start_key().get(hash_name) != Some(&hash)
+            && !cursor
+                .exclusive_start_key()
+                .get(hash_name)
+                .is_some_and(|value| same_key_value(value, &hash))
         {
-            return Err(Error::Validation(format!(
-                "this cursor was made by a query of another `{hash_name}` value"
-            )));
+            return Err(CursorError::OtherPartition {
+                attribute: hash_name.to_owned(),
+            }
+            .into());
         }
         let mut p = Placeholders::default();
         let hash_path = p.name(hash_name);

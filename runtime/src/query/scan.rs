@@ -7,6 +7,7 @@ use futures::StreamExt;
 
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Placeholders};
+use crate::model::KeySchema;
 use crate::query::cursor::{Cursor, ScanCursor, SegmentState};
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all, item_stream, read_items,
@@ -47,10 +48,7 @@ impl<E: ReadSource, T> std::fmt::Debug for Scan<E, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scan")
             .field("table", &self.source.table_ref().name())
-            .field(
-                "index",
-                &<E::Schema as crate::KeySchema>::INDEX.map(|i| i.name),
-            )
+            .field("index", &<E::Schema as KeySchema>::INDEX.map(|i| i.name))
             .field("segment", &self.segment)
             .field("options", &self.options)
             .finish()
@@ -198,18 +196,25 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
         self
     }
 
+    /// At most `n` requests per segment per page (see [`Scan::max_requests`]; 10 by default
+    /// when a filter is set).
+    pub fn max_requests(mut self, n: u32) -> Self {
+        self.base.options.max_requests = Some(n);
+        self
+    }
+
     /// The plan and starting point of each segment.
     fn segment_plans(&self) -> Result<Vec<(Arc<Plan>, SegmentState)>> {
         check_segments(self.total)?;
         let states = match &self.start {
             None => vec![SegmentState::Start; self.total as usize],
-            Some(cursor) if cursor.segments.len() == self.total as usize => cursor.segments.clone(),
             Some(cursor) => {
-                return Err(Error::Validation(format!(
-                    "this scan cursor belongs to a scan of {} segments, not {}",
-                    cursor.segments.len(),
-                    self.total
-                )));
+                cursor.check(
+                    self.base.source.table_ref().name(),
+                    <E::Schema as KeySchema>::INDEX.map(|i| i.name),
+                    self.total as usize,
+                )?;
+                cursor.segments.clone()
             }
         };
         let mut plans = Vec::with_capacity(states.len());
@@ -307,7 +312,11 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
             page.items.truncate(taken);
             items.extend(decode_all(page.items, self.base.decode)?);
         }
-        let cursor = ScanCursor { segments: states };
+        let cursor = ScanCursor::new(
+            self.base.source.table_ref().name(),
+            <E::Schema as KeySchema>::INDEX.map(|i| i.name),
+            states,
+        );
         Ok(ScanPage {
             items,
             cursor: (!cursor.is_finished()).then_some(cursor),

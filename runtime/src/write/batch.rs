@@ -31,11 +31,12 @@ use futures::StreamExt;
 use super::single::Put;
 use super::size::{check_item_size, check_key_values};
 use super::transaction::MAX_TRANSACTION_ACTIONS;
-use super::{Marker, describe_key, key_identity, key_of};
+use super::{Marker, describe_key, key_of};
 use crate::client::Client;
 use crate::codec::Item;
 use crate::error::{Error, Result};
 use crate::model::{DynamoModel, TableSchema};
+use crate::query::keys::table_key_identity;
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 
@@ -246,7 +247,13 @@ pub(crate) async fn write_all(
 ) -> Result<()> {
     let mut seen = HashSet::with_capacity(requests.len());
     for (key, _) in &requests {
-        if !seen.insert(format!("{:?}", key_identity(schema, key))) {
+        let identity = table_key_identity(schema, key).ok_or_else(|| {
+            Error::Validation(format!(
+                "a batch write to table `{table}` lacks a key attribute: {}",
+                describe_key(schema, key)
+            ))
+        })?;
+        if !seen.insert(identity) {
             return Err(Error::Validation(format!(
                 "the batch writes the key {} of table `{table}` twice; DynamoDB rejects a batch with two writes to one item, so nothing was sent",
                 describe_key(schema, key)

@@ -252,14 +252,6 @@ pub(crate) fn key_of(schema: &TableSchema, item: &Item) -> Item {
         .collect()
 }
 
-/// Keys compared for duplicates: the key attributes in a fixed order.
-pub(crate) fn key_identity(schema: &TableSchema, key: &Item) -> Vec<AttributeValue> {
-    std::iter::once(schema.hash.name)
-        .chain(schema.range.map(|r| r.name))
-        .map(|name| key.get(name).cloned().unwrap_or(AttributeValue::Null(true)))
-        .collect()
-}
-
 /// Marks builders' model parameter without owning one.
 pub(crate) type Marker<T> = PhantomData<fn() -> T>;
 

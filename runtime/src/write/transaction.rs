@@ -11,12 +11,13 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::single::{Delete, Put, UpdateItem, on_failure, render_condition};
-use super::{ReturnNothing, decode_whole, describe_key, key_identity};
+use super::{ReturnNothing, decode_whole, describe_key};
 use crate::client::Client;
-use crate::codec::Item;
+use crate::codec::{Item, KeyIdentity};
 use crate::error::{CancellationReason, Error, Result};
 use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
+use crate::query::keys::table_key_identity;
 use crate::table::TableRef;
 
 use futures::future::BoxFuture;
@@ -28,7 +29,7 @@ pub const MAX_TRANSACTION_ACTIONS: usize = 100;
 pub struct TransactAction {
     item: TransactWriteItem,
     table: String,
-    identity: String,
+    identity: (String, Option<KeyIdentity>),
     key_text: String,
 }
 
@@ -41,9 +42,14 @@ impl std::fmt::Debug for TransactAction {
     }
 }
 
-fn identity(table: &str, schema: &TableSchema, key: &Item) -> (String, String) {
+/// The table and key an action targets (as DynamoDB tells items apart), and the key as text.
+fn identity(
+    table: &str,
+    schema: &TableSchema,
+    key: &Item,
+) -> ((String, Option<KeyIdentity>), String) {
     (
-        format!("{table}\u{0}{:?}", key_identity(schema, key)),
+        (table.to_owned(), table_key_identity(schema, key)),
         describe_key(schema, key),
     )
 }
@@ -306,7 +312,8 @@ impl TransactWrite {
                 Error::Encode(e) => Error::Validation(format!("transaction action #{i}: {e}")),
                 other => other,
             })?;
-            if !seen.insert(action.identity) {
+            // A key without its attributes is DynamoDB's to refuse; it is no duplicate.
+            if action.identity.1.is_some() && !seen.insert(action.identity) {
                 return Err(Error::Validation(format!(
                     "transaction action #{i} targets {} of table `{}`, which an earlier action targets too; DynamoDB allows one action per item in a transaction",
                     action.key_text, action.table

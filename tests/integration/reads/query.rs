@@ -1,7 +1,8 @@
 //! `query` on the primary key: every range operator on string and number sort keys in both
 //! orders, filters, pagination, `limit` across pages, cursors and streams.
 
-use dynamo_types::{Cursor, Error, RangeCondition};
+use aws_sdk_dynamodb::types::AttributeValue;
+use dynamo_types::{Cursor, CursorError, Error, RangeCondition};
 
 use super::{Article, Reading, article, articles, collect, put_all, readings};
 
@@ -290,7 +291,8 @@ async fn bad_cursors_are_rejected_before_sending() {
     text.replace_range(4..5, if &text[4..5] == "A" { "B" } else { "A" });
     let err = text.parse::<Cursor>().unwrap_err();
     assert!(
-        matches!(&err, Error::Validation(m) if m.contains("invalid cursor")),
+        matches!(&err, Error::Cursor(CursorError::Malformed(_)))
+            && err.to_string().contains("invalid cursor"),
         "{err}"
     );
     assert!("garbage".parse::<Cursor>().is_err());
@@ -301,7 +303,10 @@ async fn bad_cursors_are_rejected_before_sending() {
         .start_after(cursor.clone())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Validation(_)), "{err}");
+    assert!(
+        matches!(err, Error::Cursor(CursorError::OtherPartition { .. })),
+        "{err}"
+    );
     // Nor a query of an index.
     let err = t
         .by_likes()
@@ -309,7 +314,10 @@ async fn bad_cursors_are_rejected_before_sending() {
         .start_after(cursor)
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("cursor"), "{err}");
+    assert!(
+        matches!(err, Error::Cursor(CursorError::OtherIndex { .. })),
+        "{err}"
+    );
     t.delete_table().await.unwrap();
 }
 
@@ -410,5 +418,78 @@ async fn begins_with_and_between_on_a_binary_sort_key() {
         .await
         .unwrap();
     assert_eq!(got(page.items), tags[2..5]);
+    t.delete_table().await.unwrap();
+}
+
+/// Awaiting a filtered read sends a bounded number of requests: when the filter rejects
+/// everything it read, the page is empty and its cursor goes on from where the requests
+/// stopped, rather than one await reading the whole partition (or table).
+#[tokio::test]
+async fn filtered_reads_send_a_bounded_number_of_requests() {
+    let t = readings().await;
+    let stored: Vec<Reading> = (0..200)
+        .map(|i| Reading {
+            sensor: "s1".into(),
+            at: i,
+            value: if i == 199 { 1.0 } else { 0.0 },
+        })
+        .collect();
+    put_all(&t, &stored).await;
+    let pk = t.primary_key();
+    let hot = || Reading::fields().value.gt(0.5);
+    let position = |cursor: &Cursor| cursor.exclusive_start_key()["at"].clone();
+
+    // 10 items per request: the default budget of 10 requests stops after 100 items.
+    let page = pk.query("s1").page_size(10).filter(hot()).await.unwrap();
+    assert!(page.items.is_empty());
+    let cursor = page
+        .cursor
+        .expect("a cursor to go on: the partition is not read to its end");
+    assert_eq!(position(&cursor), AttributeValue::N("99".into()));
+    // `max_requests` sets the budget, with or without a limit, and for scans too.
+    let page = pk
+        .query("s1")
+        .page_size(10)
+        .filter(hot())
+        .max_requests(3)
+        .start_after(cursor)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(
+        position(page.cursor.as_ref().unwrap()),
+        AttributeValue::N("129".into())
+    );
+    let page = pk
+        .query("s1")
+        .page_size(10)
+        .filter(hot())
+        .limit(5)
+        .max_requests(2)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(
+        position(page.cursor.as_ref().unwrap()),
+        AttributeValue::N("19".into())
+    );
+    let page = pk
+        .scan()
+        .page_size(10)
+        .filter(hot())
+        .max_requests(4)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert!(page.cursor.is_some());
+
+    // Pages go on to the end; a stream reads everything, whatever the budget.
+    let pages = collect(pk.query("s1").page_size(10).filter(hot()).pages()).await;
+    assert!(pages[0].items.is_empty());
+    assert!(pages.last().unwrap().cursor.is_none());
+    let found: Vec<Reading> = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(found, [stored[199].clone()]);
+    let all = collect(pk.query("s1").page_size(10).filter(hot()).stream()).await;
+    assert_eq!(all, [stored[199].clone()]);
     t.delete_table().await.unwrap();
 }

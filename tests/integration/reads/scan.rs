@@ -151,7 +151,16 @@ async fn parallel_scan_covers_the_table_once() {
         .start_after(page.cursor.unwrap())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Validation(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Cursor(dynamo_types::CursorError::OtherSegments {
+                made_with: 5,
+                used_with: 4
+            })
+        ),
+        "{err}"
+    );
     let err = pk.scan().segments(0).await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err}");
     t.delete_table().await.unwrap();

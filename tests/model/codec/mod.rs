@@ -4,6 +4,7 @@
 
 mod decode_errors;
 mod fuzz;
+mod keys;
 mod nulls;
 mod numbers;
 mod round_trip;
