@@ -122,6 +122,18 @@ pub trait FromAttributeValue: Sized {
         Self::from_attribute_value(source.value()?)
     }
 
+    /// Decodes the value of a table key attribute, in the form this type writes only (see
+    /// [`decode_key`]). By default the value is decoded, written again and compared; types
+    /// whose every accepted text is the one they write (strings) or that can tell it cheaply
+    /// (integers) skip that.
+    #[doc(hidden)]
+    fn from_key_value(value: AttributeValue) -> Result<Self, DecodeError>
+    where
+        Self: IntoAttributeValue,
+    {
+        round_trip_key(value)
+    }
+
     /// Decodes a model's attribute: what the derive's decoder calls for each attribute of an
     /// item. `NULL` is no value, as an absent attribute is: for a `#[dynamo(default)]` field
     /// (`default`) it is `Ok(None)`, so that the field is filled as if the attribute were not
@@ -633,6 +645,14 @@ pub fn decode_key<T>(value: AttributeValue) -> Result<T, DecodeError>
 where
     T: FromAttributeValue + IntoAttributeValue,
 {
+    T::from_key_value(value)
+}
+
+/// [`decode_key`] the long way: decoded, written again, compared.
+fn round_trip_key<T>(value: AttributeValue) -> Result<T, DecodeError>
+where
+    T: FromAttributeValue + IntoAttributeValue,
+{
     let decoded = T::from_attribute_value(value.clone())?;
     let written = match decoded.to_attribute_value() {
         Ok(Some(written)) => written,
@@ -657,6 +677,16 @@ where
         ),
         &key_text(&value),
     ))
+}
+
+/// True for integer text in the one form integers are written: digits without a leading zero,
+/// an optional `-`, and no `-0`.
+fn canonical_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0"
 }
 
 /// A key value as text for messages: a string or number as it is, binary as hex.
@@ -781,6 +811,10 @@ impl FromAttributeValue for String {
             AttributeValue::S(s) => Ok(s),
             other => Err(DecodeError::wrong_type("a string (S)", &other)),
         }
+    }
+    /// Every string is written back as itself.
+    fn from_key_value(value: AttributeValue) -> Result<Self, DecodeError> {
+        Self::from_attribute_value(value)
     }
     fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
         source.decode(Text)
@@ -1061,6 +1095,15 @@ macro_rules! integer_codec {
                 match value {
                     AttributeValue::N(n) => <$t as FromNumber>::from_number(&n),
                     other => Err(DecodeError::wrong_type("a number (N)", &other)),
+                }
+            }
+            /// Integer text as an integer writes it is read directly; any other the long way.
+            fn from_key_value(value: AttributeValue) -> Result<Self, DecodeError> {
+                match &value {
+                    AttributeValue::N(n) if canonical_integer(n) => {
+                        <$t as FromNumber>::from_number(n)
+                    }
+                    _ => round_trip_key(value),
                 }
             }
             fn from_value_source<S: ValueSource>(source: S) -> Result<Self, DecodeError> {
