@@ -5,6 +5,7 @@ use std::fmt;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::Item;
+use crate::query::Cursor;
 
 /// The result of every operation of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -116,6 +117,23 @@ pub enum Error {
         /// The write requests of a request that got no answer earlier and were not confirmed
         /// since: they may or may not have been written.
         unconfirmed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
+    },
+    /// An item a query, scan or batch read received does not decode into the model (another
+    /// program wrote it, or it predates a change of the model). It names the item's key (read
+    /// the raw item by it with the SDK, to repair or set it aside), and for a query or a scan
+    /// of one segment holds the cursor that resumes right after it. A `.stream()` yields this
+    /// error in the item's place and goes on with the next item.
+    #[error("an item of `{table}` does not decode: {source}")]
+    Undecodable {
+        /// The table's full name.
+        table: String,
+        /// The item's key attributes (for a read of an index, the index's too).
+        key: Box<Item>,
+        /// Resumes the read right after this item (`.start_after(cursor)`), where there is one.
+        cursor: Option<Cursor>,
+        /// What does not fit, naming the attribute.
+        #[source]
+        source: DecodeError,
     },
     /// A checked batch put (`batch_put(..).checked()`) stopped at a transaction that failed:
     /// the first `written` puts, in the order given, were written; the others were not, unless

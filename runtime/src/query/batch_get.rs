@@ -242,7 +242,7 @@ impl<M: DynamoModel> BatchRead<M> {
 }
 
 macro_rules! batch_builder {
-    ($(#[$doc:meta])* $name:ident -> $out:ty, |$model:ident, $items:ident| $finish:expr) => {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$model:ident, $table:ident, $items:ident| $finish:expr) => {
         $(#[$doc])*
         #[must_use = "a read does nothing until it is awaited"]
         pub struct $name<$model: DynamoModel> {
@@ -286,6 +286,7 @@ macro_rules! batch_builder {
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(async move {
+                    let $table = self.inner.table.name().to_owned();
                     let $items = self.inner.run().await?;
                     $finish
                 })
@@ -302,11 +303,11 @@ batch_builder!(
     /// DynamoDB leaves unprocessed are retried with backoff (see [`RetryPolicy`]). When retries
     /// run out the error is [`Error::BatchGetIncomplete`], holding the items found and exactly
     /// the keys not processed.
-    BatchGet -> Vec<M>, |M, items| {
+    BatchGet -> Vec<M>, |M, table, items| {
         items
             .into_iter()
             .flatten()
-            .map(|item| M::from_item(item).map_err(Error::Decode))
+            .map(|item| decode_item::<M>(&table, item))
             .collect()
     }
 );
@@ -314,10 +315,22 @@ batch_builder!(
 batch_builder!(
     /// Reads many items by key; await it for one `Option<M>` per key, aligned with the keys
     /// (`None` where there is no item). Requests and retries as for [`BatchGet`].
-    BatchGetFull -> Vec<Option<M>>, |M, items| {
+    BatchGetFull -> Vec<Option<M>>, |M, table, items| {
         items
             .into_iter()
-            .map(|item| item.map(M::from_item).transpose().map_err(Error::Decode))
+            .map(|item| item.map(|item| decode_item::<M>(&table, item)).transpose())
             .collect()
     }
 );
+
+/// Decodes an item read by key; one that does not decode is [`Error::Undecodable`] naming
+/// its key.
+fn decode_item<M: DynamoModel>(table: &str, item: Item) -> Result<M> {
+    let key = crate::write::key_of(&M::SCHEMA, &item);
+    M::from_item(item).map_err(|source| Error::Undecodable {
+        table: table.to_owned(),
+        key: Box::new(key),
+        cursor: None,
+        source,
+    })
+}

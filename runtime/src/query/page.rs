@@ -209,11 +209,42 @@ fn non_empty(key: Option<Item>) -> Option<Item> {
     key.filter(|k| !k.is_empty())
 }
 
-/// Decodes raw items in order, stopping at the first failure.
-pub(crate) fn decode_all<T>(items: Vec<Item>, decode: Decoder<T>) -> Result<Vec<T>> {
+/// Decodes one raw item; one that does not decode is [`Error::Undecodable`] naming its key,
+/// with the cursor that resumes after it when `resumable` (a query, or a scan of one segment).
+pub(crate) fn decode_one<T>(
+    plan: &Plan,
+    item: Item,
+    decode: Decoder<T>,
+    resumable: bool,
+) -> Result<T> {
+    // the key is taken first: decoding consumes the item (keeping a copy of every item for
+    // the rare one that fails would cost more than the decoding)
+    let key = plan.key_of(&item).unwrap_or_default();
+    decode(item).map_err(|source| {
+        let cursor = if resumable && !key.is_empty() {
+            plan.cursor(Some(key.clone())).ok().flatten()
+        } else {
+            None
+        };
+        Error::Undecodable {
+            table: plan.table.clone(),
+            key: Box::new(key),
+            cursor,
+            source,
+        }
+    })
+}
+
+/// Decodes raw items in order, stopping at the first that does not decode.
+pub(crate) fn decode_all<T>(
+    plan: &Plan,
+    items: Vec<Item>,
+    decode: Decoder<T>,
+    resumable: bool,
+) -> Result<Vec<T>> {
     items
         .into_iter()
-        .map(|item| decode(item).map_err(Error::Decode))
+        .map(|item| decode_one(plan, item, decode, resumable))
         .collect()
 }
 
@@ -239,7 +270,7 @@ pub(crate) async fn read_page<R: PagedRead>(read: R) -> Result<Page<R::Item>> {
     let page = plan.page(start, limit).await?;
     Ok(Page {
         cursor: plan.cursor(page.next)?,
-        items: decode_all(page.items, read.decoder())?,
+        items: decode_all(&plan, page.items, read.decoder(), true)?,
     })
 }
 
@@ -262,15 +293,24 @@ pub(crate) fn read_items<R: PagedRead>(
 ) -> impl futures::Stream<Item = Result<R::Item>> + Send + 'static {
     let (start, limit) = read.position();
     let start = start.map(|c| c.exclusive_start_key().clone());
-    item_stream(read.plan().map(Arc::new), start, limit, read.decoder())
+    item_stream(
+        read.plan().map(Arc::new),
+        start,
+        limit,
+        read.decoder(),
+        true,
+    )
 }
 
-/// A stream of every item of every page from `start`, at most `limit` in all.
+/// A stream of every item of every page from `start`, at most `limit` in all. An item that
+/// does not decode is an [`Error::Undecodable`] in its place (with a cursor after it when
+/// `resumable`), and the stream goes on; a failed request ends it.
 pub(crate) fn item_stream<T: Send + 'static>(
     plan: Result<Arc<Plan>>,
     start: Option<Item>,
     limit: Option<usize>,
     decode: Decoder<T>,
+    resumable: bool,
 ) -> impl futures::Stream<Item = Result<T>> + Send + 'static {
     use futures::{StreamExt, TryStreamExt};
 
@@ -294,7 +334,11 @@ pub(crate) fn item_stream<T: Send + 'static>(
             return Ok(None);
         }
         let page = plan.page(state.start.take(), state.remaining).await?;
-        let items = decode_all(page.items, decode)?;
+        let items: Vec<Result<T>> = page
+            .items
+            .into_iter()
+            .map(|item| decode_one(&plan, item, decode, resumable))
+            .collect();
         if let Some(r) = state.remaining.as_mut() {
             *r = r.saturating_sub(items.len());
         }
@@ -304,7 +348,7 @@ pub(crate) fn item_stream<T: Send + 'static>(
         }
         Ok(Some((items, state)))
     })
-    .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
+    .map_ok(futures::stream::iter)
     .try_flatten()
     .boxed()
 }

@@ -242,7 +242,7 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
                         SegmentState::After(cursor) => Some(cursor.exclusive_start_key().clone()),
                         SegmentState::Done => return None,
                     };
-                    Some(item_stream(Ok(plan), start, None, decode).boxed())
+                    Some(item_stream(Ok(plan), start, None, decode, false).boxed())
                 }))
                 .boxed()
             }
@@ -310,7 +310,7 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
                 *r -= taken;
             }
             page.items.truncate(taken);
-            items.extend(decode_all(page.items, self.base.decode)?);
+            items.extend(decode_all(&plan, page.items, self.base.decode, false)?);
         }
         let cursor = ScanCursor::new(
             self.base.source.table_ref().name(),

@@ -49,8 +49,12 @@ fn assert_refused<T: std::fmt::Debug>(
     found: &str,
 ) {
     let err = match result {
-        Err(Error::Decode(e)) => e,
-        other => panic!("stored form {found:?}: expected a decode error, got {other:?}"),
+        // the error names the item by its key as stored, the text that does not read
+        Err(Error::Undecodable { key, source, .. }) => {
+            assert!(key.contains_key(attribute), "{key:?}");
+            source
+        }
+        other => panic!("stored form {found:?}: expected an undecodable item, got {other:?}"),
     };
     assert_eq!(err.path(), attribute, "{err}");
     assert!(

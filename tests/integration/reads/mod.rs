@@ -13,6 +13,7 @@ mod get;
 mod index;
 mod query;
 mod scan;
+mod undecodable;
 
 /// A blog article: string sort key, an LSI, a full GSI, a hash-only GSI and a keys-only GSI.
 #[derive(Debug, Clone, PartialEq, DynamoModel)]
