@@ -130,7 +130,7 @@ pub enum Error {
         /// The item's key attributes (for a read of an index, the index's too).
         key: Box<Item>,
         /// Resumes the read right after this item (`.start_after(cursor)`), where there is one.
-        cursor: Option<Cursor>,
+        cursor: Option<Box<Cursor>>,
         /// What does not fit, naming the attribute.
         #[source]
         source: DecodeError,

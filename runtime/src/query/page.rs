@@ -222,7 +222,7 @@ pub(crate) fn decode_one<T>(
     let key = plan.key_of(&item).unwrap_or_default();
     decode(item).map_err(|source| {
         let cursor = if resumable && !key.is_empty() {
-            plan.cursor(Some(key.clone())).ok().flatten()
+            plan.cursor(Some(key.clone())).ok().flatten().map(Box::new)
         } else {
             None
         };

@@ -92,7 +92,7 @@ async fn an_awaited_page_stops_at_the_item_and_its_cursor_goes_on_after_it() {
     else {
         panic!("a query's error has a cursor")
     };
-    let error = pk.query("s1").start_after(cursor).await.unwrap_err();
+    let error = pk.query("s1").start_after(*cursor).await.unwrap_err();
     assert_eq!(bad_at(&error), 75);
     let Error::Undecodable {
         cursor: Some(cursor),
@@ -101,7 +101,7 @@ async fn an_awaited_page_stops_at_the_item_and_its_cursor_goes_on_after_it() {
     else {
         panic!("a cursor")
     };
-    let rest = pk.query("s1").start_after(cursor).await.unwrap();
+    let rest = pk.query("s1").start_after(*cursor).await.unwrap();
     assert_eq!(
         rest.items.iter().map(|r| r.at).collect::<Vec<_>>(),
         [80, 90]
