@@ -24,6 +24,19 @@ pub enum Error {
         /// The current item, when the request asked for it with `return_old_on_failure()`.
         item: Option<Box<Item>>,
     },
+    /// A conditional write (a version check included) got no answer to an attempt, the SDK
+    /// sent it again, and the retry's condition was false. That attempt may have been applied,
+    /// and the condition then failed against the write's own result; or another writer changed
+    /// the item. The write is neither confirmed nor refused: read the item to know (a write
+    /// that must be applied exactly once belongs in a transaction, whose retries carry a
+    /// client request token). [`Error::is_unanswered`] is true for it.
+    #[error(
+        "a conditional write is unconfirmed: an attempt got no answer, and the retry's condition was false (perhaps against that attempt's own result)"
+    )]
+    ConditionUnconfirmed {
+        /// The current item, when the request asked for it with `return_old_on_failure()`.
+        item: Option<Box<Item>>,
+    },
     /// A transaction was cancelled; one reason per request in the transaction, in order.
     #[error("the transaction was cancelled: {}", describe_reasons(reasons))]
     TransactionCanceled {
@@ -350,7 +363,8 @@ impl Error {
     /// True when sending the same request again may succeed: what
     /// [`is_retryable`](Self::is_retryable) says, throttling or unavailability codes the SDKs do
     /// not model, and requests that got no usable answer
-    /// ([`is_unanswered`](Self::is_unanswered)).
+    /// ([`is_unanswered`](Self::is_unanswered)), except [`Error::ConditionUnconfirmed`]: a
+    /// write that may have been applied is read before it is tried again.
     pub fn is_transient(&self) -> bool {
         use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         const CODES: &[&str] = &[
@@ -363,7 +377,8 @@ impl Error {
         ];
         let coded = |code: Option<&str>| code.is_some_and(|c| CODES.contains(&c));
         self.is_retryable()
-            || self.is_unanswered()
+            // an unconfirmed conditional write is not sent again blindly: it may be applied
+            || (self.is_unanswered() && !matches!(self, Error::ConditionUnconfirmed { .. }))
             || match self {
                 Error::Sdk(e) => coded(e.code()),
                 Error::Streams(e) => coded(e.code()),
@@ -375,10 +390,11 @@ impl Error {
     /// a network error), the request timed out, or the response could not be read. It may
     /// have been carried out: a write that failed this way is neither done nor undone. A
     /// request the SDK could not build, or a connector's refusal of the request itself, is not
-    /// one of these.
+    /// one of these. [`Error::ConditionUnconfirmed`] is.
     pub fn is_unanswered(&self) -> bool {
         use aws_sdk_dynamodb::error::{ConnectorError, ProvideErrorMetadata};
         let coded = match self {
+            Error::ConditionUnconfirmed { .. } => return true,
             Error::Sdk(e) => e.code().is_some(),
             Error::Streams(e) => e.code().is_some(),
             _ => return false,

@@ -89,3 +89,41 @@ mod tests {
         assert!(late.iter().any(|d| *d > Duration::from_millis(500)));
     }
 }
+
+/// Notes whether an attempt of one operation went unanswered (the connection failed, the
+/// request timed out, or the response could not be read): the SDK then retries, and what the
+/// retry answers may be about the lost attempt's own effect. A conditional write carries one,
+/// so that a failed condition after a lost answer is reported as unconfirmed, not as a
+/// conflict.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LostAnswers(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl LostAnswers {
+    /// Whether an attempt so far went unanswered.
+    pub(crate) fn any(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl aws_sdk_dynamodb::config::Intercept for LostAnswers {
+    fn name(&self) -> &'static str {
+        "dynamo_types::LostAnswers"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        if let Some(Err(error)) = context.output_or_error() {
+            let unanswered = error.is_timeout_error()
+                || error.is_response_error()
+                || error.as_connector_error().is_some_and(|c| !c.is_user());
+            if unanswered {
+                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+}

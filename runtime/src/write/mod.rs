@@ -260,7 +260,10 @@ impl Error {
     /// decoded as `M`. `None` when the error is another one or carries no item.
     pub fn current_item<M: DynamoModel>(&self) -> Option<Result<M>> {
         match self {
-            Error::ConditionalCheckFailed { item: Some(item) } if !item.is_empty() => {
+            Error::ConditionalCheckFailed { item: Some(item) }
+            | Error::ConditionUnconfirmed { item: Some(item) }
+                if !item.is_empty() =>
+            {
                 Some(M::from_item(item.as_ref().clone()).map_err(Error::from))
             }
             _ => None,

@@ -47,6 +47,18 @@ pub(crate) fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFail
     asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
 }
 
+/// What a write's failure means: a false condition after an attempt that got no answer is
+/// [`Error::ConditionUnconfirmed`], since the condition may have been false against that
+/// attempt's own result.
+fn conditional_outcome(error: Error, lost: &crate::retry::LostAnswers) -> Error {
+    match error {
+        Error::ConditionalCheckFailed { item } if lost.any() => {
+            Error::ConditionUnconfirmed { item }
+        }
+        other => other,
+    }
+}
+
 /// The condition a versioned write of a model at `version` needs.
 fn version_condition<M: DynamoModel>(version: &VersionValues) -> Result<Condition<M>> {
     if version.initial {
@@ -259,6 +271,7 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
         let client = self.table.client().clone();
         Box::pin(async move {
             let p = self.prepare()?;
+            let lost = crate::retry::LostAnswers::default();
             let out = client
                 .sdk()
                 .put_item()
@@ -269,8 +282,11 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
                 .set_expression_attribute_values(p.rendered.values)
                 .set_return_values(R::return_value())
                 .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                .customize()
+                .interceptor(lost.clone())
                 .send()
-                .await?;
+                .await
+                .map_err(|e| conditional_outcome(e.into(), &lost))?;
             R::output(out.attributes)
         })
     }
@@ -441,6 +457,7 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Delete<M, R> {
         let client = self.table.client().clone();
         Box::pin(async move {
             let p = self.prepare()?;
+            let lost = crate::retry::LostAnswers::default();
             let out = client
                 .sdk()
                 .delete_item()
@@ -451,8 +468,11 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Delete<M, R> {
                 .set_expression_attribute_values(p.rendered.values)
                 .set_return_values(R::return_value())
                 .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                .customize()
+                .interceptor(lost.clone())
                 .send()
-                .await?;
+                .await
+                .map_err(|e| conditional_outcome(e.into(), &lost))?;
             R::output(out.attributes)
         })
     }
@@ -612,6 +632,7 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
         let client = self.table.client().clone();
         Box::pin(async move {
             let p = self.prepare()?;
+            let lost = crate::retry::LostAnswers::default();
             let out = client
                 .sdk()
                 .update_item()
@@ -623,8 +644,11 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
                 .set_expression_attribute_values(p.rendered.values)
                 .set_return_values(R::return_value())
                 .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                .customize()
+                .interceptor(lost.clone())
                 .send()
-                .await?;
+                .await
+                .map_err(|e| conditional_outcome(e.into(), &lost))?;
             R::output(out.attributes)
         })
     }

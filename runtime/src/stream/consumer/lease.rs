@@ -161,6 +161,10 @@ fn won(result: Result<()>) -> Result<bool> {
     match result {
         Ok(()) => Ok(true),
         Err(Error::ConditionalCheckFailed { .. }) => Ok(false),
+        // perhaps written, perhaps not: taken as lost, which is safe (the row, if it names this
+        // worker, is renewed by no one and expires; a checkpoint not written is re-read from
+        // the one before, at least once)
+        Err(Error::ConditionUnconfirmed { .. }) => Ok(false),
         Err(e) => Err(e),
     }
 }
