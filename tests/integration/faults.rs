@@ -192,6 +192,12 @@ pub struct Line {
 /// A client through the proxy whose SDK retries up to 10 times (queries and scans retry with
 /// the SDK's policy, which a user sets on the client).
 async fn patient_client(proxy: &Proxy, direct: &Client) -> Client {
+    client_with_attempts(proxy, direct, 10)
+}
+
+/// A client of `proxy` whose SDK sends each request at most `attempts` times, with short
+/// backoffs.
+fn client_with_attempts(proxy: &Proxy, direct: &Client, attempts: u32) -> Client {
     use aws_sdk_dynamodb::config::retry::RetryConfig;
     let config = aws_sdk_dynamodb::config::Builder::new()
         .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
@@ -202,7 +208,7 @@ async fn patient_client(proxy: &Proxy, direct: &Client) -> Client {
         .endpoint_url(&proxy.endpoint)
         .retry_config(
             RetryConfig::standard()
-                .with_max_attempts(10)
+                .with_max_attempts(attempts)
                 .with_initial_backoff(Duration::from_millis(5))
                 .with_max_backoff(Duration::from_millis(50)),
         )
@@ -662,4 +668,154 @@ async fn a_transaction_whose_answer_is_lost_is_retried_with_its_token_and_applie
         assert_eq!((stored.count, stored.version), (1, 1));
     }
     counters.delete_table().await.unwrap();
+}
+
+/// A wallet's balance as a Lambda function keeps it, from the wallets' stream: the sequence
+/// number of the record it was taken from makes each write idempotent and ordered.
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "wallet_views")]
+pub struct WalletView {
+    #[dynamo(hash)]
+    pub id: String,
+    pub balance: i64,
+    pub sequence_number: String,
+}
+
+#[tokio::test]
+async fn a_lambda_handler_under_faults_handles_every_record_and_lambda_retries_from_the_failure() {
+    use dynamo_types::lambda;
+    use dynamo_types::stream::testing::TestEvent;
+    use dynamo_types::stream::{Batch, BoxError, Record};
+    use futures::TryStreamExt;
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex};
+
+    let (proxy, direct, _) = proxied(47).await;
+    let through = client_with_attempts(&proxy, &direct, 3);
+    let views = WalletView::table(&direct);
+    views.create_table().await.unwrap();
+    // 60 wallets, 5 balances each: an insert and four modifications, 300 records
+    let mut event = TestEvent::for_client(&direct);
+    let mut last = BTreeMap::new();
+    for b in 0..5 {
+        for w in 0..60 {
+            let id = format!("w{w:02}");
+            let new = Wallet {
+                id: id.clone(),
+                balance: b,
+            };
+            event = match b {
+                0 => event.insert(&new),
+                _ => event.modify(
+                    &Wallet {
+                        id: id.clone(),
+                        balance: b - 1,
+                    },
+                    &new,
+                ),
+            };
+            last.insert(id, b);
+        }
+    }
+    let records = event.records().unwrap();
+    // the function writes each change through faults, with the SDK's 3 attempts: some fail
+    proxy
+        .at_rate("PutItem", Fault::Throttling, 0.1)
+        .at_rate("PutItem", Fault::DropBefore, 0.05)
+        .at_rate("PutItem", Fault::DropAfter, 0.05);
+    let handled: Arc<Mutex<Vec<String>>> = Arc::default();
+    let handler = {
+        let (views, handled) = (WalletView::table(&through), handled.clone());
+        WalletEvent::handler()
+            .with_table_prefix(direct.table_prefix())
+            .on_record(move |r: Record<WalletEvent>| {
+                let (views, handled) = (views.clone(), handled.clone());
+                async move {
+                    handled.lock().unwrap().push(r.sequence_number.clone());
+                    let new = match r.event {
+                        WalletEvent::Insert { new } | WalletEvent::Modify { new, .. } => new,
+                        WalletEvent::Remove { .. } => return Ok(()),
+                    };
+                    let view = WalletView {
+                        id: new.id,
+                        balance: new.balance,
+                        sequence_number: r.sequence_number,
+                    };
+                    let f = WalletView::fields();
+                    // newer than what is kept, or the first: a record handled again changes nothing
+                    let written = views
+                        .writer()
+                        .put(&view)
+                        .condition(
+                            f.id.not_exists() | f.sequence_number.lt(view.sequence_number.clone()),
+                        )
+                        .await;
+                    match written {
+                        Ok(()) | Err(Error::ConditionalCheckFailed { .. }) => Ok(()),
+                        Err(e) => Err(BoxError::from(e)),
+                    }
+                }
+            })
+    };
+    // Lambda: batches of up to 100 records from the shard's position; a batch item failure
+    // moves the position to that record, and the batch is invoked again from there
+    let (mut position, mut invocations, mut failures) = (0, 0, 0);
+    while position < records.len() {
+        let end = (position + 100).min(records.len());
+        let batch = serde_json::json!({ "Records": &records[position..end] }).to_string();
+        invocations += 1;
+        let response = lambda::handle(Batch::from_json(batch.as_bytes()).unwrap(), &handler).await;
+        match response.batch_item_failures.as_slice() {
+            [] => position = end,
+            [failure] => {
+                failures += 1;
+                let failed = failure.item_identifier.clone().unwrap();
+                let at = records[position..end]
+                    .iter()
+                    .position(|r| r["dynamodb"]["SequenceNumber"] == failed.as_str())
+                    .expect("the failure names a record of the batch");
+                position += at;
+            }
+            many => panic!("one failure at most: {many:?}"),
+        }
+        assert!(invocations < 1000, "the batches come to an end");
+    }
+    proxy.heal();
+    // every record handled at least once, and in order: a record runs again only from a failure
+    let handled = handled.lock().unwrap().clone();
+    let mut distinct = handled.clone();
+    distinct.dedup();
+    let expected: Vec<String> = records
+        .iter()
+        .map(|r| r["dynamodb"]["SequenceNumber"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        distinct, expected,
+        "every record, in order, repeats only in place"
+    );
+    assert_eq!(
+        handled.len() - distinct.len(),
+        failures,
+        "each failure runs exactly its record again"
+    );
+    // and the views hold each wallet's last balance
+    let stored: Vec<WalletView> = views
+        .primary_key()
+        .scan()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let stored: BTreeMap<String, i64> = stored.into_iter().map(|v| (v.id, v.balance)).collect();
+    assert_eq!(stored, last);
+    assert!(failures > 0, "the faults made some records fail");
+    println!(
+        "fault scenario lambda handler: {} invocations for 3 without faults, {failures} batch item failures, {} records handled for 300, {} PutItem requests, {} faults injected ({:?}), 0 records lost",
+        invocations,
+        handled.len(),
+        proxy.stats().requests_of("PutItem"),
+        proxy.stats().total_faults(),
+        proxy.stats().faults,
+    );
+    views.delete_table().await.unwrap();
 }
