@@ -489,7 +489,11 @@ mod regressions {
         ] {
             let reference = RefNumber::parse(text).unwrap();
             assert!(reference.storable(), "{text}");
-            assert_eq!(normal_number(text).unwrap(), reference.canonical(), "{text}");
+            assert_eq!(
+                normal_number(text).unwrap(),
+                reference.canonical(),
+                "{text}"
+            );
         }
     }
 }
