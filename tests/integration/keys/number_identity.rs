@@ -85,7 +85,7 @@ fn random_parts(rng: &mut fastrand::Rng) -> Parts {
         1 => 1,
         _ => rng.usize(1..12),
     };
-    let mut digits: String = (0..len)
+    let digits: String = (0..len)
         .map(|i| {
             let low = if i == 0 { b'1' } else { b'0' };
             char::from(rng.u8(low..=b'9'))
