@@ -120,15 +120,44 @@ pub mod serde_bridge {
 
     use crate::error::{DecodeError, EncodeError};
 
-    /// Encodes any `Serialize` value.
+    /// Encodes any `Serialize` value. Its numbers keep DynamoDB's limits, as the crate's own
+    /// codec's do: serde_dynamo writes any float's text (`NaN`, `inf`, `1e300` written out),
+    /// which DynamoDB would refuse, failing the whole request (in a batch, its 24 other writes
+    /// too).
     pub fn encode<T: serde::Serialize>(value: &T) -> Result<Option<AttributeValue>, EncodeError> {
         let av: serde_dynamo::AttributeValue =
             serde_dynamo::to_attribute_value(value).map_err(EncodeError::new)?;
         let av: AttributeValue = av.into();
+        check_numbers(&av)?;
         Ok(match av {
             AttributeValue::Null(true) => None,
             other => Some(other),
         })
+    }
+
+    /// Checks every number in `value` against DynamoDB's limits (38 significant digits,
+    /// magnitudes from 1e-130 to below 1e126), naming the path of the first one outside them.
+    fn check_numbers(value: &AttributeValue) -> Result<(), EncodeError> {
+        let check = |n: &str| {
+            crate::codec::check_number(n).map_err(|why| {
+                EncodeError::new(format!("`{n}` is not a number DynamoDB can store: {why}"))
+            })
+        };
+        match value {
+            AttributeValue::N(n) => check(n),
+            AttributeValue::Ns(members) => members
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, n)| check(n).map_err(|e| e.at_index(i))),
+            AttributeValue::L(list) => list
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| check_numbers(v).map_err(|e| e.at_index(i))),
+            AttributeValue::M(map) => map
+                .iter()
+                .try_for_each(|(k, v)| check_numbers(v).map_err(|e| e.at(k))),
+            _ => Ok(()),
+        }
     }
 
     /// Decodes any `Deserialize` value.

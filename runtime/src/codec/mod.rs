@@ -36,6 +36,8 @@ mod ext;
 mod identity;
 #[doc(hidden)]
 pub use ext::serde_bridge;
+#[cfg(test)]
+mod props;
 pub(crate) use identity::{KeyIdentity, same_key_value};
 
 /// A DynamoDB item: attribute names to values.

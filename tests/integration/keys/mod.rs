@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_types::{Client, DynamoModel};
 
 mod cursors;
+mod number_identity;
 mod numbers;
 mod text;
 

@@ -7,6 +7,7 @@ mod fuzz;
 mod keys;
 mod nulls;
 mod numbers;
+mod props;
 mod round_trip;
 
 use std::fmt::Debug;

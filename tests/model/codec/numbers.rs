@@ -390,3 +390,46 @@ fn a_number_too_small_for_f32_is_refused_not_read_as_zero() {
         0.0
     );
 }
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Reading {
+    value: f64,
+    history: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "readings")]
+struct Sensor {
+    #[dynamo(hash)]
+    id: String,
+    #[dynamo(serde)]
+    reading: Reading,
+}
+
+/// Found by the property tests (props.rs): a `#[dynamo(serde)]` field wrote serde_dynamo's
+/// text of any float, `N("NaN")`, `N("inf")` and 1e300 written out, which DynamoDB refuses.
+/// Its numbers now keep the limits of the crate's own codec, naming the path.
+#[test]
+fn numbers_in_serde_fields_keep_dynamodbs_limits() {
+    for (value, history, path) in [
+        (f64::NAN, vec![], "reading.value"),
+        (f64::NEG_INFINITY, vec![], "reading.value"),
+        (1e300, vec![], "reading.value"),
+        (1.5, vec![0.0, 1e-200], "reading.history[1]"),
+    ] {
+        let model = Sensor {
+            id: "s".to_owned(),
+            reading: Reading { value, history },
+        };
+        let err = model.to_item().unwrap_err();
+        assert_eq!(err.path(), path, "{err}");
+        assert!(err.to_string().contains("DynamoDB"), "{err}");
+    }
+    round_trip(&Sensor {
+        id: "s".to_owned(),
+        reading: Reading {
+            value: -1.25e125,
+            history: vec![1e-130, 0.0, -0.0],
+        },
+    });
+}
