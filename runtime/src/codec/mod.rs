@@ -735,23 +735,66 @@ pub trait VersionAttribute: Copy + Default {
     fn is_initial(self) -> bool;
 }
 
-/// Checks a key attribute's value as DynamoDB will: a string or binary key (of the table or of
-/// an index) cannot be empty. Called wherever a key is built, so such a key is an
-/// [`EncodeError`] before sending, not a rejected request (which, in a batch, would fail 24
-/// other writes with it).
-#[doc(hidden)]
-pub fn check_key_value(value: &AttributeValue) -> Result<(), EncodeError> {
-    let empty = match value {
-        AttributeValue::S(s) => s.is_empty().then_some("an empty string"),
-        AttributeValue::B(b) => b.as_ref().is_empty().then_some("empty binary"),
-        _ => None,
-    };
-    match empty {
-        Some(what) => Err(EncodeError::new(format!(
-            "a key attribute cannot be {what}: DynamoDB rejects empty keys"
-        ))),
-        None => Ok(()),
+/// Which part of a key a value is: DynamoDB bounds the two differently (see
+/// [`KeyRole::max_size`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyRole {
+    /// The partition (hash) key of the table or of an index.
+    Partition,
+    /// The sort (range) key of the table or of an index.
+    Sort,
+}
+
+impl KeyRole {
+    /// The largest value DynamoDB takes in this role, in bytes: 2,048 for a partition key,
+    /// 1,024 for a sort key (a string's UTF-8 bytes, binary's bytes).
+    pub const fn max_size(self) -> usize {
+        self.limit().max()
     }
+
+    /// The [`Limit`](crate::Limit) a value over [`max_size`](Self::max_size) exceeds.
+    pub const fn limit(self) -> crate::error::Limit {
+        match self {
+            KeyRole::Partition => crate::error::Limit::PartitionKeySize,
+            KeyRole::Sort => crate::error::Limit::SortKeySize,
+        }
+    }
+}
+
+/// The size DynamoDB bounds for a key value: a string's UTF-8 bytes, binary's bytes; `None` for
+/// anything else (numbers are bounded by the number limits).
+pub(crate) fn key_value_size(value: &AttributeValue) -> Option<usize> {
+    match value {
+        AttributeValue::S(s) => Some(s.len()),
+        AttributeValue::B(b) => Some(b.as_ref().len()),
+        _ => None,
+    }
+}
+
+/// Checks a key attribute's value as DynamoDB will: a string or binary key (of the table or of
+/// an index) cannot be empty, and cannot be longer than its role allows (2,048 bytes for a
+/// partition key, 1,024 for a sort key). Called wherever a key is built or sent (writes, gets,
+/// batch reads, query key conditions), so such a key is an [`EncodeError`] before sending, not
+/// a rejected request (which, in a batch, would fail 24 other writes with it). Numbers are
+/// bounded by the number limits, checked when they are encoded.
+#[doc(hidden)]
+pub fn check_key_value(value: &AttributeValue, role: KeyRole) -> Result<(), EncodeError> {
+    let Some(len) = key_value_size(value) else {
+        return Ok(());
+    };
+    if len == 0 {
+        let empty = match value {
+            AttributeValue::B(_) => "empty binary",
+            _ => "an empty string",
+        };
+        return Err(EncodeError::new(format!(
+            "a key attribute cannot be {empty}: DynamoDB rejects empty keys"
+        )));
+    }
+    if len > role.max_size() {
+        return Err(EncodeError::exceeds(role.limit(), len));
+    }
+    Ok(())
 }
 
 /// A value that converts into a key of type `T`: `T` itself, and `&str` / `&String` for

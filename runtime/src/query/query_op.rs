@@ -4,7 +4,7 @@ use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{Item, same_key_value};
+use crate::codec::{Item, KeyRole, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders};
 use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
@@ -313,7 +313,11 @@ impl<E: ReadSource, T> std::fmt::Debug for Query<E, T> {
 impl<E: ReadSource> Query<E> {
     pub(crate) fn new(source: E, hash: <E::Schema as KeySchema>::Hash) -> Self {
         Query {
-            hash: key_value(&hash, <E::Schema as KeySchema>::HASH_ATTRIBUTE),
+            hash: key_value(
+                &hash,
+                <E::Schema as KeySchema>::HASH_ATTRIBUTE,
+                KeyRole::Partition,
+            ),
             source,
             range: None,
             descending: false,

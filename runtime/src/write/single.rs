@@ -239,7 +239,7 @@ impl<M: DynamoModel, R> Put<M, R> {
         let item = self.item?;
         let key = key_of(&M::SCHEMA, &item);
         let key_text = describe_key(&M::SCHEMA, &key);
-        check_key_values(&M::SCHEMA, &key_text, &item)?;
+        check_key_values(&M::SCHEMA, self.table.name(), &key_text, &item)?;
         check_item_size(self.table.name(), &key_text, &item)?;
         Ok(PreparedPut {
             table: self.table.name().to_owned(),
