@@ -13,7 +13,7 @@ use super::{
 };
 use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
 use crate::error::{Error, Result};
-use crate::expr::{Condition, Names, Path, Placeholders, Update, Values};
+use crate::expr::{Condition, Names, Path, Placeholders, Update, Values, check_expression};
 use crate::model::DynamoModel;
 use crate::table::TableRef;
 
@@ -34,6 +34,12 @@ fn render<M>(conditions: Vec<Condition<M>>, update: Option<&Update<M>>) -> Resul
     let condition = Condition::all(conditions)
         .map(|c| placeholders.condition(&c))
         .transpose()?;
+    if let Some(update) = &update {
+        check_expression("UpdateExpression", update)?;
+    }
+    if let Some(condition) = &condition {
+        check_expression("ConditionExpression", condition)?;
+    }
     let (names, values) = placeholders.into_parts();
     Ok(Rendered {
         condition,
