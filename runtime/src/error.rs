@@ -438,11 +438,13 @@ impl Error {
 
     /// The DynamoDB limit this request was refused for, before it was sent: an
     /// [`Error::LimitExceeded`], or an [`Error::Encode`] of a value over a limit of its own
-    /// (see [`EncodeError::limit`]).
+    /// (see [`EncodeError::limit`]), or a checked batch put stopped by one of these
+    /// ([`Error::BatchPutStopped`] says how many puts were written before).
     pub fn limit(&self) -> Option<Limit> {
         match self {
             Error::LimitExceeded { limit, .. } => Some(*limit),
             Error::Encode(e) => e.limit(),
+            Error::BatchPutStopped { source, .. } => source.limit(),
             _ => None,
         }
     }
