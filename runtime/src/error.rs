@@ -583,9 +583,9 @@ impl Limit {
             Limit::ExpressionLength => format!(
                 "{found} bytes long, over DynamoDB's limit of {max} bytes (4 KB) for an expression"
             ),
-            Limit::TransactionActions => format!(
-                "{found} actions, over DynamoDB's limit of {max} actions per transaction"
-            ),
+            Limit::TransactionActions => {
+                format!("{found} actions, over DynamoDB's limit of {max} actions per transaction")
+            }
             Limit::NestingDepth => format!(
                 "nested {found} levels deep, over DynamoDB's limit of {max} levels of lists and maps"
             ),

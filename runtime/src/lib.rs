@@ -21,8 +21,7 @@ pub mod write;
 pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
 pub use codec::{
     FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, KeyRole, ListElement,
-    MAX_NESTING_DEPTH, PrefixKey,
-    ScalarType, SetElement, TtlAttribute, VersionAttribute,
+    MAX_NESTING_DEPTH, PrefixKey, ScalarType, SetElement, TtlAttribute, VersionAttribute,
 };
 pub use error::{
     BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Limit, Result,

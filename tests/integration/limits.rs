@@ -69,10 +69,7 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
     at_limit.tag = Some(text(2048));
     at_limit.label = Some(text(1024));
     w.put(&at_limit).await.unwrap();
-    assert_eq!(
-        pk.get(&hash, &range).await.unwrap(),
-        Some(at_limit.clone())
-    );
+    assert_eq!(pk.get(&hash, &range).await.unwrap(), Some(at_limit.clone()));
     assert_eq!(
         pk.batch_get([(hash.clone(), range.clone())]).await.unwrap(),
         vec![at_limit.clone()]
@@ -111,7 +108,10 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
     let mut many: Vec<Entry> = (0..30).map(|i| entry("p", &format!("s{i}"))).collect();
     many[21].sk = long_range.clone();
     let err = w.batch_put(&many).await.unwrap_err();
-    assert!(err.to_string().contains("bytes)"), "a long key is shortened: {err}");
+    assert!(
+        err.to_string().contains("bytes)"),
+        "a long key is shortened: {err}"
+    );
     assert_limit(Err::<(), _>(err), sort, "sk");
     assert_limit(w.batch_put(&many).checked().await, sort, "sk");
     assert_limit(
@@ -134,7 +134,8 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
         "pk",
     );
     assert_limit(
-        pk.batch_delete([("p".to_owned(), long_range.clone())]).await,
+        pk.batch_delete([("p".to_owned(), long_range.clone())])
+            .await,
         sort,
         "sk",
     );
@@ -249,7 +250,12 @@ async fn expressions_of_4_kb_are_sent_and_one_byte_more_is_refused_naming_the_ex
         .unwrap_err();
     assert_eq!(err.limit(), Some(Limit::ExpressionLength), "{err}");
     assert!(err.to_string().contains("FilterExpression"), "{err}");
-    let err = entries.primary_key().scan().filter(over.clone()).await.unwrap_err();
+    let err = entries
+        .primary_key()
+        .scan()
+        .filter(over.clone())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("FilterExpression"), "{err}");
     let mut update = Entry::update();
     for i in 0..400 {
@@ -346,15 +352,26 @@ async fn values_nested_32_levels_are_stored_and_33_are_refused_naming_the_path()
     assert_eq!(err.limit(), Some(Limit::NestingDepth), "{err}");
     assert!(err.to_string().contains("`doc[1]"), "{err}");
     let element = Path::<Entry, Vec<AttributeValue>>::attribute("doc").at(1);
-    pk.update("p", "32", Entry::update().set(&element, nested(MAX_NESTING_DEPTH - 2)))
-        .await
-        .unwrap();
+    pk.update(
+        "p",
+        "32",
+        Entry::update().set(&element, nested(MAX_NESTING_DEPTH - 2)),
+    )
+    .await
+    .unwrap();
     let err = pk
-        .update("p", "32", Entry::update().set(&element, nested(MAX_NESTING_DEPTH - 1)))
+        .update(
+            "p",
+            "32",
+            Entry::update().set(&element, nested(MAX_NESTING_DEPTH - 1)),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.limit(), Some(Limit::NestingDepth), "{err}");
-    assert!(err.to_string().contains("32 levels") || err.to_string().contains("33 levels"), "{err}");
+    assert!(
+        err.to_string().contains("32 levels") || err.to_string().contains("33 levels"),
+        "{err}"
+    );
     assert!(err.to_string().contains("`doc[1][1]"), "{err}");
     entries.delete_table().await.unwrap();
 }
@@ -364,11 +381,7 @@ async fn a_read_transaction_of_100_gets_is_sent_and_101_are_refused() {
     let client = common::client().await;
     let entries = Entry::table(&client);
     entries.create_table().await.unwrap();
-    entries
-        .writer()
-        .put(&entry("p", "s0"))
-        .await
-        .unwrap();
+    entries.writer().put(&entry("p", "s0")).await.unwrap();
     let get = |i: usize| {
         entries.get_item(EntryKey {
             pk: "p".into(),

@@ -848,7 +848,11 @@ pub(crate) fn nesting_depth(value: &AttributeValue, level: usize) -> usize {
             AttributeValue::M(map) => Box::new(map.values()),
             _ => continue,
         };
-        stack.extend(items.filter(|item| is_container(item)).map(|item| (item, inner)));
+        stack.extend(
+            items
+                .filter(|item| is_container(item))
+                .map(|item| (item, inner)),
+        );
     }
     deepest
 }
@@ -1993,7 +1997,10 @@ mod tests {
         assert!(check_nesting(&lists(31)).is_ok());
         let err = check_nesting(&lists(32)).unwrap_err().at("d");
         assert_eq!(err.limit(), Some(crate::error::Limit::NestingDepth));
-        assert_eq!(err.exceeded(), Some((crate::error::Limit::NestingDepth, 33)));
+        assert_eq!(
+            err.exceeded(),
+            Some((crate::error::Limit::NestingDepth, 33))
+        );
         // The 32nd list, whose contents are level 33: `d` and 31 `[1]`s.
         assert_eq!(err.path(), format!("d{}", "[1]".repeat(31)));
         assert!(err.to_string().contains("33 levels"), "{err}");

@@ -35,8 +35,11 @@ pub(crate) fn check_key_values(
     let table_keys = std::iter::once((schema.hash.name, KeyRole::Partition, None))
         .chain(schema.range.map(|r| (r.name, KeyRole::Sort, None)));
     let index_keys = schema.indexes.iter().flat_map(|index| {
-        std::iter::once((index.hash.name, KeyRole::Partition, Some(index.name)))
-            .chain(index.range.map(|r| (r.name, KeyRole::Sort, Some(index.name))))
+        std::iter::once((index.hash.name, KeyRole::Partition, Some(index.name))).chain(
+            index
+                .range
+                .map(|r| (r.name, KeyRole::Sort, Some(index.name))),
+        )
     });
     for (name, role, index) in table_keys.chain(index_keys) {
         let Some(value) = item.get(name) else {

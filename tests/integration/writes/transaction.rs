@@ -277,7 +277,11 @@ async fn invalid_transactions_are_refused_before_sending() {
     assert!(
         matches!(
             &err,
-            Error::LimitExceeded { limit: Limit::TransactionActions, found: 101, .. }
+            Error::LimitExceeded {
+                limit: Limit::TransactionActions,
+                found: 101,
+                ..
+            }
         ),
         "{err}"
     );
