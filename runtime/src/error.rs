@@ -54,9 +54,23 @@ pub enum Error {
     /// anything is sent.
     #[error(transparent)]
     Cursor(crate::query::CursorError),
-    /// The request was rejected before it was sent (a limit exceeded, a duplicate key, ...).
+    /// The request was rejected before it was sent (a duplicate key, a bad option, ...).
     #[error("invalid request: {0}")]
     Validation(String),
+    /// The request would exceed one of DynamoDB's limits (an item over 400 KB, an expression
+    /// over 4 KB, a transaction of over 100 actions), so it was not sent. A value that cannot
+    /// be stored for a limit of its own (a key value too long, lists and maps nested too deep,
+    /// a number with too many digits) is [`Error::Encode`] instead; [`Error::limit`] tells
+    /// either.
+    #[error("{at}: {}", limit.describe(*found))]
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// What was found: bytes, actions or levels, as [`Limit::max`] counts them.
+        found: usize,
+        /// What exceeds it: the item (by its key and table), the expression, the transaction.
+        at: String,
+    },
     /// A live table differs from what the model declares.
     #[error("table `{table}` does not match the model: {}", differences.join("; "))]
     SchemaMismatch {
@@ -438,6 +452,19 @@ impl Error {
         }
     }
 
+    /// The DynamoDB limit this request was refused for, before it was sent: an
+    /// [`Error::LimitExceeded`], or an [`Error::Encode`] of a value over a limit of its own
+    /// (see [`EncodeError::limit`]), or a checked batch put stopped by one of these
+    /// ([`Error::BatchPutStopped`] says how many puts were written before).
+    pub fn limit(&self) -> Option<Limit> {
+        match self {
+            Error::LimitExceeded { limit, .. } => Some(*limit),
+            Error::Encode(e) => e.limit(),
+            Error::BatchPutStopped { source, .. } => source.limit(),
+            _ => None,
+        }
+    }
+
     /// True when the table (or index) does not exist.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Error::Sdk(e) if matches!(e.as_ref(), aws_sdk_dynamodb::Error::ResourceNotFoundException(_)))
@@ -516,6 +543,68 @@ impl From<aws_sdk_dynamodb::Error> for Error {
                 }
             }
             other => Error::Sdk(Box::new(other)),
+        }
+    }
+}
+
+/// One of DynamoDB's limits ("Constraints" in its developer guide) that the library checks
+/// before sending, so that a request over it fails here with what exceeds it, rather than at
+/// the server (a batch would fail with it the other writes of its request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// An item's size, counted as DynamoDB counts it ([`crate::item_size`]): 400 KB.
+    ItemSize,
+    /// A partition key value, of the table or of an index: 2,048 bytes (UTF-8 bytes of a
+    /// string, bytes of binary; numbers are bounded by their own limits).
+    PartitionKeySize,
+    /// A sort key value, of the table or of an index: 1,024 bytes. DynamoDB checks it on
+    /// every value a query's sort key condition compares with too.
+    SortKeySize,
+    /// An expression (key condition, condition, filter, update, projection): 4 KB, in bytes.
+    ExpressionLength,
+    /// The actions of one transaction (`TransactWriteItems`, `TransactGetItems`): 100.
+    TransactionActions,
+    /// Levels of lists and maps inside one attribute value: 32.
+    NestingDepth,
+}
+
+impl Limit {
+    /// The limit's value, in the unit it counts (bytes, actions, levels, digits).
+    pub const fn max(self) -> usize {
+        match self {
+            Limit::ItemSize => 400 * 1024,
+            Limit::PartitionKeySize => 2048,
+            Limit::SortKeySize => 1024,
+            Limit::ExpressionLength => 4096,
+            Limit::TransactionActions => 100,
+            Limit::NestingDepth => 32,
+        }
+    }
+
+    /// What was found against this limit, and the limit, in words: `3000 bytes, over
+    /// DynamoDB's limit of 2048 bytes for a partition key value`.
+    pub(crate) fn describe(self, found: usize) -> String {
+        let max = self.max();
+        match self {
+            Limit::ItemSize => {
+                format!("{found} bytes, over DynamoDB's limit of {max} bytes (400 KB) for an item")
+            }
+            Limit::PartitionKeySize => format!(
+                "{found} bytes, over DynamoDB's limit of {max} bytes for a partition key value"
+            ),
+            Limit::SortKeySize => {
+                format!("{found} bytes, over DynamoDB's limit of {max} bytes for a sort key value")
+            }
+            Limit::ExpressionLength => format!(
+                "{found} bytes long, over DynamoDB's limit of {max} bytes (4 KB) for an expression"
+            ),
+            Limit::TransactionActions => {
+                format!("{found} actions, over DynamoDB's limit of {max} actions per transaction")
+            }
+            Limit::NestingDepth => format!(
+                "nested {found} levels deep, over DynamoDB's limit of {max} levels of lists and maps"
+            ),
         }
     }
 }
@@ -652,6 +741,7 @@ impl std::error::Error for DecodeError {}
 pub struct EncodeError {
     path: String,
     message: String,
+    limit: Option<(Limit, usize)>,
 }
 
 impl EncodeError {
@@ -660,7 +750,28 @@ impl EncodeError {
         EncodeError {
             path: String::new(),
             message: message.to_string(),
+            limit: None,
         }
+    }
+
+    /// A value over one of DynamoDB's limits, `found` counted in the limit's unit (bytes for a
+    /// key, levels for nesting).
+    pub fn exceeds(limit: Limit, found: usize) -> Self {
+        EncodeError {
+            path: String::new(),
+            message: limit.describe(found),
+            limit: Some((limit, found)),
+        }
+    }
+
+    /// The DynamoDB limit the value is over, when that is why it cannot be stored.
+    pub fn limit(&self) -> Option<Limit> {
+        self.limit.map(|(limit, _)| limit)
+    }
+
+    /// The limit the value is over, and what was found.
+    pub(crate) fn exceeded(&self) -> Option<(Limit, usize)> {
+        self.limit
     }
 
     /// Prefixes the path with an attribute name.

@@ -20,13 +20,15 @@ pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
 pub use codec::{
-    FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, ListElement, PrefixKey,
-    ScalarType, SetElement, TtlAttribute, VersionAttribute,
+    FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, KeyRole, ListElement,
+    MAX_NESTING_DEPTH, PrefixKey, ScalarType, SetElement, TtlAttribute, VersionAttribute,
 };
 pub use error::{
-    BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Result,
+    BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Limit, Result,
 };
-pub use expr::{AttributeType, Condition, KeyPath, Path, Placeholders, Updatable, Update};
+pub use expr::{
+    AttributeType, Condition, KeyPath, MAX_EXPRESSION_LENGTH, Path, Placeholders, Updatable, Update,
+};
 pub use model::{
     DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
     StreamView, TableSchema,
@@ -67,7 +69,7 @@ pub mod __private {
         SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder,
         ValueSource, VersionAttribute,
     };
-    pub use crate::codec::{check_key_value, decode_key};
+    pub use crate::codec::{KeyRole, check_key_value, check_nesting, decode_key};
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::expr::{KeyPath, Path};
     pub use crate::model::{

@@ -9,6 +9,7 @@ mod consumer;
 mod empty_keys;
 mod faults;
 mod keys;
+mod limits;
 mod other_writers;
 mod proxy;
 mod reads;

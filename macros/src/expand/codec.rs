@@ -33,6 +33,7 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
             if let ::core::option::Option::Some(__value) =
                 #encode.map_err(|__e| __e.at(#name))?
             {
+                #krate::__private::check_nesting(&__value).map_err(|__e| __e.at(#name))?;
                 __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#name), __value);
             }
         }

@@ -62,6 +62,16 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let idents: Vec<_> = key_fields.iter().map(|f| &f.ident).collect();
     let types: Vec<_> = key_fields.iter().map(|f| &f.ty).collect();
     let names: Vec<_> = key_fields.iter().map(|f| &f.name).collect();
+    // The first key field is the partition key, a second one the sort key.
+    let roles: Vec<_> = (0..key_fields.len())
+        .map(|i| {
+            if i == 0 {
+                quote!(#krate::__private::KeyRole::Partition)
+            } else {
+                quote!(#krate::__private::KeyRole::Sort)
+            }
+        })
+        .collect();
     let field_docs = key_fields.iter().map(|f| {
         format!(
             "The `{}` attribute ({} key).",
@@ -112,7 +122,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
                         .map_err(|__e| __e.at(#names))?
                     {
                         ::core::option::Option::Some(__value) => {
-                            #krate::__private::check_key_value(&__value).map_err(|__e| __e.at(#names))?;
+                            #krate::__private::check_key_value(&__value, #roles).map_err(|__e| __e.at(#names))?;
                             __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#names), __value);
                         }
                         ::core::option::Option::None => {

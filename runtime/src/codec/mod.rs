@@ -737,23 +737,162 @@ pub trait VersionAttribute: Copy + Default {
     fn is_initial(self) -> bool;
 }
 
-/// Checks a key attribute's value as DynamoDB will: a string or binary key (of the table or of
-/// an index) cannot be empty. Called wherever a key is built, so such a key is an
-/// [`EncodeError`] before sending, not a rejected request (which, in a batch, would fail 24
-/// other writes with it).
-#[doc(hidden)]
-pub fn check_key_value(value: &AttributeValue) -> Result<(), EncodeError> {
-    let empty = match value {
-        AttributeValue::S(s) => s.is_empty().then_some("an empty string"),
-        AttributeValue::B(b) => b.as_ref().is_empty().then_some("empty binary"),
-        _ => None,
-    };
-    match empty {
-        Some(what) => Err(EncodeError::new(format!(
-            "a key attribute cannot be {what}: DynamoDB rejects empty keys"
-        ))),
-        None => Ok(()),
+/// Which part of a key a value is: DynamoDB bounds the two differently (see
+/// [`KeyRole::max_size`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyRole {
+    /// The partition (hash) key of the table or of an index.
+    Partition,
+    /// The sort (range) key of the table or of an index.
+    Sort,
+}
+
+impl KeyRole {
+    /// The largest value DynamoDB takes in this role, in bytes: 2,048 for a partition key,
+    /// 1,024 for a sort key (a string's UTF-8 bytes, binary's bytes).
+    pub const fn max_size(self) -> usize {
+        self.limit().max()
     }
+
+    /// The [`Limit`](crate::Limit) a value over [`max_size`](Self::max_size) exceeds.
+    pub const fn limit(self) -> crate::error::Limit {
+        match self {
+            KeyRole::Partition => crate::error::Limit::PartitionKeySize,
+            KeyRole::Sort => crate::error::Limit::SortKeySize,
+        }
+    }
+}
+
+/// DynamoDB's deepest nesting of lists and maps: 32 levels, the item itself counting as the
+/// first (an attribute holds lists or maps at most 31 deep).
+pub const MAX_NESTING_DEPTH: usize = crate::error::Limit::NestingDepth.max();
+
+/// Checks that a top-level attribute's value is nested no deeper than DynamoDB stores: an
+/// [`EncodeError`] naming the path of the list or map past the limit otherwise. Called by
+/// `to_item` on every attribute, without recursion, so a value of any depth is safe to check.
+#[doc(hidden)]
+pub fn check_nesting(value: &AttributeValue) -> Result<(), EncodeError> {
+    check_nesting_at(value, 1)
+}
+
+/// [`check_nesting`] for a value placed at `level` (1 for a top-level attribute, one more per
+/// path segment: an update's `SET meta.a[2] = :v` places it at 3).
+pub(crate) fn check_nesting_at(value: &AttributeValue, level: usize) -> Result<(), EncodeError> {
+    let deepest = nesting_depth(value, level);
+    if deepest <= MAX_NESTING_DEPTH {
+        return Ok(());
+    }
+    // Over the limit (rare): walk again, keeping paths, to name the first list or map whose
+    // contents lie past it.
+    #[derive(Clone, Copy)]
+    enum Step<'a> {
+        Index(usize),
+        Key(&'a str),
+    }
+    let mut stack = vec![(value, level, Vec::new())];
+    let mut at: Vec<Step<'_>> = Vec::new();
+    while let Some((value, level, path)) = stack.pop() {
+        if level >= MAX_NESTING_DEPTH {
+            at = path;
+            break;
+        }
+        let child = |step| {
+            let mut path = path.clone();
+            path.push(step);
+            path
+        };
+        match value {
+            AttributeValue::L(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    if is_container(item) {
+                        stack.push((item, level + 1, child(Step::Index(i))));
+                    }
+                }
+            }
+            AttributeValue::M(map) => {
+                for (key, item) in map {
+                    if is_container(item) {
+                        stack.push((item, level + 1, child(Step::Key(key))));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut error = EncodeError::exceeds(crate::error::Limit::NestingDepth, deepest);
+    for step in at.iter().rev() {
+        error = match *step {
+            Step::Index(i) => error.at_index(i),
+            Step::Key(k) => error.at(k),
+        };
+    }
+    Err(error)
+}
+
+fn is_container(value: &AttributeValue) -> bool {
+    matches!(value, AttributeValue::L(_) | AttributeValue::M(_))
+}
+
+/// The deepest level a value reaches when placed at `level`: `level` for a scalar or a set, one
+/// more for each list or map on its deepest chain. Iterative: no stack overflow on any input.
+pub(crate) fn nesting_depth(value: &AttributeValue, level: usize) -> usize {
+    if !is_container(value) {
+        return level;
+    }
+    let mut deepest = level;
+    let mut stack = vec![(value, level)];
+    while let Some((value, level)) = stack.pop() {
+        // A list or map at `level` holds values one level down.
+        let inner = level + 1;
+        deepest = deepest.max(inner);
+        let items: Box<dyn Iterator<Item = &AttributeValue>> = match value {
+            AttributeValue::L(items) => Box::new(items.iter()),
+            AttributeValue::M(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        stack.extend(
+            items
+                .filter(|item| is_container(item))
+                .map(|item| (item, inner)),
+        );
+    }
+    deepest
+}
+
+/// The size DynamoDB bounds for a key value: a string's UTF-8 bytes, binary's bytes; `None` for
+/// anything else (numbers are bounded by the number limits).
+pub(crate) fn key_value_size(value: &AttributeValue) -> Option<usize> {
+    match value {
+        AttributeValue::S(s) => Some(s.len()),
+        AttributeValue::B(b) => Some(b.as_ref().len()),
+        _ => None,
+    }
+}
+
+/// Checks a key attribute's value as DynamoDB will: a string or binary key (of the table or of
+/// an index) cannot be empty, and cannot be longer than its role allows (2,048 bytes for a
+/// partition key, 1,024 for a sort key). Called wherever a key is built or sent (writes, gets,
+/// batch reads, query key conditions), so such a key is an [`EncodeError`] before sending, not
+/// a rejected request (which, in a batch, would fail 24 other writes with it). Numbers are
+/// bounded by the number limits, checked when they are encoded.
+#[doc(hidden)]
+pub fn check_key_value(value: &AttributeValue, role: KeyRole) -> Result<(), EncodeError> {
+    let Some(len) = key_value_size(value) else {
+        return Ok(());
+    };
+    if len == 0 {
+        let empty = match value {
+            AttributeValue::B(_) => "empty binary",
+            _ => "an empty string",
+        };
+        return Err(EncodeError::new(format!(
+            "a key attribute cannot be {empty}: DynamoDB rejects empty keys"
+        )));
+    }
+    if len > role.max_size() {
+        return Err(EncodeError::exceeds(role.limit(), len));
+    }
+    Ok(())
 }
 
 /// A value that converts into a key of type `T`: `T` itself, and `&str` / `&String` for
@@ -1842,5 +1981,55 @@ mod tests {
         // Exponents at the edge of i64 must not overflow.
         assert_eq!(parse_integer::<i64>("11e9223372036854775807"), None);
         assert_eq!(parse_integer::<i64>("1e-9223372036854775808"), None);
+    }
+
+    fn lists(levels: usize) -> AttributeValue {
+        let mut value = AttributeValue::S("x".into());
+        for _ in 0..levels {
+            value = AttributeValue::L(vec![AttributeValue::N("1".into()), value]);
+        }
+        value
+    }
+
+    #[test]
+    fn nesting_is_checked_at_the_limit_and_names_the_path() {
+        // The item is level 1: an attribute holds 31 lists, 32 levels in all (both local
+        // servers accept 31 and refuse 32, which is DynamoDB's "32 levels").
+        assert_eq!(nesting_depth(&lists(31), 1), 32);
+        assert!(check_nesting(&lists(31)).is_ok());
+        let err = check_nesting(&lists(32)).unwrap_err().at("d");
+        assert_eq!(err.limit(), Some(crate::error::Limit::NestingDepth));
+        assert_eq!(
+            err.exceeded(),
+            Some((crate::error::Limit::NestingDepth, 33))
+        );
+        // The 32nd list, whose contents are level 33: `d` and 31 `[1]`s.
+        assert_eq!(err.path(), format!("d{}", "[1]".repeat(31)));
+        assert!(err.to_string().contains("33 levels"), "{err}");
+        // Maps count as lists do, and a value set deeper in a path counts its path.
+        let mut map = AttributeValue::S("x".into());
+        for _ in 0..29 {
+            map = AttributeValue::M([("k".to_owned(), map)].into());
+        }
+        assert!(check_nesting_at(&map, 3).is_ok());
+        let err = check_nesting_at(&map, 4).unwrap_err();
+        assert_eq!(err.path(), "k.".repeat(28).trim_end_matches('.'));
+        // Scalars and sets are no level of their own.
+        assert!(check_nesting_at(&AttributeValue::Ss(vec!["a".into()]), 32).is_ok());
+    }
+
+    #[test]
+    fn nesting_of_any_depth_is_measured_without_recursion() {
+        // Deep enough to overflow a recursive walk on a test thread's stack; the value is
+        // taken apart by hand below, since dropping it is recursive too.
+        let depth = 200_000;
+        let value = lists(depth);
+        assert_eq!(nesting_depth(&value, 1), depth + 1);
+        let err = check_nesting(&value).unwrap_err();
+        assert_eq!(err.exceeded().map(|e| e.1), Some(depth + 1));
+        let mut value = value;
+        while let AttributeValue::L(mut items) = value {
+            value = items.pop().unwrap();
+        }
     }
 }

@@ -14,7 +14,7 @@ use std::ops::{BitAnd, BitOr, Not};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::codec::{IntoAttributeValue, IntoKey, ListElement};
-use crate::error::{EncodeError, Error};
+use crate::error::{EncodeError, Error, Limit};
 
 mod update;
 pub use update::{AddValue, NumberValue, SetValue, Update};
@@ -583,6 +583,24 @@ impl<M> Not for Condition<M> {
     fn not(self) -> Self {
         Condition::not(self)
     }
+}
+
+/// DynamoDB's longest expression string: 4 KB, in bytes.
+pub const MAX_EXPRESSION_LENGTH: usize = Limit::ExpressionLength.max();
+
+/// Refuses an expression over 4 KB before sending, naming it (`which` is the request's
+/// parameter: `ConditionExpression`, `KeyConditionExpression`, ...) and its length. Names and
+/// values are behind placeholders (`#n0`, `:v0`), so only the shape of the expression counts:
+/// its paths, operators and functions.
+pub(crate) fn check_expression(which: &str, expression: &str) -> Result<(), Error> {
+    if expression.len() > MAX_EXPRESSION_LENGTH {
+        return Err(Error::LimitExceeded {
+            limit: Limit::ExpressionLength,
+            found: expression.len(),
+            at: format!("the {which}"),
+        });
+    }
+    Ok(())
 }
 
 /// `ExpressionAttributeNames`: placeholder to attribute name.

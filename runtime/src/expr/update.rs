@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Placeholders, Segment, Updatable, display};
-use crate::codec::{IntoAttributeValue, IntoKey, ListElement, SetElement};
+use crate::codec::{IntoAttributeValue, IntoKey, ListElement, SetElement, check_nesting_at};
 use crate::error::{EncodeError, Error};
 
 /// A number type: the values `ADD` and `SET path = path + n` take.
@@ -303,6 +303,7 @@ impl Placeholders {
             match action {
                 SetAction::Value(value) => match value.clone()? {
                     Some(v) => {
+                        placed(&v, segments)?;
                         let path = self.path(segments);
                         let v = self.value(v);
                         set.push(format!("{path} = {v}"));
@@ -327,13 +328,17 @@ impl Placeholders {
                             )));
                         }
                     };
+                    placed(&v, segments)?;
                     let path = self.path(segments);
                     let v = self.value(v);
                     set.push(format!("{path} = if_not_exists({path}, {v})"));
                 }
                 SetAction::Append { values, prepend } => {
+                    let values = present(values, segments)?;
+                    // The elements land where the list's own would: as if it were set there.
+                    placed(&values, segments)?;
                     let path = self.path(segments);
-                    let v = self.value(present(values, segments)?);
+                    let v = self.value(values);
                     let empty = self.value(AttributeValue::L(Vec::new()));
                     let current = format!("if_not_exists({path}, {empty})");
                     if *prepend {
@@ -398,6 +403,13 @@ impl Placeholders {
 
 /// The value of an action that needs one (a list to append, a number to add): a value stored
 /// as nothing is refused rather than sent as `NULL`, which DynamoDB would reject.
+/// A value set at `segments` stays within DynamoDB's nesting limit, counting the lists and
+/// maps of its path.
+fn placed(value: &AttributeValue, segments: &[Segment]) -> Result<(), Error> {
+    check_nesting_at(value, segments.len().max(1))
+        .map_err(|e| Error::Encode(e.at(&display(segments))))
+}
+
 fn present(value: &Value, segments: &[Segment]) -> Result<AttributeValue, Error> {
     value.clone()?.ok_or_else(|| {
         Error::Validation(format!(

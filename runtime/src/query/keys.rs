@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoAttributeValue, IntoKey, Item, KeyIdentity, check_key_value};
+use crate::codec::{IntoAttributeValue, IntoKey, Item, KeyIdentity, KeyRole, check_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::{DynamoModel, ModelKey, RangeKeySchema, TableSchema};
 use crate::query::{KeySchemaOf, RangeKeySchemaOf};
@@ -86,18 +86,20 @@ impl<M: KeySchemaOf> HashKeyArg<M, ByKeyRef> for &M::Key {
 pub(crate) fn key_value<T: IntoAttributeValue>(
     value: &T,
     name: &str,
+    role: KeyRole,
 ) -> Result<AttributeValue, EncodeError> {
-    unnamed_key_value(value).map_err(|e| e.at(name))
+    unnamed_key_value(value, role).map_err(|e| e.at(name))
 }
 
 /// A key value, encoded and checked, for a caller that names the attribute itself.
 pub(crate) fn unnamed_key_value<T: IntoAttributeValue>(
     value: &T,
+    role: KeyRole,
 ) -> Result<AttributeValue, EncodeError> {
     let value = value
         .to_attribute_value()?
         .ok_or_else(|| EncodeError::new("a key attribute cannot be absent"))?;
-    check_key_value(&value)?;
+    check_key_value(&value, role)?;
     Ok(value)
 }
 
@@ -105,7 +107,7 @@ pub(crate) fn hash_key_item<M: KeySchemaOf>(hash: M::Hash) -> Result<Item, Encod
     let mut item = Item::with_capacity(1);
     item.insert(
         M::HASH_ATTRIBUTE.to_owned(),
-        key_value(&hash, M::HASH_ATTRIBUTE)?,
+        key_value(&hash, M::HASH_ATTRIBUTE, KeyRole::Partition)?,
     );
     Ok(item)
 }
@@ -117,11 +119,11 @@ pub(crate) fn full_key_item<M: RangeKeySchemaOf>(
     let mut item = Item::with_capacity(2);
     item.insert(
         M::HASH_ATTRIBUTE.to_owned(),
-        key_value(&hash, M::HASH_ATTRIBUTE)?,
+        key_value(&hash, M::HASH_ATTRIBUTE, KeyRole::Partition)?,
     );
     item.insert(
         M::RANGE_ATTRIBUTE.to_owned(),
-        key_value(&range, M::RANGE_ATTRIBUTE)?,
+        key_value(&range, M::RANGE_ATTRIBUTE, KeyRole::Sort)?,
     );
     Ok(item)
 }

@@ -4,9 +4,9 @@ use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{Item, same_key_value};
+use crate::codec::{Item, KeyRole, same_key_value};
 use crate::error::{EncodeError, Error, Result};
-use crate::expr::{Condition, Placeholders};
+use crate::expr::{Condition, Placeholders, check_expression};
 use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::{Cursor, CursorError};
 use crate::query::keys::{key_value, table_key_names};
@@ -164,6 +164,15 @@ pub(crate) fn make_plan<E: ReadSource>(
             .collect::<Vec<_>>()
             .join(", ")
     });
+    if let Operation::Query { key_condition, .. } = &operation {
+        check_expression("KeyConditionExpression", key_condition)?;
+    }
+    if let Some(filter) = &filter {
+        check_expression("FilterExpression", filter)?;
+    }
+    if let Some(projection) = &projection {
+        check_expression("ProjectionExpression", projection)?;
+    }
     let (names, values) = p.into_parts();
     Ok(Plan {
         client: table.client().clone(),
@@ -313,7 +322,11 @@ impl<E: ReadSource, T> std::fmt::Debug for Query<E, T> {
 impl<E: ReadSource> Query<E> {
     pub(crate) fn new(source: E, hash: <E::Schema as KeySchema>::Hash) -> Self {
         Query {
-            hash: key_value(&hash, <E::Schema as KeySchema>::HASH_ATTRIBUTE),
+            hash: key_value(
+                &hash,
+                <E::Schema as KeySchema>::HASH_ATTRIBUTE,
+                KeyRole::Partition,
+            ),
             source,
             range: None,
             descending: false,

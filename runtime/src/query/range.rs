@@ -4,7 +4,7 @@ use std::fmt;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoKey, KeyAttribute, PrefixKey};
+use crate::codec::{IntoKey, KeyAttribute, KeyRole, PrefixKey};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::Placeholders;
 use crate::query::keys::unnamed_key_value;
@@ -53,8 +53,12 @@ impl<T: KeyAttribute> RangeCondition<T> {
     fn new(op: RangeOp, values: Vec<T>) -> Self {
         RangeCondition {
             op,
-            // Named when rendered, where the sort key attribute is known.
-            values: values.iter().map(unnamed_key_value).collect(),
+            // Named when rendered, where the sort key attribute is known. DynamoDB bounds the
+            // values a key condition compares with as it bounds sort keys.
+            values: values
+                .iter()
+                .map(|v| unnamed_key_value(v, KeyRole::Sort))
+                .collect(),
             _type: std::marker::PhantomData,
         }
     }

@@ -118,7 +118,7 @@ impl<M: DynamoModel> IntoFuture for BatchPut<M> {
                 let item = put.into_item()?;
                 let key = key_of(&M::SCHEMA, &item);
                 let key_text = describe_key(&M::SCHEMA, &key);
-                check_key_values(&M::SCHEMA, &key_text, &item)?;
+                check_key_values(&M::SCHEMA, &table, &key_text, &item)?;
                 check_item_size(&table, &key_text, &item)?;
                 let put = PutRequest::builder()
                     .set_item(Some(item))

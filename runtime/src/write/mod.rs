@@ -229,6 +229,11 @@ pub(crate) fn describe_key(schema: &TableSchema, key: &Item) -> String {
 
 fn describe_value(value: &AttributeValue) -> String {
     match value {
+        // A long key (one over its size limit, say) is shortened: the error stays readable.
+        AttributeValue::S(s) if s.len() > 64 => {
+            let head: String = s.chars().take(32).collect();
+            format!("{head:?}... ({} bytes)", s.len())
+        }
         AttributeValue::S(s) => format!("{s:?}"),
         AttributeValue::N(n) => n.clone(),
         AttributeValue::B(b) => {
@@ -238,7 +243,10 @@ fn describe_value(value: &AttributeValue) -> String {
                 .take(32)
                 .map(|byte| format!("{byte:02x}"))
                 .collect();
-            format!("0x{hex}")
+            match b.as_ref().len() {
+                len if len > 32 => format!("0x{hex}... ({len} bytes)"),
+                _ => format!("0x{hex}"),
+            }
         }
         other => format!("{other:?}"),
     }

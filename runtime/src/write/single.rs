@@ -13,7 +13,7 @@ use super::{
 };
 use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
 use crate::error::{Error, Result};
-use crate::expr::{Condition, Names, Path, Placeholders, Update, Values};
+use crate::expr::{Condition, Names, Path, Placeholders, Update, Values, check_expression};
 use crate::model::DynamoModel;
 use crate::table::TableRef;
 
@@ -34,6 +34,12 @@ fn render<M>(conditions: Vec<Condition<M>>, update: Option<&Update<M>>) -> Resul
     let condition = Condition::all(conditions)
         .map(|c| placeholders.condition(&c))
         .transpose()?;
+    if let Some(update) = &update {
+        check_expression("UpdateExpression", update)?;
+    }
+    if let Some(condition) = &condition {
+        check_expression("ConditionExpression", condition)?;
+    }
     let (names, values) = placeholders.into_parts();
     Ok(Rendered {
         condition,
@@ -251,7 +257,7 @@ impl<M: DynamoModel, R> Put<M, R> {
         let item = self.item?;
         let key = key_of(&M::SCHEMA, &item);
         let key_text = describe_key(&M::SCHEMA, &key);
-        check_key_values(&M::SCHEMA, &key_text, &item)?;
+        check_key_values(&M::SCHEMA, self.table.name(), &key_text, &item)?;
         check_item_size(self.table.name(), &key_text, &item)?;
         Ok(PreparedPut {
             table: self.table.name().to_owned(),

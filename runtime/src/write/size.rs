@@ -16,25 +16,54 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{Item, check_key_value};
-use crate::error::Error;
+use crate::codec::{Item, KeyRole, check_key_value, key_value_size};
+use crate::error::{Error, Limit};
 use crate::model::TableSchema;
 
 /// DynamoDB's largest item: 400 KB.
-pub const MAX_ITEM_SIZE: usize = 400 * 1024;
+pub const MAX_ITEM_SIZE: usize = Limit::ItemSize.max();
 
 /// Refuses an item whose table or index key attributes DynamoDB would reject (an empty string
-/// or binary), naming the item's key, before anything is sent.
+/// or binary, a partition key over 2,048 bytes, a sort key over 1,024), naming the item's key
+/// and the attribute, before anything is sent.
 pub(crate) fn check_key_values(
     schema: &TableSchema,
+    table: &str,
     key_text: &str,
     item: &Item,
 ) -> Result<(), Error> {
-    for attr in schema.key_attributes() {
-        if let Some(value) = item.get(attr.name) {
-            check_key_value(value)
-                .map_err(|e| Error::Validation(format!("item {key_text}: {}", e.at(attr.name))))?;
+    let table_keys = std::iter::once((schema.hash.name, KeyRole::Partition, None))
+        .chain(schema.range.map(|r| (r.name, KeyRole::Sort, None)));
+    let index_keys = schema.indexes.iter().flat_map(|index| {
+        std::iter::once((index.hash.name, KeyRole::Partition, Some(index.name))).chain(
+            index
+                .range
+                .map(|r| (r.name, KeyRole::Sort, Some(index.name))),
+        )
+    });
+    for (name, role, index) in table_keys.chain(index_keys) {
+        let Some(value) = item.get(name) else {
+            continue;
+        };
+        let role_text = match role {
+            KeyRole::Partition => "partition key",
+            KeyRole::Sort => "sort key",
+        };
+        let what = match index {
+            Some(index) => format!("the {role_text} of index `{index}`"),
+            None => format!("the table's {role_text}"),
+        };
+        if let Some(size) = key_value_size(value)
+            && size > role.max_size()
+        {
+            return Err(Error::LimitExceeded {
+                limit: role.limit(),
+                found: size,
+                at: format!("the item {key_text} of table `{table}`: attribute `{name}` ({what})"),
+            });
         }
+        check_key_value(value, role)
+            .map_err(|e| Error::Validation(format!("item {key_text}: {}", e.at(name))))?;
     }
     Ok(())
 }
@@ -106,9 +135,11 @@ fn value_size(value: &AttributeValue) -> usize {
 pub(crate) fn check_item_size(table: &str, key: &str, item: &Item) -> Result<(), Error> {
     let size = item_size(item);
     if size > MAX_ITEM_SIZE {
-        return Err(Error::Validation(format!(
-            "the item {key} of table `{table}` is {size} bytes, over DynamoDB's limit of {MAX_ITEM_SIZE} bytes (400 KB)"
-        )));
+        return Err(Error::LimitExceeded {
+            limit: Limit::ItemSize,
+            found: size,
+            at: format!("the item {key} of table `{table}`"),
+        });
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use super::single::{Delete, Put, UpdateItem, on_failure, render_condition};
 use super::{ReturnNothing, decode_whole, describe_key};
 use crate::client::Client;
 use crate::codec::{Item, KeyIdentity};
-use crate::error::{CancellationReason, Error, Result};
+use crate::error::{CancellationReason, Error, Limit, Result};
 use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
 use crate::query::keys::table_key_identity;
@@ -23,7 +23,23 @@ use crate::table::TableRef;
 use futures::future::BoxFuture;
 
 /// The most actions one transaction takes.
-pub const MAX_TRANSACTION_ACTIONS: usize = 100;
+pub const MAX_TRANSACTION_ACTIONS: usize = Limit::TransactionActions.max();
+
+/// A transaction takes 1 to 100 actions: none is a [`Error::Validation`], more is a
+/// [`Error::LimitExceeded`].
+fn check_action_count(count: usize, what: &str) -> Result<()> {
+    if count == 0 {
+        return Err(Error::Validation(format!("{what} has no action")));
+    }
+    if count > MAX_TRANSACTION_ACTIONS {
+        return Err(Error::LimitExceeded {
+            limit: Limit::TransactionActions,
+            found: count,
+            at: what.to_owned(),
+        });
+    }
+    Ok(())
+}
 
 /// One action of a transaction, ready to send.
 pub struct TransactAction {
@@ -297,19 +313,26 @@ impl TransactWrite {
     }
 
     fn items(self) -> Result<(Vec<TransactWriteItem>, Option<String>)> {
-        if self.actions.is_empty() || self.actions.len() > MAX_TRANSACTION_ACTIONS {
-            return Err(Error::Validation(format!(
-                "a transaction takes 1 to {MAX_TRANSACTION_ACTIONS} actions, this one has {}",
-                self.actions.len()
-            )));
-        }
+        check_action_count(self.actions.len(), "the transaction")?;
         let mut seen = HashSet::new();
         let mut items = Vec::with_capacity(self.actions.len());
         for (i, action) in self.actions.into_iter().enumerate() {
             // Whatever went wrong before sending, say which action it was.
             let action = action.map_err(|e| match e {
                 Error::Validation(m) => Error::Validation(format!("transaction action #{i}: {m}")),
-                Error::Encode(e) => Error::Validation(format!("transaction action #{i}: {e}")),
+                Error::Encode(e) => match e.exceeded() {
+                    Some((limit, found)) => Error::LimitExceeded {
+                        limit,
+                        found,
+                        at: format!("transaction action #{i}: attribute `{}`", e.path()),
+                    },
+                    None => Error::Validation(format!("transaction action #{i}: {e}")),
+                },
+                Error::LimitExceeded { limit, found, at } => Error::LimitExceeded {
+                    limit,
+                    found,
+                    at: format!("transaction action #{i}: {at}"),
+                },
                 other => other,
             })?;
             // A key without its attributes is DynamoDB's to refuse; it is no duplicate.
@@ -487,11 +510,7 @@ impl<T: TransactGetTuple> IntoFuture for TransactGet<T> {
         Box::pin(async move {
             let gets = self.gets.gets()?;
             let count = gets.len();
-            if count == 0 || count > MAX_TRANSACTION_ACTIONS {
-                return Err(Error::Validation(format!(
-                    "a read transaction takes 1 to {MAX_TRANSACTION_ACTIONS} reads, this one has {count}"
-                )));
-            }
+            check_action_count(count, "the read transaction")?;
             let out = self
                 .client
                 .sdk()

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
-use dynamo_types::{DynamoModel, Error, Item, MAX_ITEM_SIZE, RetryPolicy, TableRef};
+use dynamo_types::{DynamoModel, Error, Item, Limit, MAX_ITEM_SIZE, RetryPolicy, TableRef};
 
 use super::models::{Doc, Post, count_items, created, n, raw_get, s};
 use crate::common;
@@ -181,7 +181,7 @@ async fn an_oversized_item_in_a_batch_is_refused_before_sending() {
     many[27].body = Some("z".repeat(MAX_ITEM_SIZE + 1));
     let err = posts.writer().batch_put(&many).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Validation(m) if m.contains("post_id = \"p27\"")),
+        matches!(&err, Error::LimitExceeded { limit: Limit::ItemSize, at, .. } if at.contains("post_id = \"p27\"")),
         "{err}"
     );
     assert_eq!(count_items(&posts).await, 0);

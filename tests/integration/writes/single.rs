@@ -1,6 +1,6 @@
 //! Single writes: put, delete, conditions, return values, size check.
 
-use dynamo_types::{DynamoModel, Error, MAX_ITEM_SIZE};
+use dynamo_types::{DynamoModel, Error, Limit, MAX_ITEM_SIZE};
 
 use super::models::{
     Post, PostKey, User, UserKey, count_items, created, is_condition_failed, raw_get, s,
@@ -218,14 +218,16 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
     big.body = Some("x".repeat(MAX_ITEM_SIZE));
     let err = w.put(&big).await.unwrap_err();
     match &err {
-        Error::Validation(message) => {
-            assert!(
-                message.contains("blog_id = \"b1\", post_id = \"big\""),
-                "{message}"
-            );
-            assert!(message.contains("400 KB"), "{message}");
+        Error::LimitExceeded {
+            limit: Limit::ItemSize,
+            found,
+            at,
+        } => {
+            assert!(at.contains("blog_id = \"b1\", post_id = \"big\""), "{at}");
+            assert!(*found > MAX_ITEM_SIZE, "{found}");
+            assert!(err.to_string().contains("400 KB"), "{err}");
         }
-        other => panic!("expected Validation, got {other}"),
+        other => panic!("expected LimitExceeded, got {other}"),
     }
     assert_eq!(count_items(&posts).await, 0);
 
@@ -262,7 +264,14 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
         .await;
     let err = Error::from(raw.expect_err("the server rejects 400 KB + 1 byte"));
     assert!(err.to_string().contains("size"), "{err}");
-    assert!(matches!(w.put(&over).await, Err(Error::Validation(_))));
+    match w.put(&over).await {
+        Err(Error::LimitExceeded {
+            limit: Limit::ItemSize,
+            found,
+            ..
+        }) => assert_eq!(found, MAX_ITEM_SIZE + 1),
+        other => panic!("expected LimitExceeded, got {other:?}"),
+    }
     posts.delete_table().await.unwrap();
 }
 

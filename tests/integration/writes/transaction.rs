@@ -1,6 +1,6 @@
 //! Transactions: TransactWrite across models and tables, TransactGet as a typed tuple.
 
-use dynamo_types::{ConditionCheck, DynamoModel, Error};
+use dynamo_types::{ConditionCheck, DynamoModel, Error, Limit};
 
 use super::models::{Doc, DocKey, Post, PostKey, User, UserKey, count_items, created};
 use crate::common;
@@ -275,7 +275,14 @@ async fn invalid_transactions_are_refused_before_sending() {
     }
     let err = too_many.await.unwrap_err();
     assert!(
-        matches!(&err, Error::Validation(m) if m.contains("101")),
+        matches!(
+            &err,
+            Error::LimitExceeded {
+                limit: Limit::TransactionActions,
+                found: 101,
+                ..
+            }
+        ),
         "{err}"
     );
 
@@ -294,7 +301,7 @@ async fn invalid_transactions_are_refused_before_sending() {
     big.name = "n".repeat(dynamo_types::MAX_ITEM_SIZE);
     let err = client.transact_write().put(&users, &big).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Validation(m) if m.contains("user_id = \"big\"")),
+        matches!(&err, Error::LimitExceeded { limit: Limit::ItemSize, at, .. } if at.contains("action #0") && at.contains("user_id = \"big\"")),
         "{err}"
     );
     assert_eq!(count_items(&users).await, 0);
