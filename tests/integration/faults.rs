@@ -407,7 +407,12 @@ pub struct Counter {
 
 #[tokio::test]
 async fn twenty_versioned_writers_under_faults_one_winner_per_version_and_an_exact_count() {
-    versioned_writers(31, "20 versioned writers").await;
+    versioned_writers(31, false).await;
+}
+
+#[tokio::test]
+async fn twenty_versioned_writers_whose_answers_are_lost_learn_the_truth_and_count_exactly() {
+    versioned_writers(41, true).await;
 }
 
 /// A versioned tally that keeps the tag of every increment: how a writer whose save is
@@ -423,9 +428,16 @@ pub struct Tally {
     pub version: u64,
 }
 
-#[tokio::test]
-async fn twenty_versioned_writers_whose_answers_are_lost_learn_the_truth_and_count_exactly() {
-    let (proxy, direct, _) = proxied(41).await;
+/// 20 writers each add 1 to one versioned tally 5 times, reading it and saving it with its
+/// version check, through throttling and 500s. With `lost_answers`, connections also drop
+/// before or after the server applied a save: the writer cannot know, and reads the tally to
+/// learn whether its tag is there. Without, every outcome is an answer, and each version has
+/// exactly one winner.
+async fn versioned_writers(seed: u64, lost_answers: bool) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let (proxy, direct, _) = proxied(seed).await;
     let tallies = Tally::table(&direct);
     tallies.create_table().await.unwrap();
     let mut start = Tally {
@@ -436,15 +448,20 @@ async fn twenty_versioned_writers_whose_answers_are_lost_learn_the_truth_and_cou
     };
     tallies.writer().save(&mut start).await.unwrap();
     let through = patient_client(&proxy, &direct).await;
-    // saves applied whose answers are lost, besides faults that leave them undone
     proxy
-        .at_rate("*", Fault::Throttle, 0.05)
-        .at_rate("*", Fault::DropBefore, 0.05)
-        .at_rate("PutItem", Fault::DropAfter, 0.15);
-    let unconfirmed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        .at_rate("*", Fault::Throttle, 0.1)
+        .at_rate("*", Fault::ServerError, 0.05);
+    if lost_answers {
+        proxy
+            .at_rate("*", Fault::DropBefore, 0.05)
+            .at_rate("PutItem", Fault::DropAfter, 0.15);
+    }
+    let winners: Arc<Mutex<Vec<u64>>> = Arc::default();
+    let unconfirmed = Arc::new(AtomicUsize::new(0));
     let mut writers = Vec::new();
     for w in 0..20 {
-        let (through, unconfirmed) = (through.clone(), unconfirmed.clone());
+        let (through, winners, unconfirmed) =
+            (through.clone(), winners.clone(), unconfirmed.clone());
         writers.push(tokio::spawn(async move {
             let tallies = Tally::table(&through);
             let read = || async {
@@ -463,13 +480,17 @@ async fn twenty_versioned_writers_whose_answers_are_lost_learn_the_truth_and_cou
                     tally.count += 1;
                     tally.tags.push(tag.clone());
                     match tallies.writer().save(&mut tally).await {
-                        Ok(()) => break,
+                        Ok(()) => {
+                            winners.lock().unwrap().push(tally.version);
+                            break;
+                        }
                         Err(Error::ConditionalCheckFailed { .. }) => continue,
-                        // the save may be applied (a condition that failed after a lost
-                        // answer, or the SDK's retries running out): the tally says whether
+                        // perhaps applied (a condition that failed after a lost answer, or the
+                        // SDK's retries running out): the tally says whether
                         Err(e) if e.is_unanswered() => {
+                            assert!(lost_answers, "writer {w}: every fault answers: {e}");
                             if matches!(e, Error::ConditionUnconfirmed { .. }) {
-                                unconfirmed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                unconfirmed.fetch_add(1, Ordering::Relaxed);
                             }
                             if read().await.tags.contains(&tag) {
                                 break;
@@ -494,100 +515,31 @@ async fn twenty_versioned_writers_whose_answers_are_lost_learn_the_truth_and_cou
         .unwrap()
         .unwrap();
     assert_eq!(stored.count, 100, "every increment counted once");
+    assert_eq!(stored.version, 101);
     let mut tags = stored.tags.clone();
     tags.sort();
     tags.dedup();
-    assert_eq!(tags.len(), 100, "no increment applied twice");
-    assert_eq!(stored.version, 101);
-    let unconfirmed = unconfirmed.load(std::sync::atomic::Ordering::Relaxed);
-    assert!(
-        unconfirmed > 0,
-        "with lost answers some saves are unconfirmed"
-    );
-    summary(
-        &format!(
-            "20 versioned writers, answers lost ({unconfirmed} unconfirmed saves resolved by a read)"
-        ),
-        &proxy,
-        "PutItem",
-        100,
-        0,
-    );
-    tallies.delete_table().await.unwrap();
-}
-
-/// 20 writers each add 1 to one versioned counter 5 times, reading it and saving it with its
-/// version check, through faults that are answered.
-async fn versioned_writers(seed: u64, scenario: &str) {
-    let (proxy, direct, _) = proxied(seed).await;
-    let counters = Counter::table(&direct);
-    counters.create_table().await.unwrap();
-    let mut start = Counter {
-        id: "c".into(),
-        count: 0,
-        version: 0,
-    };
-    counters.writer().save(&mut start).await.unwrap();
-    let through = patient_client(&proxy, &direct).await;
-    // faults that answer, so that every outcome is known: a dropped connection makes a save
-    // unconfirmed (the next test)
-    proxy
-        .at_rate("*", Fault::Throttle, 0.1)
-        .at_rate("*", Fault::ServerError, 0.05);
-    let winners = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut writers = Vec::new();
-    for w in 0..20 {
-        let (through, winners) = (through.clone(), winners.clone());
-        writers.push(tokio::spawn(async move {
-            let counters = Counter::table(&through);
-            for _ in 0..5 {
-                loop {
-                    // the SDK's retries can run out under this load: a transient error that
-                    // surfaces is tried again from the read, as an application would
-                    let mut counter = match counters.primary_key().get("c").consistent().await {
-                        Ok(counter) => counter.unwrap(),
-                        Err(e) if e.is_transient() => continue,
-                        Err(e) => panic!("writer {w}: {e}"),
-                    };
-                    counter.count += 1;
-                    match counters.writer().save(&mut counter).await {
-                        Ok(()) => {
-                            winners.lock().unwrap().push((counter.version, w));
-                            break;
-                        }
-                        Err(Error::ConditionalCheckFailed { .. }) => continue,
-                        // the SDK's ten attempts all failing: a save that may have been applied
-                        // would make this writer add twice, so the test insists it never happens
-                        Err(e) if e.is_unanswered() => panic!("writer {w}: {e}"),
-                        Err(e) if e.is_transient() => continue,
-                        Err(e) => panic!("writer {w}: {e}"),
-                    }
-                }
-            }
-        }));
-    }
-    for writer in writers {
-        writer.await.unwrap();
-    }
-    proxy.heal();
-    let stored = counters
-        .primary_key()
-        .get("c")
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(stored.count, 100, "every increment counted once");
-    assert_eq!(stored.version, 101);
-    let mut versions: Vec<u64> = winners.lock().unwrap().iter().map(|w| w.0).collect();
+    assert_eq!(tags.len(), 100, "no increment applied twice, none lost");
+    let mut versions = winners.lock().unwrap().clone();
     versions.sort_unstable();
-    assert_eq!(
-        versions,
-        (2..=101).collect::<Vec<u64>>(),
-        "one winner per version"
-    );
-    summary(scenario, &proxy, "PutItem", 100, 0);
-    counters.delete_table().await.unwrap();
+    let confirmed = versions.len();
+    versions.dedup();
+    assert_eq!(versions.len(), confirmed, "one winner per version");
+    let unconfirmed = unconfirmed.load(Ordering::Relaxed);
+    let scenario = if lost_answers {
+        assert!(
+            unconfirmed > 0,
+            "with lost answers some saves are unconfirmed"
+        );
+        format!(
+            "20 versioned writers, answers lost ({unconfirmed} unconfirmed saves resolved by a read)"
+        )
+    } else {
+        assert_eq!(versions, (2..=101).collect::<Vec<u64>>());
+        "20 versioned writers".to_owned()
+    };
+    summary(&scenario, &proxy, "PutItem", 100, 0);
+    tallies.delete_table().await.unwrap();
 }
 
 #[tokio::test]
