@@ -51,6 +51,30 @@ pub use write::{
     UpdateItem, VersionValues, Writer, item_size,
 };
 
+/// The crate's internal number and key functions, for the fuzz targets in `fuzz/` only: built
+/// under `--cfg fuzzing` (which `cargo fuzz` sets), never otherwise.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    /// The one text DynamoDB keeps for a number; `None` for text that is no decimal number.
+    pub fn normal_number(text: &str) -> Option<String> {
+        crate::codec::normal_number(text)
+    }
+
+    /// Checks a number's text against DynamoDB's limits.
+    pub fn check_number(text: &str) -> Result<(), String> {
+        crate::codec::check_number(text)
+    }
+
+    /// The bytes of a key value's identity (equal exactly when DynamoDB takes two values for
+    /// the same key); `None` unless it is a string, number or binary value.
+    pub fn key_identity(value: &AttributeValue) -> Option<Vec<u8>> {
+        crate::codec::KeyIdentity::of_value(value).map(|id| id.0)
+    }
+}
+
 /// What generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {

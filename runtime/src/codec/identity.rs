@@ -13,7 +13,7 @@ use super::{Item, normal_number};
 /// Strings and binary compare by their bytes. Numbers compare by value, as DynamoDB stores
 /// them ([`normal_number`]): `-0` and `0`, `1.50` and `1.5`, `1E+2` and `100` are one key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct KeyIdentity(Vec<u8>);
+pub(crate) struct KeyIdentity(pub(crate) Vec<u8>);
 
 impl KeyIdentity {
     /// The identity of the attributes `names` of `item`, in that order. `None` when one is

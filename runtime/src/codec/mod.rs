@@ -682,10 +682,11 @@ where
 }
 
 /// True for integer text in the one form integers are written: digits without a leading zero,
-/// an optional `-`, and no `-0`.
+/// an optional `-`, and no `-0`; and at most 38 digits, as DynamoDB keeps (a 128-bit integer
+/// beyond cannot be written back, so it takes the long way and is refused there).
 fn canonical_integer(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
-    !digits.is_empty()
+    (1..=38).contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())
         && (digits == "0" || !digits.starts_with('0'))
         && text != "-0"
@@ -1903,6 +1904,31 @@ impl FromAttributeValue for AttributeValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `number` fuzz target (fuzz/): a 39-digit integer key in the form integers
+    /// are written was read by the fast path, though it cannot be written back (DynamoDB keeps
+    /// 38 digits). A key must decode only when it writes back as the same key.
+    #[test]
+    fn fuzz_number_integer_keys_beyond_38_digits_do_not_decode() {
+        let crash = b"340282366920938463463374607431768211455";
+        let text = std::str::from_utf8(crash).unwrap();
+        let key = AttributeValue::N(text.to_owned());
+        assert!(
+            u128::from_attribute_value(key.clone()).is_ok(),
+            "an attribute reads"
+        );
+        let err = decode_key::<u128>(key).unwrap_err();
+        assert!(err.to_string().contains("cannot be written back"), "{err}");
+        let min = AttributeValue::N(i128::MIN.to_string());
+        assert!(decode_key::<i128>(min).is_err());
+        // 39 digits that DynamoDB keeps (38 of them zeros) still make a key.
+        let wide = 10u128.pow(38);
+        assert_eq!(
+            decode_key::<u128>(AttributeValue::N(wide.to_string())),
+            Ok(wide)
+        );
+        assert_eq!(decode_key::<u128>(AttributeValue::N("12".into())), Ok(12));
+    }
 
     #[test]
     fn number_limits() {
