@@ -145,11 +145,12 @@ pub enum Error {
         /// since: they may or may not have been written.
         unconfirmed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
     },
-    /// An item a query, scan or batch read received does not decode into the model (another
-    /// program wrote it, or it predates a change of the model). It names the item's key (read
-    /// the raw item by it with the SDK, to repair or set it aside), and for a query or a scan
-    /// of one segment holds the cursor that resumes right after it. A `.stream()` yields this
-    /// error in the item's place and goes on with the next item.
+    /// An item a get, query, scan or batch read received does not decode into the model
+    /// (another program wrote it, or it predates a change of the model). It names the item's
+    /// key (read the raw item by it with the SDK, to repair or set it aside), and for a query
+    /// or a scan of one segment holds the cursor that resumes right after it. A `.stream()`
+    /// yields this error in the item's place and goes on with the next item; an awaited page
+    /// ends before the item, and the next page is this error.
     #[error("an item of `{table}` does not decode: {source}")]
     Undecodable {
         /// The table's full name.

@@ -325,7 +325,7 @@ batch_builder!(
 
 /// Decodes an item read by key; one that does not decode is [`Error::Undecodable`] naming
 /// its key.
-fn decode_item<M: DynamoModel>(table: &str, item: Item) -> Result<M> {
+pub(crate) fn decode_item<M: DynamoModel>(table: &str, item: Item) -> Result<M> {
     let key = crate::write::key_of(&M::SCHEMA, &item);
     M::from_item(item).map_err(|source| Error::Undecodable {
         table: table.to_owned(),

@@ -3,7 +3,7 @@
 use std::future::IntoFuture;
 
 use crate::codec::Item;
-use crate::error::{EncodeError, Error, Result};
+use crate::error::{EncodeError, Result};
 use crate::model::DynamoModel;
 use crate::table::TableRef;
 
@@ -53,7 +53,10 @@ impl<M: DynamoModel> Get<M> {
             .send()
             .await?;
         match out.item {
-            Some(item) if !item.is_empty() => Ok(Some(M::from_item(item).map_err(Error::Decode)?)),
+            Some(item) if !item.is_empty() => Ok(Some(super::batch_get::decode_item::<M>(
+                self.table.name(),
+                item,
+            )?)),
             _ => Ok(None),
         }
     }

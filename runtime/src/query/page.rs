@@ -217,10 +217,20 @@ pub(crate) fn decode_one<T>(
     decode: Decoder<T>,
     resumable: bool,
 ) -> Result<T> {
-    // the key is taken first: decoding consumes the item (keeping a copy of every item for
-    // the rare one that fails would cost more than the decoding)
+    decode_keyed(plan, item, decode, resumable).1
+}
+
+/// [`decode_one`], also giving the item's key. The key is taken first: decoding consumes the
+/// item (keeping a copy of every item for the rare one that fails would cost more than the
+/// decoding).
+fn decode_keyed<T>(
+    plan: &Plan,
+    item: Item,
+    decode: Decoder<T>,
+    resumable: bool,
+) -> (Item, Result<T>) {
     let key = plan.key_of(&item).unwrap_or_default();
-    decode(item).map_err(|source| {
+    let decoded = decode(item).map_err(|source| {
         let cursor = if resumable && !key.is_empty() {
             plan.cursor(Some(key.clone())).ok().flatten().map(Box::new)
         } else {
@@ -228,11 +238,12 @@ pub(crate) fn decode_one<T>(
         };
         Error::Undecodable {
             table: plan.table.clone(),
-            key: Box::new(key),
+            key: Box::new(key.clone()),
             cursor,
             source,
         }
-    })
+    });
+    (key, decoded)
 }
 
 /// Decodes raw items in order, stopping at the first that does not decode.
@@ -268,9 +279,32 @@ pub(crate) async fn read_page<R: PagedRead>(read: R) -> Result<Page<R::Item>> {
     let (start, limit) = read.position();
     let start = start.map(|c| c.exclusive_start_key().clone());
     let page = plan.page(start, limit).await?;
+    let decode = read.decoder();
+    let mut items = Vec::with_capacity(page.items.len());
+    let mut last = None;
+    for item in page.items {
+        match decode_keyed(&plan, item, decode, true) {
+            (key, Ok(value)) => {
+                items.push(value);
+                last = Some(key);
+            }
+            // The items before one that does not decode are a page of their own, whose cursor
+            // resumes at it; the next page is its error, whose cursor resumes after it. So no
+            // item is lost on the way past it.
+            (_, Err(error)) => match last.filter(|key| !key.is_empty()) {
+                Some(key) => {
+                    return Ok(Page {
+                        cursor: plan.cursor(Some(key))?,
+                        items,
+                    });
+                }
+                None => return Err(error),
+            },
+        }
+    }
     Ok(Page {
         cursor: plan.cursor(page.next)?,
-        items: decode_all(&plan, page.items, read.decoder(), true)?,
+        items,
     })
 }
 

@@ -57,8 +57,11 @@ async fn an_item_that_does_not_fit_is_a_decode_error_naming_the_attribute() {
         .unwrap();
     let err = t.primary_key().get("b1", "a001").await.unwrap_err();
     match &err {
-        Error::Decode(e) => assert_eq!(e.path(), "body", "{err}"),
-        other => panic!("expected a decode error, got {other:?}"),
+        Error::Undecodable { key, source, .. } => {
+            assert_eq!(source.path(), "body", "{err}");
+            assert_eq!(key.len(), 2, "the item's key: {key:?}");
+        }
+        other => panic!("expected an undecodable item, got {other:?}"),
     }
     assert!(err.to_string().contains("`body`"), "{err}");
     t.delete_table().await.unwrap();

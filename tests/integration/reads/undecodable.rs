@@ -79,33 +79,42 @@ async fn a_stream_yields_an_error_in_the_place_of_an_item_and_goes_on() {
 }
 
 #[tokio::test]
-async fn an_awaited_page_stops_at_the_item_and_its_cursor_goes_on_after_it() {
+async fn awaited_pages_end_before_a_bad_item_and_its_error_resumes_after_it() {
     let table = readings().await;
     with_two_bad(&table).await;
     let pk = table.primary_key();
-    let error = pk.query("s1").await.unwrap_err();
-    assert_eq!(bad_at(&error), 35);
-    let Error::Undecodable {
-        cursor: Some(cursor),
-        ..
-    } = error
-    else {
-        panic!("a query's error has a cursor")
-    };
-    let error = pk.query("s1").start_after(*cursor).await.unwrap_err();
-    assert_eq!(bad_at(&error), 75);
-    let Error::Undecodable {
-        cursor: Some(cursor),
-        ..
-    } = error
-    else {
-        panic!("a cursor")
-    };
-    let rest = pk.query("s1").start_after(*cursor).await.unwrap();
-    assert_eq!(
-        rest.items.iter().map(|r| r.at).collect::<Vec<_>>(),
-        [80, 90]
-    );
+    // walked as a caller walks pages: good items up to a bad one, then the bad one's error,
+    // whose cursor goes on after it; every item is seen once
+    let (mut seen, mut errors, mut cursor) = (Vec::new(), Vec::new(), None);
+    for _ in 0..10 {
+        let query = pk.query("s1");
+        let query = match cursor.take() {
+            Some(c) => query.start_after(c),
+            None => query,
+        };
+        match query.await {
+            Ok(page) => {
+                seen.extend(page.items.iter().map(|r| r.at));
+                match page.cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            Err(error) => {
+                errors.push(bad_at(&error));
+                let Error::Undecodable {
+                    cursor: Some(after),
+                    ..
+                } = error
+                else {
+                    panic!("a query's undecodable item has a cursor")
+                };
+                cursor = Some(*after);
+            }
+        }
+    }
+    assert_eq!(seen, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    assert_eq!(errors, [35, 75]);
     // a batch read names the item's key
     let error = pk.batch_get([("s1", 30), ("s1", 35)]).await.unwrap_err();
     assert_eq!(bad_at(&error), 35);
