@@ -24,12 +24,12 @@ pub enum Error {
         /// The current item, when the request asked for it with `return_old_on_failure()`.
         item: Option<Box<Item>>,
     },
-    /// A conditional write (a version check included) got no answer to an attempt, the SDK
-    /// sent it again, and the retry's condition was false. That attempt may have been applied,
+    /// A conditional write (a version check included) got no answer to an attempt (or a
+    /// server error, after which DynamoDB may have applied it), the SDK sent it again, and the
+    /// retry's condition was false. That attempt may have been applied,
     /// and the condition then failed against the write's own result; or another writer changed
-    /// the item. The write is neither confirmed nor refused: read the item to know (a write
-    /// that must be applied exactly once belongs in a transaction, whose retries carry a
-    /// client request token). [`Error::is_unanswered`] is true for it.
+    /// the item. The write is neither confirmed nor refused: read the item to know.
+    /// [`Error::is_unanswered`] is true for it.
     #[error(
         "a conditional write is unconfirmed: an attempt got no answer, and the retry's condition was false (perhaps against that attempt's own result)"
     )]
@@ -60,8 +60,8 @@ pub enum Error {
     /// The request would exceed one of DynamoDB's limits (an item over 400 KB, an expression
     /// over 4 KB, a transaction of over 100 actions), so it was not sent. A value that cannot
     /// be stored for a limit of its own (a key value too long, lists and maps nested too deep,
-    /// a number with too many digits) is [`Error::Encode`] instead; [`Error::limit`] tells
-    /// either.
+    /// a number with too many digits) is usually an [`Error::Encode`] (the item check of a
+    /// write reports a key here): match on [`Error::limit`], which tells either.
     #[error("{at}: {}", limit.describe(*found))]
     LimitExceeded {
         /// Which limit.
@@ -118,7 +118,8 @@ pub enum Error {
         /// The write requests DynamoDB said it did not process: not written.
         unprocessed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
         /// The write requests of a request that got no answer (a timeout, a dropped
-        /// connection) and were not confirmed since: they may or may not have been written.
+        /// connection) or a server error, and were not confirmed since: they may or may not
+        /// have been written.
         unconfirmed: Vec<aws_sdk_dynamodb::types::WriteRequest>,
         /// How many times the request was sent.
         attempts: u32,
@@ -401,6 +402,26 @@ impl Error {
             }
     }
 
+    /// True for a 5xx answer from DynamoDB: it may have applied the request before answering.
+    pub(crate) fn is_server_error(&self) -> bool {
+        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+        match self {
+            Error::Sdk(e) => {
+                matches!(e.as_ref(), aws_sdk_dynamodb::Error::InternalServerError(_))
+                    || matches!(
+                        e.code(),
+                        Some(
+                            "InternalFailure"
+                                | "InternalServerError"
+                                | "ServiceUnavailable"
+                                | "ServiceUnavailableException"
+                        )
+                    )
+            }
+            _ => false,
+        }
+    }
+
     /// True for a request that got no usable answer: the connection failed (refused, reset,
     /// a network error), the request timed out, or the response could not be read. It may
     /// have been carried out: a write that failed this way is neither done nor undone. A
@@ -571,7 +592,7 @@ pub enum Limit {
 }
 
 impl Limit {
-    /// The limit's value, in the unit it counts (bytes, actions, levels, digits).
+    /// The limit's value, in the unit it counts (bytes, actions, levels).
     pub const fn max(self) -> usize {
         match self {
             Limit::ItemSize => 400 * 1024,

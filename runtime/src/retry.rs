@@ -90,18 +90,30 @@ mod tests {
     }
 }
 
-/// Notes whether an attempt of one operation went unanswered (the connection failed, the
-/// request timed out, or the response could not be read): the SDK then retries, and what the
-/// retry answers may be about the lost attempt's own effect. A conditional write carries one,
-/// so that a failed condition after a lost answer is reported as unconfirmed, not as a
+/// Notes whether an attempt of one operation may have been applied without the caller
+/// learning so: it was sent, and no answer came back, or the answer was a server error (a 5xx:
+/// DynamoDB can answer 500 after the write was applied). The SDK then retries, and what the
+/// retry answers may be about the earlier attempt's own effect. A conditional write carries
+/// one, so that a failed condition after such an attempt is reported as unconfirmed, not as a
 /// conflict.
+///
+/// Requests sent are counted before transmission, and answers once a response below 500 is
+/// read: an attempt cut short by a timeout (its future dropped, with no hook run after it) is
+/// sent and never answered.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct LostAnswers(std::sync::Arc<std::sync::atomic::AtomicBool>);
+pub(crate) struct LostAnswers(std::sync::Arc<LostCounts>);
+
+#[derive(Debug, Default)]
+pub(crate) struct LostCounts {
+    sent: std::sync::atomic::AtomicUsize,
+    answered: std::sync::atomic::AtomicUsize,
+}
 
 impl LostAnswers {
-    /// Whether an attempt so far went unanswered.
+    /// Whether an attempt so far was sent and got no answer, or a server error.
     pub(crate) fn any(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0.sent.load(Relaxed) > self.0.answered.load(Relaxed)
     }
 }
 
@@ -110,19 +122,31 @@ impl aws_sdk_dynamodb::config::Intercept for LostAnswers {
         "dynamo_types::LostAnswers"
     }
 
-    fn read_after_attempt(
+    fn read_before_transmit(
         &self,
-        context: &aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
         _: &aws_sdk_dynamodb::config::RuntimeComponents,
         _: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        if let Some(Err(error)) = context.output_or_error() {
-            let unanswered = error.is_timeout_error()
-                || error.is_response_error()
-                || error.as_connector_error().is_some_and(|c| !c.is_user());
-            if unanswered {
-                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
+        self.0
+            .sent
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::AfterDeserializationInterceptorContextRef<
+            '_,
+        >,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let unreadable = matches!(context.output_or_error(), Err(e) if e.is_response_error());
+        if context.response().status().as_u16() < 500 && !unreadable {
+            self.0
+                .answered
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(())
     }

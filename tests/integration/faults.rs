@@ -593,6 +593,65 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
     counters.delete_table().await.unwrap();
 }
 
+/// The same when the first attempt's answer comes too late for the client's attempt timeout,
+/// or is a 500 sent after the write was applied: the retry's failed check is unconfirmed.
+#[tokio::test]
+async fn a_save_applied_before_a_timeout_or_a_500_is_unconfirmed_not_a_conflict() {
+    use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+
+    let (proxy, direct, _) = proxied(53).await;
+    let counters = Counter::table(&direct);
+    counters.create_table().await.unwrap();
+    let mut counter = Counter {
+        id: "c".into(),
+        count: 1,
+        version: 0,
+    };
+    counters.writer().save(&mut counter).await.unwrap();
+    let timeout = TimeoutConfig::builder()
+        .operation_attempt_timeout(Duration::from_millis(300))
+        .build();
+    let sdk = client_with_attempts(&proxy, &direct, 3)
+        .sdk()
+        .config()
+        .to_builder()
+        .timeout_config(timeout)
+        .build();
+    let through = Client::new(aws_sdk_dynamodb::Client::from_conf(sdk))
+        .with_table_prefix(direct.table_prefix());
+    for fault in [
+        Fault::SlowAnswer(Duration::from_secs(2)),
+        Fault::ServerErrorAfter,
+    ] {
+        proxy.reset_stats();
+        counter.count += 1;
+        proxy.times("PutItem", fault, 1);
+        let error = Counter::table(&through)
+            .writer()
+            .save(&mut counter)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::ConditionUnconfirmed { .. }),
+            "{fault:?}: not a conflict: {error:?}"
+        );
+        assert_eq!(proxy.stats().requests_of("PutItem"), 2, "{fault:?}");
+        let stored = counters
+            .primary_key()
+            .get("c")
+            .consistent()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stored.count, counter.count,
+            "{fault:?}: the save was applied"
+        );
+        counter = stored;
+    }
+    counters.delete_table().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_transaction_whose_answer_is_lost_is_retried_with_its_token_and_applied_once() {
     let (proxy, direct, _) = proxied(37).await;
@@ -688,10 +747,12 @@ async fn a_lambda_handler_under_faults_handles_every_record_and_lambda_retries_f
                         WalletEvent::Insert { new } | WalletEvent::Modify { new, .. } => new,
                         WalletEvent::Remove { .. } => return Ok(()),
                     };
+                    // sequence numbers are decimal texts of varying length (up to 40 digits,
+                    // past what an N holds): padded, their text order is their order
                     let view = WalletView {
                         id: new.id,
                         balance: new.balance,
-                        sequence_number: r.sequence_number,
+                        sequence_number: format!("{:0>40}", r.sequence_number),
                     };
                     let f = WalletView::fields();
                     // newer than what is kept, or the first: a record handled again changes nothing

@@ -42,6 +42,12 @@ pub enum Fault {
     DropAfter,
     /// The request is forwarded after a delay.
     Slow(Duration),
+    /// The request is forwarded and applied, and its answer held back for a while (past a
+    /// client's attempt timeout, say).
+    SlowAnswer(Duration),
+    /// The request is forwarded and applied, and the answer replaced by a 500
+    /// `InternalServerError`, as DynamoDB can answer after applying a write.
+    ServerErrorAfter,
     /// A batch request goes out with part of its keys or items (each left out with this
     /// probability); the rest come back unprocessed.
     Partial(f64),
@@ -58,6 +64,8 @@ impl Fault {
             Fault::DropBefore => "drop before",
             Fault::DropAfter => "drop after",
             Fault::Slow(_) => "slow",
+            Fault::SlowAnswer(_) => "slow answer",
+            Fault::ServerErrorAfter => "server error after applying",
             Fault::Partial(_) => "partial",
             Fault::ExpiredIterator => "expired iterator",
         }
@@ -283,6 +291,15 @@ async fn handle(
             tokio::time::sleep(delay).await;
             let (parts, body) = send(body).await?;
             Ok(rebuild(parts, body))
+        }
+        Some(Fault::SlowAnswer(delay)) => {
+            let (parts, body) = send(body).await?;
+            tokio::time::sleep(delay).await;
+            Ok(rebuild(parts, body))
+        }
+        Some(Fault::ServerErrorAfter) => {
+            send(body).await?;
+            Ok(error(500, "InternalServerError"))
         }
         Some(Fault::Partial(share)) => {
             let Ok(mut request) = serde_json::from_slice::<Value>(&body) else {

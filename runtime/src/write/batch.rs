@@ -3,10 +3,11 @@
 //!
 //! Guarantees:
 //! - two writes to the same key in one call are refused before anything is sent
-//!   ([`Error::Validation`] naming the key), as is an item over 400 KB;
+//!   ([`Error::Validation`] naming the key), as is an item over a limit
+//!   ([`Error::LimitExceeded`]);
 //! - nothing is dropped silently: when retries run out, [`Error::BatchWriteIncomplete`] holds
-//!   the write requests not written (`unprocessed`) and those whose request got no answer and
-//!   were not confirmed since (`unconfirmed`: they may or may not have been written); when a
+//!   the write requests not written (`unprocessed`) and those whose request got no answer (or
+//!   a server error) and were not confirmed since (`unconfirmed`: they may or may not have been written); when a
 //!   request fails for good (a missing table, say), [`Error::BatchWriteFailed`] holds the error
 //!   and the same two lists;
 //! - a batch is not atomic: requests other than the ones returned in the error were written;
@@ -202,6 +203,25 @@ impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
 
 /// The puts in transactions of up to 100 puts and 4 MB, one after the other.
 async fn put_checked<M: DynamoModel>(client: &Client, puts: Vec<Put<M>>) -> Result<()> {
+    // Every put is checked before the first transaction goes: a put refused later would leave
+    // the call half written.
+    let puts = puts
+        .into_iter()
+        .map(Put::validated)
+        .collect::<Result<Vec<_>>>()?;
+    let mut seen = HashSet::with_capacity(puts.len());
+    for put in &puts {
+        let key = put.key();
+        if let Some(identity) = table_key_identity(&M::SCHEMA, &key)
+            && !seen.insert(identity)
+        {
+            return Err(Error::Validation(format!(
+                "the checked batch put writes the key {} of table `{}` twice; nothing was sent",
+                describe_key(&M::SCHEMA, &key),
+                M::SCHEMA.table
+            )));
+        }
+    }
     let mut written = 0;
     let mut puts = puts.into_iter().peekable();
     while puts.peek().is_some() {
@@ -373,7 +393,8 @@ async fn write_chunk(
                 None
             }
             Err(error) if error.is_transient() => {
-                answered &= !error.is_unanswered();
+                // a 5xx can come after DynamoDB applied part of the request
+                answered &= !error.is_unanswered() && !error.is_server_error();
                 tracing::debug!(table, attempt, %error, "BatchWriteItem throttled or unanswered");
                 Some(error)
             }

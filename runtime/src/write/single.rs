@@ -136,7 +136,7 @@ fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
 /// Options: [`condition`](Self::condition) (typed, ANDed with any version check),
 /// [`return_old`](Self::return_old) (the replaced item, decoded),
 /// [`return_old_on_failure`](Self::return_old_on_failure) (the current item in
-/// [`Error::ConditionalCheckFailed`]).
+/// [`Error::ConditionalCheckFailed`] or [`Error::ConditionUnconfirmed`]).
 #[must_use = "a write does nothing until it is awaited"]
 pub struct Put<M, R = ReturnNothing> {
     table: TableRef<M>,
@@ -229,7 +229,8 @@ impl<M: DynamoModel> Put<M> {
 
 impl<M: DynamoModel, R> Put<M, R> {
     /// Only writes when `condition` holds for the stored item (ANDed with earlier conditions
-    /// and the version check). A false condition is [`Error::ConditionalCheckFailed`].
+    /// and the version check). A false condition is [`Error::ConditionalCheckFailed`], or
+    /// [`Error::ConditionUnconfirmed`] when an earlier attempt got no answer.
     pub fn condition(mut self, condition: Condition<M>) -> Self {
         self.conditions.push(condition);
         self
@@ -251,6 +252,28 @@ impl<M: DynamoModel, R> Put<M, R> {
     /// The size of the item this put writes (0 when it could not be encoded).
     pub(crate) fn item_size(&self) -> usize {
         self.item.as_ref().map_or(0, super::size::item_size)
+    }
+
+    /// The same put with its item encoded and checked as [`prepare`](Self::prepare) checks
+    /// it, so that a run of puts can be refused before the first is sent.
+    pub(crate) fn validated(self) -> Result<Self> {
+        let item = self.item?;
+        let key = key_of(&M::SCHEMA, &item);
+        let key_text = describe_key(&M::SCHEMA, &key);
+        check_key_values(&M::SCHEMA, self.table.name(), &key_text, &item)?;
+        check_item_size(self.table.name(), &key_text, &item)?;
+        Ok(Put {
+            item: Ok(item),
+            ..self
+        })
+    }
+
+    /// The item's key attributes (empty when the item did not encode).
+    pub(crate) fn key(&self) -> Item {
+        self.item
+            .as_ref()
+            .map(|item| key_of(&M::SCHEMA, item))
+            .unwrap_or_default()
     }
 
     pub(crate) fn prepare(self) -> Result<PreparedPut> {

@@ -302,3 +302,30 @@ async fn a_checked_batch_put_goes_out_in_transactions_of_a_hundred_and_says_how_
     assert_eq!(count_items(&docs).await, 250);
     docs.delete_table().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_checked_batch_put_refuses_a_bad_put_anywhere_before_sending_any() {
+    let client = common::client().await;
+    let docs = created(Doc::table(&client)).await;
+    let doc = |id: String| Doc {
+        id,
+        body: "b".into(),
+        editors: vec![],
+        version: 0,
+    };
+    // put #151 (in the second transaction) has a partition key over 2,048 bytes
+    let mut many: Vec<Doc> = (0..200).map(|i| doc(format!("d{i:03}"))).collect();
+    many[150].id = "k".repeat(2049);
+    let err = docs.writer().batch_put(&many).checked().await.unwrap_err();
+    assert!(err.limit().is_some(), "{err:?}");
+    // ... and one key written twice, in different transactions
+    let mut twice: Vec<Doc> = (0..200).map(|i| doc(format!("d{i:03}"))).collect();
+    twice[170].id = "d007".into();
+    let err = docs.writer().batch_put(&twice).checked().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("twice")),
+        "{err}"
+    );
+    assert_eq!(count_items(&docs).await, 0, "nothing was sent");
+    docs.delete_table().await.unwrap();
+}
