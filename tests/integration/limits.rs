@@ -105,6 +105,26 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
     long_label.tag = Some("t".into());
     long_label.label = Some(format!("{}x", text(1024)));
     assert_limit(w.put(&long_label).await, sort, "label");
+    // an update that sets an index's key attribute is held to the same limits
+    let f = Entry::fields();
+    let update = |value: String| Entry::update().set(&f.tag, value);
+    assert_limit(
+        entries
+            .primary_key()
+            .update("p", "s", update(format!("{}x", text(2048))))
+            .await,
+        part,
+        "tag",
+    );
+    let err = entries
+        .primary_key()
+        .update("p", "s", update(String::new()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(m) if m.contains("`tag`")),
+        "an empty index key value is refused too: {err}"
+    );
     let mut many: Vec<Entry> = (0..30).map(|i| entry("p", &format!("s{i}"))).collect();
     many[21].sk = long_range.clone();
     let err = w.batch_put(&many).await.unwrap_err();

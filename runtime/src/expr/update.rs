@@ -260,6 +260,21 @@ impl<M> Update<M> {
             .map(str::to_owned)
     }
 
+    /// The values this update sets the top-level attributes `names` to (`set`,
+    /// `set_if_not_exists`), as an item: what the limits of key attributes are checked on.
+    pub(crate) fn top_level_values(&self, names: &[&str]) -> crate::Item {
+        self.set
+            .iter()
+            .filter_map(|(path, action)| match (path.as_slice(), action) {
+                (
+                    [Segment::Name(name)],
+                    SetAction::Value(Ok(Some(value))) | SetAction::IfNotExists(Ok(Some(value))),
+                ) if names.contains(&name.as_str()) => Some((name.clone(), value.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether any action targets the top-level attribute `name` (or something inside it).
     pub(crate) fn touches(&self, name: &str) -> bool {
         let hit = |segments: &Vec<Segment>| matches!(segments.first(), Some(Segment::Name(n)) if n == name);

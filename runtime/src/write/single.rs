@@ -626,6 +626,14 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
                 M::SCHEMA.table
             )));
         }
+        // an index's key attribute set here is held to the limits a put's would be
+        let key_names: Vec<&str> = M::SCHEMA.key_attributes().iter().map(|a| a.name).collect();
+        check_key_values(
+            &M::SCHEMA,
+            self.table.name(),
+            &describe_key(&M::SCHEMA, &key),
+            &update.top_level_values(&key_names),
+        )?;
         if let Some(name) = M::SCHEMA.version {
             if update.touches(name) {
                 return Err(Error::Validation(format!(
