@@ -423,12 +423,16 @@ impl Error {
     }
 
     /// True for a request that got no usable answer: the connection failed (refused, reset,
-    /// a network error), the request timed out, or the response could not be read. It may
+    /// a network error), the request timed out, the response could not be read, or DynamoDB
+    /// answered with a server error (a 5xx, which it can send after applying a write). It may
     /// have been carried out: a write that failed this way is neither done nor undone. A
     /// request the SDK could not build, or a connector's refusal of the request itself, is not
     /// one of these. [`Error::ConditionUnconfirmed`] is.
     pub fn is_unanswered(&self) -> bool {
         use aws_sdk_dynamodb::error::{ConnectorError, ProvideErrorMetadata};
+        if self.is_server_error() {
+            return true;
+        }
         let coded = match self {
             Error::ConditionUnconfirmed { .. } => return true,
             Error::Sdk(e) => e.code().is_some(),

@@ -393,8 +393,8 @@ async fn write_chunk(
                 None
             }
             Err(error) if error.is_transient() => {
-                // a 5xx can come after DynamoDB applied part of the request
-                answered &= !error.is_unanswered() && !error.is_server_error();
+                // no answer, or a 5xx (which can come after DynamoDB applied part of it)
+                answered &= !error.is_unanswered();
                 tracing::debug!(table, attempt, %error, "BatchWriteItem throttled or unanswered");
                 Some(error)
             }
