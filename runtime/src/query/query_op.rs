@@ -7,9 +7,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::codec::{Item, KeyRole, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders, check_expression};
-use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
+use crate::model::{DynamoModel, KeyAttr, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::{Cursor, CursorError};
-use crate::query::keys::{key_value, table_key_names};
+use crate::query::keys::key_value;
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
 };
@@ -93,15 +93,25 @@ impl<M> ReadOptions<M> {
 
 /// The key attributes of the table and of the index `S` (if any): what a cursor holds.
 pub(crate) fn cursor_attributes<S: KeySchema>() -> Vec<&'static str> {
-    let mut names = table_key_names::<S::Model>();
+    cursor_key_attributes::<S>()
+        .into_iter()
+        .map(|a| a.name)
+        .collect()
+}
+
+/// The key attributes of the table and of the index `S` (if any), with their types: what a
+/// cursor holds: the table's partition and sort key, then the index's not among them.
+pub(crate) fn cursor_key_attributes<S: KeySchema>() -> Vec<KeyAttr> {
+    let table = &<S::Model as DynamoModel>::SCHEMA;
+    let mut attributes: Vec<KeyAttr> = std::iter::once(table.hash).chain(table.range).collect();
     if let Some(index) = S::INDEX {
-        for name in std::iter::once(index.hash.name).chain(index.range.map(|r| r.name)) {
-            if !names.contains(&name) {
-                names.push(name);
+        for attribute in std::iter::once(index.hash).chain(index.range) {
+            if !attributes.iter().any(|a| a.name == attribute.name) {
+                attributes.push(attribute);
             }
         }
     }
-    names
+    attributes
 }
 
 /// Decodes a raw item as the model.

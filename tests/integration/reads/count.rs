@@ -1,6 +1,8 @@
-//! `count()` on queries and scans, and the scanned count and consumed capacity of pages.
+//! `count()` on queries and scans, the scanned count and consumed capacity of pages, and
+//! cursors made from a raw `LastEvaluatedKey`.
 
-use dynamo_types::{Error, RangeCondition};
+use aws_sdk_dynamodb::types::AttributeValue;
+use dynamo_types::{Cursor, CursorError, Error, RangeCondition};
 
 use super::{Article, article, articles, collect, put_all};
 
@@ -247,5 +249,110 @@ async fn consumed_capacity_only_when_asked() {
         let capacity = capacity.unwrap_or_else(|| panic!("{what}: no consumed capacity"));
         assert!(capacity.capacity_units > 0.0, "{what}: {capacity:?}");
     }
+    t.delete_table().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cursor_from_a_raw_last_evaluated_key_resumes_the_typed_read() {
+    let t = articles().await;
+    let stored = stored();
+    put_all(&t, &stored).await;
+    let pk = t.primary_key();
+    let sdk = t.client().sdk();
+
+    // A first page read with the SDK directly, resumed with the typed query.
+    let out = sdk
+        .query()
+        .table_name(t.name())
+        .key_condition_expression("blog = :b")
+        .expression_attribute_values(":b", AttributeValue::S("b1".into()))
+        .limit(7)
+        .send()
+        .await
+        .unwrap();
+    let key = out.last_evaluated_key.unwrap();
+    let cursor = Cursor::from_last_evaluated_key(&pk, key.clone()).unwrap();
+    // The same cursor as the typed read's own page makes.
+    let typed = pk.query("b1").page_size(7).await.unwrap();
+    assert_eq!(typed.cursor.as_ref(), Some(&cursor));
+    let rest = pk.query("b1").start_after(cursor.clone()).await.unwrap();
+    let want: Vec<Article> = stored[7..30].to_vec();
+    assert_eq!(rest.items, want);
+    // And back: the typed cursor's key resumes a raw SDK query.
+    assert_eq!(cursor.exclusive_start_key(), &key);
+    let out = sdk
+        .query()
+        .table_name(t.name())
+        .key_condition_expression("blog = :b")
+        .expression_attribute_values(":b", AttributeValue::S("b1".into()))
+        .set_exclusive_start_key(Some(cursor.into_exclusive_start_key()))
+        .limit(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.items.unwrap()[0].get("id"),
+        Some(&AttributeValue::S("a007".into()))
+    );
+
+    // On a GSI: the key holds the table's keys and the index's.
+    let gsi = t.by_author();
+    let out = sdk
+        .query()
+        .table_name(t.name())
+        .index_name("by_author")
+        .key_condition_expression("author = :a")
+        .expression_attribute_values(":a", AttributeValue::S("ann".into()))
+        .limit(4)
+        .send()
+        .await
+        .unwrap();
+    let key = out.last_evaluated_key.unwrap();
+    assert_eq!(key.len(), 4);
+    let cursor = Cursor::from_last_evaluated_key(&gsi, key.clone()).unwrap();
+    assert_eq!(cursor.index(), Some("by_author"));
+    let all = collect(gsi.query("ann").stream()).await;
+    let rest = collect(gsi.query("ann").start_after(cursor).stream()).await;
+    assert_eq!(rest, all[4..]);
+    // A scan too.
+    let out = sdk
+        .scan()
+        .table_name(t.name())
+        .limit(9)
+        .send()
+        .await
+        .unwrap();
+    let cursor = Cursor::from_last_evaluated_key(&pk, out.last_evaluated_key.unwrap()).unwrap();
+    let all = collect(pk.scan().stream()).await;
+    let rest = collect(pk.scan().start_after(cursor).stream()).await;
+    assert_eq!(rest, all[9..]);
+
+    // The wrong attributes, or the wrong types, are refused before anything is sent.
+    let err = Cursor::from_last_evaluated_key(&pk, key.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Cursor(CursorError::OtherKeys { .. })),
+        "{err}"
+    );
+    let mut table_key = key.clone();
+    table_key.retain(|name, _| name == "blog" || name == "id");
+    let err = Cursor::from_last_evaluated_key(&gsi, table_key).unwrap_err();
+    assert!(
+        matches!(&err, Error::Cursor(CursorError::OtherKeys { .. })),
+        "{err}"
+    );
+    let mut wrong = key.clone();
+    wrong.insert("published_at".into(), AttributeValue::S("1004".into()));
+    let err = Cursor::from_last_evaluated_key(&gsi, wrong).unwrap_err();
+    assert!(
+        matches!(&err, Error::Cursor(CursorError::KeyType { attribute, expected: "N" }) if attribute == "published_at"),
+        "{err}"
+    );
+    // A cursor of another partition is still refused by the query.
+    let cursor = Cursor::from_last_evaluated_key(&gsi, key).unwrap();
+    let err = gsi.query("bob").start_after(cursor).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Cursor(CursorError::OtherPartition { .. })),
+        "{err}"
+    );
     t.delete_table().await.unwrap();
 }
