@@ -9,6 +9,10 @@
 //! instead of being sent. The checksum detects accidents, not forgery, and the text is not
 //! secret: anyone can decode the key values (an email, an id) and the table name in it.
 //!
+//! For code that also reads with the SDK directly, [`Cursor::from_last_evaluated_key`] makes a
+//! cursor from a raw `LastEvaluatedKey` (checked against the table's and index's keys), and
+//! [`Cursor::exclusive_start_key`] gives a cursor's key back as an `ExclusiveStartKey`.
+//!
 //! A cursor that leaves the server (to a browser, in a URL) should be sealed (feature
 //! `sealed-cursors`): [`Cursor::seal`] encrypts and authenticates it with a key of yours, and
 //! [`Cursor::open`] refuses anything that was not sealed with that key.
