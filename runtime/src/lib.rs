@@ -36,10 +36,11 @@ pub use model::{
 #[cfg(feature = "sealed-cursors")]
 pub use query::CursorKey;
 pub use query::{
-    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, Cursor, CursorError,
-    FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get, HashGlobalSecondaryIndex,
-    HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex, ModelOf, Page,
-    ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan, ScanCursor, ScanPage,
+    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, ConsumedCapacity, Count,
+    Cursor, CursorError, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get,
+    HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex,
+    ModelOf, Page, ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan,
+    ScanCursor, ScanPage,
 };
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};

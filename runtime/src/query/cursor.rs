@@ -9,6 +9,10 @@
 //! instead of being sent. The checksum detects accidents, not forgery, and the text is not
 //! secret: anyone can decode the key values (an email, an id) and the table name in it.
 //!
+//! For code that also reads with the SDK directly, [`Cursor::from_last_evaluated_key`] makes a
+//! cursor from a raw `LastEvaluatedKey` (checked against the table's and index's keys), and
+//! [`Cursor::exclusive_start_key`] gives a cursor's key back as an `ExclusiveStartKey`.
+//!
 //! A cursor that leaves the server (to a browser, in a URL) should be sealed (feature
 //! `sealed-cursors`): [`Cursor::seal`] encrypts and authenticates it with a key of yours, and
 //! [`Cursor::open`] refuses anything that was not sealed with that key.
@@ -19,9 +23,14 @@ use std::str::FromStr;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::codec::Item;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::codec::{Item, ScalarType};
 use crate::error::{Error, Result};
+use crate::model::KeySchema;
+use crate::query::ReadSource;
 use crate::query::keys::{Reader, write_key_item};
+use crate::query::query_op::cursor_key_attributes;
 
 /// The first bytes of a cursor's binary form. Version 1 (`dt1`, `ds1`) had no table.
 const CURSOR_MAGIC: &[u8; 3] = b"dt2";
@@ -70,6 +79,17 @@ pub enum CursorError {
     OtherPartition {
         /// The partition key attribute.
         attribute: String,
+    },
+    /// A key attribute of a raw key given to [`Cursor::from_last_evaluated_key`] has another
+    /// type than the table or index declares for it.
+    #[error(
+        "key attribute `{attribute}` of this key is not of type {expected}, as the table or index declares it"
+    )]
+    KeyType {
+        /// The attribute.
+        attribute: String,
+        /// The type it should have: `S`, `N` or `B`.
+        expected: &'static str,
     },
     /// A parallel scan cursor given to a scan of another number of segments.
     #[error("this scan cursor belongs to a scan of {made_with} segments, not {used_with}")]
@@ -178,9 +198,61 @@ impl Cursor {
         Ok(cursor)
     }
 
-    /// The key to resume after, as DynamoDB's `ExclusiveStartKey`.
+    /// A cursor from a raw key, for code that also reads with the SDK directly: a
+    /// `LastEvaluatedKey` (or any item's key attributes) of a query or scan of `source` (a
+    /// query object: `posts.primary_key()`, `posts.by_author()`, ...). The cursor resumes a
+    /// query or scan of that table and index right after the key, as one made by a page does.
+    ///
+    /// The key must hold exactly the key attributes of the table and of the index, with the
+    /// types they are declared with, as DynamoDB's `LastEvaluatedKey` does:
+    /// otherwise [`CursorError::OtherKeys`] or [`CursorError::KeyType`]. A query given the
+    /// cursor still checks that it is in the query's partition.
+    pub fn from_last_evaluated_key<E: ReadSource>(source: &E, key: Item) -> Result<Self> {
+        let index = <E::Schema as KeySchema>::INDEX.map(|i| i.name);
+        let attributes = cursor_key_attributes::<E::Schema>();
+        let mut expected: Vec<&str> = attributes.iter().map(|a| a.name).collect();
+        expected.sort_unstable();
+        let mut found: Vec<&str> = key.keys().map(String::as_str).collect();
+        found.sort_unstable();
+        if expected != found {
+            return Err(CursorError::OtherKeys {
+                index: index.map(str::to_owned),
+                found: found.into_iter().map(str::to_owned).collect(),
+                expected: expected.into_iter().map(str::to_owned).collect(),
+            }
+            .into());
+        }
+        for attribute in &attributes {
+            let fits = matches!(
+                (attribute.scalar, &key[attribute.name]),
+                (ScalarType::String, AttributeValue::S(_))
+                    | (ScalarType::Number, AttributeValue::N(_))
+                    | (ScalarType::Binary, AttributeValue::B(_))
+            );
+            if !fits {
+                return Err(CursorError::KeyType {
+                    attribute: attribute.name.to_owned(),
+                    expected: match attribute.scalar {
+                        ScalarType::String => "S",
+                        ScalarType::Number => "N",
+                        ScalarType::Binary => "B",
+                    },
+                }
+                .into());
+            }
+        }
+        Cursor::new(source.table_ref().name(), index, key)
+    }
+
+    /// The key to resume after, as DynamoDB's `ExclusiveStartKey`: to resume with the SDK
+    /// directly where a page of this crate ended.
     pub fn exclusive_start_key(&self) -> &Item {
         &self.key
+    }
+
+    /// The key to resume after, owned (see [`exclusive_start_key`](Self::exclusive_start_key)).
+    pub fn into_exclusive_start_key(self) -> Item {
+        self.key
     }
 
     /// The table the cursor was made on (its full name, with the client's prefix).

@@ -20,7 +20,7 @@ pub use cursor::CursorKey;
 pub use cursor::{Cursor, CursorError, ScanCursor};
 pub use get::Get;
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
-pub use page::{Page, ScanPage};
+pub use page::{ConsumedCapacity, Count, Page, ScanPage};
 pub use query_op::Query;
 pub use range::RangeCondition;
 pub use scan::{ParallelScan, Scan};

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::types::Select;
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
 
 use crate::client::Client;
 use crate::codec::Item;
@@ -19,6 +19,14 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass to `.start_after(cursor)` for the next page; `None` when there is nothing more.
     pub cursor: Option<Cursor>,
+    /// How many items DynamoDB read to make this page, before the filter: the sum of the
+    /// `ScannedCount`s of the requests the page sent. With a filter it can be far more than
+    /// `items.len()`; when a `limit` cut the last response short, it counts that response's
+    /// items past the cut too (DynamoDB read them; the next page reads them again).
+    pub scanned_count: u64,
+    /// The read capacity the page's requests consumed, when the read was built with
+    /// `.return_consumed_capacity()` and the server reported it; `None` otherwise.
+    pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
 /// One page of a parallel scan: the items read from every unfinished segment, and where each
@@ -29,6 +37,70 @@ pub struct ScanPage<T> {
     pub items: Vec<T>,
     /// Pass to `ParallelScan::start_after` to resume; `None` when every segment is done.
     pub cursor: Option<ScanCursor>,
+    /// How many items DynamoDB read for this page, over all segments (see
+    /// [`Page::scanned_count`]).
+    pub scanned_count: u64,
+    /// The read capacity consumed over all segments, when asked for with
+    /// `.return_consumed_capacity()` and reported by the server (see
+    /// [`Page::consumed_capacity`]).
+    pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// Capacity consumed by the requests of a page or a count, summed over the requests, as
+/// DynamoDB reports it when asked (`ReturnConsumedCapacity = TOTAL`). Ask with
+/// `.return_consumed_capacity()` on the query or scan.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ConsumedCapacity {
+    /// Capacity units consumed (read capacity units for a query or scan): DynamoDB's
+    /// `CapacityUnits`, summed.
+    pub capacity_units: f64,
+}
+
+impl ConsumedCapacity {
+    /// `a` plus `b`, where `None` is "not reported".
+    pub(crate) fn sum(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(ConsumedCapacity {
+                capacity_units: a.capacity_units + b.capacity_units,
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn from_sdk(sdk: Option<aws_sdk_dynamodb::types::ConsumedCapacity>) -> Option<Self> {
+        sdk.and_then(|c| c.capacity_units)
+            .map(|capacity_units| ConsumedCapacity { capacity_units })
+    }
+}
+
+/// What `count()` on a query or scan returns: how many items match, over every page.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Count {
+    /// How many items matched the key condition and the filter (the sum of DynamoDB's
+    /// `Count` over every request).
+    pub count: u64,
+    /// How many items DynamoDB read, before the filter (the sum of `ScannedCount`): what the
+    /// read capacity was spent on. Equal to `count` without a filter.
+    pub scanned_count: u64,
+    /// The read capacity consumed by all the requests, when asked for with
+    /// `.return_consumed_capacity()` and reported by the server.
+    pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+impl Count {
+    /// `self` plus `other` (the counts of two segments of a parallel scan).
+    pub(crate) fn add(self, other: Count) -> Count {
+        Count {
+            count: self.count + other.count,
+            scanned_count: self.scanned_count + other.scanned_count,
+            consumed_capacity: ConsumedCapacity::sum(
+                self.consumed_capacity,
+                other.consumed_capacity,
+            ),
+        }
+    }
 }
 
 /// Turns a raw item into what the caller asked for (the model, or its key).
@@ -64,22 +136,47 @@ pub(crate) struct Plan {
     pub(crate) max_requests: Option<u32>,
     /// The key attributes of the table and index: what a cursor holds.
     pub(crate) cursor_attributes: Vec<&'static str>,
+    /// Send `Select = COUNT`: the responses hold counts, not items.
+    pub(crate) count_only: bool,
+    /// Send `ReturnConsumedCapacity = TOTAL`.
+    pub(crate) consumed_capacity: bool,
 }
 
 /// One caller-visible page of raw items and the key to resume after.
 pub(crate) struct RawPage {
     pub(crate) items: Vec<Item>,
     pub(crate) next: Option<Item>,
+    /// The sum of the `ScannedCount`s of the requests sent.
+    pub(crate) scanned_count: u64,
+    /// The capacity they consumed, when asked for and reported.
+    pub(crate) consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// What one request answered.
+struct Response {
+    items: Vec<Item>,
+    last: Option<Item>,
+    count: u64,
+    scanned_count: u64,
+    consumed_capacity: Option<ConsumedCapacity>,
+}
+
+fn to_u64(n: i32) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }
 
 impl Plan {
-    async fn send(
-        &self,
-        start: Option<Item>,
-        limit: Option<i32>,
-    ) -> Result<(Vec<Item>, Option<Item>)> {
+    async fn send(&self, start: Option<Item>, limit: Option<i32>) -> Result<Response> {
         let sdk = self.client.sdk();
-        let select = self.projection.as_ref().map(|_| Select::SpecificAttributes);
+        let (select, projection) = if self.count_only {
+            (Some(Select::Count), None)
+        } else {
+            let select = self.projection.as_ref().map(|_| Select::SpecificAttributes);
+            (select, self.projection.clone())
+        };
+        let capacity = self
+            .consumed_capacity
+            .then_some(ReturnConsumedCapacity::Total);
         match &self.operation {
             Operation::Query {
                 key_condition,
@@ -91,20 +188,24 @@ impl Plan {
                     .set_index_name(self.index.map(str::to_owned))
                     .key_condition_expression(key_condition)
                     .set_filter_expression(self.filter.clone())
-                    .set_projection_expression(self.projection.clone())
+                    .set_projection_expression(projection)
                     .set_select(select)
                     .set_expression_attribute_names(self.names.clone())
                     .set_expression_attribute_values(self.values.clone())
                     .set_consistent_read(self.consistent.then_some(true))
+                    .set_return_consumed_capacity(capacity)
                     .scan_index_forward(!descending)
                     .set_limit(limit)
                     .set_exclusive_start_key(start)
                     .send()
                     .await?;
-                Ok((
-                    out.items.unwrap_or_default(),
-                    non_empty(out.last_evaluated_key),
-                ))
+                Ok(Response {
+                    items: out.items.unwrap_or_default(),
+                    last: non_empty(out.last_evaluated_key),
+                    count: to_u64(out.count),
+                    scanned_count: to_u64(out.scanned_count),
+                    consumed_capacity: ConsumedCapacity::from_sdk(out.consumed_capacity),
+                })
             }
             Operation::Scan { segment } => {
                 let out = sdk
@@ -112,21 +213,25 @@ impl Plan {
                     .table_name(&self.table)
                     .set_index_name(self.index.map(str::to_owned))
                     .set_filter_expression(self.filter.clone())
-                    .set_projection_expression(self.projection.clone())
+                    .set_projection_expression(projection)
                     .set_select(select)
                     .set_expression_attribute_names(self.names.clone())
                     .set_expression_attribute_values(self.values.clone())
                     .set_consistent_read(self.consistent.then_some(true))
+                    .set_return_consumed_capacity(capacity)
                     .set_segment(segment.map(|s| s.0))
                     .set_total_segments(segment.map(|s| s.1))
                     .set_limit(limit)
                     .set_exclusive_start_key(start)
                     .send()
                     .await?;
-                Ok((
-                    out.items.unwrap_or_default(),
-                    non_empty(out.last_evaluated_key),
-                ))
+                Ok(Response {
+                    items: out.items.unwrap_or_default(),
+                    last: non_empty(out.last_evaluated_key),
+                    count: to_u64(out.count),
+                    scanned_count: to_u64(out.scanned_count),
+                    consumed_capacity: ConsumedCapacity::from_sdk(out.consumed_capacity),
+                })
             }
         }
     }
@@ -147,6 +252,8 @@ impl Plan {
     ) -> Result<RawPage> {
         let mut items: Vec<Item> = Vec::new();
         let mut sent: u32 = 0;
+        let mut scanned_count: u64 = 0;
+        let mut consumed_capacity: Option<ConsumedCapacity> = None;
         loop {
             let remaining = want.map(|n| n.saturating_sub(items.len()));
             // Without a filter every evaluated item is returned, so asking DynamoDB for just the
@@ -158,8 +265,18 @@ impl Plan {
                 }
                 _ => self.page_size,
             };
-            let (mut batch, last) = self.send(start.take(), limit).await?;
+            let response = self.send(start.take(), limit).await?;
             sent = sent.saturating_add(1);
+            scanned_count = scanned_count.saturating_add(response.scanned_count);
+            consumed_capacity =
+                ConsumedCapacity::sum(consumed_capacity, response.consumed_capacity);
+            let (mut batch, last) = (response.items, response.last);
+            let done = |items: Vec<Item>, next: Option<Item>| RawPage {
+                items,
+                next,
+                scanned_count,
+                consumed_capacity,
+            };
             if let Some(n) = want {
                 let room = n - items.len();
                 if batch.len() > room {
@@ -169,22 +286,40 @@ impl Plan {
                         Some(item) => Some(self.key_of(item)?),
                         None => None,
                     };
-                    return Ok(RawPage { items, next });
+                    return Ok(done(items, next));
                 }
                 items.extend(batch);
                 if items.len() == n || last.is_none() {
-                    return Ok(RawPage { items, next: last });
+                    return Ok(done(items, last));
                 }
             } else {
                 items.extend(batch);
                 if !items.is_empty() || last.is_none() {
-                    return Ok(RawPage { items, next: last });
+                    return Ok(done(items, last));
                 }
             }
             if self.max_requests.is_some_and(|most| sent >= most) {
-                return Ok(RawPage { items, next: last });
+                return Ok(done(items, last));
             }
             start = last;
+        }
+    }
+
+    /// Counts the items from `start` to the end (`Select = COUNT`, following
+    /// `LastEvaluatedKey` through every response; `max_requests` does not apply).
+    pub(crate) async fn count(&self, mut start: Option<Item>) -> Result<Count> {
+        let mut total = Count::default();
+        loop {
+            let response = self.send(start.take(), self.page_size).await?;
+            total = total.add(Count {
+                count: response.count,
+                scanned_count: response.scanned_count,
+                consumed_capacity: response.consumed_capacity,
+            });
+            match response.last {
+                Some(last) => start = Some(last),
+                None => return Ok(total),
+            }
         }
     }
 
@@ -296,6 +431,8 @@ pub(crate) async fn read_page<R: PagedRead>(read: R) -> Result<Page<R::Item>> {
                     return Ok(Page {
                         cursor: plan.cursor(Some(key))?,
                         items,
+                        scanned_count: page.scanned_count,
+                        consumed_capacity: page.consumed_capacity,
                     });
                 }
                 None => return Err(error),
@@ -305,6 +442,8 @@ pub(crate) async fn read_page<R: PagedRead>(read: R) -> Result<Page<R::Item>> {
     Ok(Page {
         cursor: plan.cursor(page.next)?,
         items,
+        scanned_count: page.scanned_count,
+        consumed_capacity: page.consumed_capacity,
     })
 }
 

@@ -7,9 +7,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::codec::{Item, KeyRole, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders, check_expression};
-use crate::model::{DynamoModel, KeySchema, ModelKey, RangeKeySchema};
+use crate::model::{DynamoModel, KeyAttr, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::{Cursor, CursorError};
-use crate::query::keys::{key_value, table_key_names};
+use crate::query::keys::key_value;
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
 };
@@ -25,6 +25,10 @@ pub(crate) struct ReadOptions<M> {
     pub(crate) start: Option<Cursor>,
     pub(crate) keys_only: bool,
     pub(crate) max_requests: Option<u32>,
+    /// Asked for `ReturnConsumedCapacity = TOTAL`.
+    pub(crate) consumed_capacity: bool,
+    /// Counting (`Select = COUNT`), not reading items.
+    pub(crate) count_only: bool,
 }
 
 /// How many requests one page of a filtered read sends at most, unless `max_requests` says.
@@ -40,6 +44,8 @@ impl<M> Clone for ReadOptions<M> {
             start: self.start.clone(),
             keys_only: self.keys_only,
             max_requests: self.max_requests,
+            consumed_capacity: self.consumed_capacity,
+            count_only: self.count_only,
         }
     }
 }
@@ -54,6 +60,8 @@ impl<M> std::fmt::Debug for ReadOptions<M> {
             .field("start", &self.start)
             .field("keys_only", &self.keys_only)
             .field("max_requests", &self.max_requests)
+            .field("consumed_capacity", &self.consumed_capacity)
+            .field("count_only", &self.count_only)
             .finish()
     }
 }
@@ -68,6 +76,8 @@ impl<M> Default for ReadOptions<M> {
             start: None,
             keys_only: false,
             max_requests: None,
+            consumed_capacity: false,
+            count_only: false,
         }
     }
 }
@@ -83,15 +93,25 @@ impl<M> ReadOptions<M> {
 
 /// The key attributes of the table and of the index `S` (if any): what a cursor holds.
 pub(crate) fn cursor_attributes<S: KeySchema>() -> Vec<&'static str> {
-    let mut names = table_key_names::<S::Model>();
+    cursor_key_attributes::<S>()
+        .into_iter()
+        .map(|a| a.name)
+        .collect()
+}
+
+/// The key attributes of the table and of the index `S` (if any), with their types: what a
+/// cursor holds: the table's partition and sort key, then the index's not among them.
+pub(crate) fn cursor_key_attributes<S: KeySchema>() -> Vec<KeyAttr> {
+    let table = &<S::Model as DynamoModel>::SCHEMA;
+    let mut attributes: Vec<KeyAttr> = std::iter::once(table.hash).chain(table.range).collect();
     if let Some(index) = S::INDEX {
-        for name in std::iter::once(index.hash.name).chain(index.range.map(|r| r.name)) {
-            if !names.contains(&name) {
-                names.push(name);
+        for attribute in std::iter::once(index.hash).chain(index.range) {
+            if !attributes.iter().any(|a| a.name == attribute.name) {
+                attributes.push(attribute);
             }
         }
     }
-    names
+    attributes
 }
 
 /// Decodes a raw item as the model.
@@ -114,8 +134,10 @@ pub(crate) fn make_plan<E: ReadSource>(
 ) -> Result<Plan> {
     let table = source.table_ref();
     let index = <E::Schema as KeySchema>::INDEX;
+    // A count reads no attributes, so any index can be counted.
     if let Some(index) = index
         && !options.keys_only
+        && !options.count_only
     {
         let missing = index.missing_attributes(&ModelOf::<E>::SCHEMA);
         if !missing.is_empty() {
@@ -138,6 +160,11 @@ pub(crate) fn make_plan<E: ReadSource>(
         }
         Some(n) => Some(i32::try_from(n).unwrap_or(i32::MAX)),
     };
+    if options.count_only && options.limit.is_some() {
+        return Err(Error::Validation(
+            "`count()` counts every item to the end of the read: remove `limit`".to_owned(),
+        ));
+    }
     if options.limit == Some(0) {
         return Err(Error::Validation("`limit` must be at least 1".to_owned()));
     }
@@ -157,7 +184,7 @@ pub(crate) fn make_plan<E: ReadSource>(
         .as_ref()
         .map(|f| p.condition(f))
         .transpose()?;
-    let projection = options.keys_only.then(|| {
+    let projection = (options.keys_only && !options.count_only).then(|| {
         cursor_attributes
             .iter()
             .map(|name| p.name(name))
@@ -187,6 +214,8 @@ pub(crate) fn make_plan<E: ReadSource>(
         page_size,
         max_requests,
         cursor_attributes,
+        count_only: options.count_only,
+        consumed_capacity: options.consumed_capacity,
     })
 }
 
@@ -251,6 +280,34 @@ macro_rules! shared_read_methods {
             pub fn max_requests(mut self, n: u32) -> Self {
                 self.options.max_requests = Some(n);
                 self
+            }
+
+            /// Asks DynamoDB for the read capacity each request consumes
+            /// (`ReturnConsumedCapacity = TOTAL`): pages and counts then carry it, summed over
+            /// their requests, in `consumed_capacity`.
+            pub fn return_consumed_capacity(mut self) -> Self {
+                self.options.consumed_capacity = true;
+                self
+            }
+
+            #[doc = concat!("Counts the items the ", $what, " matches, to its end: sends `Select = COUNT`")]
+            /// and follows every `LastEvaluatedKey`, with the same key condition, index,
+            /// filter, `page_size`, `consistent` and `start_after` as the read of items, and
+            /// returns no items. [`Count`](crate::Count) holds the count, the scanned count
+            /// (items read before the filter) and, when asked with
+            /// [`return_consumed_capacity`](Self::return_consumed_capacity), the capacity
+            /// consumed. `max_requests` does not apply (a count has no pages); a `limit` is
+            /// [`Error::Validation`](crate::Error::Validation). Any index can be counted,
+            /// whatever its projection.
+            pub fn count(mut self) -> futures::future::BoxFuture<'static, Result<crate::Count>> {
+                self.options.count_only = true;
+                let plan = self.plan();
+                let start = self
+                    .options
+                    .start
+                    .as_ref()
+                    .map(|c| c.exclusive_start_key().clone());
+                Box::pin(async move { plan?.count(start).await })
             }
 
             #[doc = concat!("Resumes after `cursor`, from a previous page of the same ", $what, ".")]

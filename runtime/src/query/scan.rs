@@ -10,8 +10,8 @@ use crate::expr::{Condition, Placeholders};
 use crate::model::KeySchema;
 use crate::query::cursor::{Cursor, ScanCursor, SegmentState};
 use crate::query::page::{
-    Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all, item_stream, read_items,
-    read_page, read_pages,
+    ConsumedCapacity, Count, Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all,
+    item_stream, read_items, read_page, read_pages,
 };
 use crate::query::query_op::shared_read_methods;
 use crate::query::query_op::{ReadOptions, decode_key, decode_model, make_plan};
@@ -203,6 +203,35 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
         self
     }
 
+    /// Asks for the read capacity consumed (see [`Scan::return_consumed_capacity`]): each
+    /// [`ScanPage`] and the count carry it, summed over segments.
+    pub fn return_consumed_capacity(mut self) -> Self {
+        self.base.options.consumed_capacity = true;
+        self
+    }
+
+    /// Counts the items of every unfinished segment (from the cursor given to
+    /// [`start_after`](Self::start_after), if any), the segments counted concurrently, and
+    /// sums them. See [`Scan::count`].
+    pub fn count(mut self) -> futures::future::BoxFuture<'static, Result<Count>> {
+        self.base.options.count_only = true;
+        let plans = self.segment_plans();
+        Box::pin(async move {
+            let counts =
+                futures::future::try_join_all(plans?.into_iter().map(|(plan, state)| async move {
+                    match state {
+                        SegmentState::Start => plan.count(None).await,
+                        SegmentState::After(cursor) => {
+                            plan.count(Some(cursor.exclusive_start_key().clone())).await
+                        }
+                        SegmentState::Done => Ok(Count::default()),
+                    }
+                }))
+                .await?;
+            Ok(counts.into_iter().fold(Count::default(), Count::add))
+        })
+    }
+
     /// The plan and starting point of each segment.
     fn segment_plans(&self) -> Result<Vec<(Arc<Plan>, SegmentState)>> {
         check_segments(self.total)?;
@@ -277,12 +306,16 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
 
         let mut remaining = limit;
         let mut items = Vec::new();
+        let mut scanned_count: u64 = 0;
+        let mut consumed_capacity = None;
         let mut states = Vec::with_capacity(pages.len());
         for ((plan, state), page) in plans.into_iter().zip(pages) {
             let Some(mut page) = page else {
                 states.push(SegmentState::Done);
                 continue;
             };
+            scanned_count += page.scanned_count;
+            consumed_capacity = ConsumedCapacity::sum(consumed_capacity, page.consumed_capacity);
             let next = |key: Option<_>| -> Result<SegmentState> {
                 Ok(match plan.cursor(key)? {
                     Some(cursor) => SegmentState::After(cursor),
@@ -320,6 +353,8 @@ impl<E: ReadSource, T: Send + 'static> ParallelScan<E, T> {
         Ok(ScanPage {
             items,
             cursor: (!cursor.is_finished()).then_some(cursor),
+            scanned_count,
+            consumed_capacity,
         })
     }
 

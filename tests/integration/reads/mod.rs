@@ -9,6 +9,7 @@ use dynamo_types::{Client, DynamoModel};
 use futures::StreamExt;
 
 mod batch_get;
+mod count;
 mod get;
 mod index;
 mod query;
