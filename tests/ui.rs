@@ -10,7 +10,8 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     for category in [
-        "key", "index", "attr", "type", "shape", "value", "query", "stream", "path",
+        "key", "index", "attr", "type", "shape", "value", "query", "stream", "path", "key_arg",
+        "expr",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

@@ -898,6 +898,11 @@ pub fn check_key_value(value: &AttributeValue, role: KeyRole) -> Result<(), Enco
 
 /// A value that converts into a key of type `T`: `T` itself, and `&str` / `&String` for
 /// `String` keys. Unlike `Into<T>`, it lets an integer literal take the key's type.
+#[diagnostic::on_unimplemented(
+    message = "this value must be of type `{T}`, and `{Self}` is not",
+    label = "expected `{T}`, the type of this key or field",
+    note = "keys, conditions and updates take the field's own type; a `String` also takes `&str` or `&String`, a `Vec<u8>` also takes `&[u8]`"
+)]
 pub trait IntoKey<T> {
     /// Converts into the key type.
     fn into_key(self) -> T;

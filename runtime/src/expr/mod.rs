@@ -17,7 +17,7 @@ use crate::codec::{IntoAttributeValue, IntoKey, ListElement};
 use crate::error::{EncodeError, Error, Limit};
 
 mod update;
-pub use update::{AddValue, NumberValue, SetValue, Update};
+pub use update::{AddValue, ListValue, NumberValue, SetValue, Update};
 
 /// One step of a document path: an attribute (or map key) name, or a list index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -234,6 +234,11 @@ impl<T: IntoAttributeValue + ListElement> Container for Vec<T> {
 }
 
 /// Maps whose paths can step into a key.
+#[diagnostic::on_unimplemented(
+    message = "`key` steps into a map, and `{Self}` is not a map",
+    label = "not a map with `String` keys",
+    note = "`key` needs a `HashMap<String, _>` or `BTreeMap<String, _>` field"
+)]
 pub trait MapLike {
     /// The value type.
     type Value;

@@ -18,6 +18,11 @@ use crate::codec::{IntoAttributeValue, IntoKey, ListElement, SetElement, check_n
 use crate::error::{EncodeError, Error};
 
 /// A number type: the values `ADD` and `SET path = path + n` take.
+#[diagnostic::on_unimplemented(
+    message = "`set_add` and `set_sub` need a number field, and `{Self}` is not a number",
+    label = "arithmetic is not defined for a `{Self}` field",
+    note = "DynamoDB's `SET a = a + n` only adds numbers; use `set` to replace the value, or `add` to add elements to a set"
+)]
 pub trait NumberValue: IntoAttributeValue {}
 
 macro_rules! number_value {
@@ -28,6 +33,11 @@ number_value!(
 );
 
 /// A set type (SS, NS or BS): the values `ADD` and `DELETE` take on set attributes.
+#[diagnostic::on_unimplemented(
+    message = "`delete` removes elements from a set, and `{Self}` is not a set",
+    label = "`delete` is not defined for a `{Self}` field",
+    note = "DynamoDB's DELETE action only takes a `HashSet` or `BTreeSet` field (SS, NS or BS); to delete the attribute itself, or a list element (`field.at(i)`), use `remove`"
+)]
 pub trait SetValue: IntoAttributeValue {}
 
 impl<T: SetElement + Eq + Hash, S: BuildHasher> SetValue for HashSet<T, S> {}
@@ -35,10 +45,30 @@ impl<T: SetElement + Ord> SetValue for BTreeSet<T> {}
 
 /// A type `ADD` accepts: numbers (added to the stored number, which starts at 0 when absent)
 /// and sets (their elements are added to the stored set).
+#[diagnostic::on_unimplemented(
+    message = "`add` needs a number or a set field, and `{Self}` is neither",
+    label = "`add` is not defined for a `{Self}` field",
+    note = "DynamoDB's ADD action adds to a number or adds elements to a set (SS, NS or BS); use `set` to replace any other value, and `append` to add to a list"
+)]
 pub trait AddValue: IntoAttributeValue {}
+#[diagnostic::do_not_recommend]
 impl<T: NumberValue> AddValue for T {}
 impl<T: SetElement + Eq + Hash, S: BuildHasher> AddValue for HashSet<T, S> {}
 impl<T: SetElement + Ord> AddValue for BTreeSet<T> {}
+
+/// A list type (L): the values `append` and `prepend` take, a `Vec` of list elements.
+#[diagnostic::on_unimplemented(
+    message = "`append` and `prepend` need a list field, and `{Self}` is not a list",
+    label = "`append` and `prepend` are not defined for a `{Self}` field",
+    note = "DynamoDB's `list_append` only joins lists: the field must be a `Vec` (not `Vec<u8>`, which is binary); use `add` to add elements to a set, and `set` to replace any other value"
+)]
+pub trait ListValue {
+    /// The element type.
+    type Element;
+}
+impl<T: ListElement> ListValue for Vec<T> {
+    type Element = T;
+}
 
 type Value = Result<Option<AttributeValue>, EncodeError>;
 
@@ -219,8 +249,9 @@ impl<M> Update<M> {
     /// `SET path = list_append(path, values)`: appends to a list (an absent list counts as empty).
     pub fn append<P, T>(mut self, path: &P, values: impl IntoIterator<Item = T>) -> Self
     where
-        P: Updatable<M, Value = Vec<T>>,
-        T: IntoAttributeValue + ListElement,
+        P: Updatable<M>,
+        P::Value: ListValue<Element = T>,
+        T: IntoAttributeValue,
     {
         let values: Vec<T> = values.into_iter().collect();
         self.set.push((
@@ -236,8 +267,9 @@ impl<M> Update<M> {
     /// `SET path = list_append(values, path)`: puts values in front of a list.
     pub fn prepend<P, T>(mut self, path: &P, values: impl IntoIterator<Item = T>) -> Self
     where
-        P: Updatable<M, Value = Vec<T>>,
-        T: IntoAttributeValue + ListElement,
+        P: Updatable<M>,
+        P::Value: ListValue<Element = T>,
+        T: IntoAttributeValue,
     {
         let values: Vec<T> = values.into_iter().collect();
         self.set.push((

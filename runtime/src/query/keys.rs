@@ -23,6 +23,11 @@ pub enum ByKeyRef {}
 /// `(hash, range)` tuple, a `PostKey`, or a `&PostKey`.
 ///
 /// The `Form` parameter only tells the forms apart; it is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a key of `{M}`",
+    label = "not a key of `{M}`",
+    note = "`batch_get`, `batch_get_full` and `batch_delete` on `{M}` take `(partition, sort)` tuples of its key fields' types, its key struct, or references to its key struct"
+)]
 pub trait FullKeyArg<M: RangeKeySchemaOf, Form> {
     /// The key as an item of its key attributes.
     fn into_key_item(self) -> Result<Item, EncodeError>;
@@ -55,6 +60,11 @@ impl<M: RangeKeySchemaOf> FullKeyArg<M, ByKeyRef> for &M::Key {
 /// value, a `SessionKey`, or a `&SessionKey`.
 ///
 /// The `Form` parameter only tells the forms apart; it is inferred.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a key of `{M}`",
+    label = "not a key of `{M}`",
+    note = "`batch_get`, `batch_get_full` and `batch_delete` on `{M}` take values of its partition key's type, its key struct, or references to its key struct"
+)]
 pub trait HashKeyArg<M: KeySchemaOf, Form> {
     /// The key as an item of its key attribute.
     fn into_key_item(self) -> Result<Item, EncodeError>;

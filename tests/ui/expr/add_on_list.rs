@@ -1,0 +1,21 @@
+// `add` on a list field must not compile: lists grow with `append`.
+use std::collections::HashSet;
+
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "articles")]
+pub struct Article {
+    #[dynamo(hash)]
+    pub id: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub views: u64,
+    pub score: f64,
+    pub tags: Vec<String>,
+    pub labels: HashSet<String>,
+}
+
+fn main() {
+    let _ = Article::update().add(&Article::fields().tags, vec!["x".to_owned()]);
+}

@@ -1,0 +1,21 @@
+// `set_add` is arithmetic: on a string field it must not compile.
+use std::collections::HashSet;
+
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "articles")]
+pub struct Article {
+    #[dynamo(hash)]
+    pub id: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub views: u64,
+    pub score: f64,
+    pub tags: Vec<String>,
+    pub labels: HashSet<String>,
+}
+
+fn main() {
+    let _ = Article::update().set_add(&Article::fields().title, "x");
+}

@@ -1,0 +1,22 @@
+// `batch_delete` tuples take the key fields' types (`at: i64`).
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "readings")]
+pub struct Reading {
+    #[dynamo(hash)]
+    pub sensor: String,
+    #[dynamo(range)]
+    pub at: i64,
+}
+
+async fn run(client: &dynamo_types::Client) {
+    let _ = Reading::table(client)
+        .primary_key()
+        .batch_delete([("s1", "noon")])
+        .await;
+}
+
+fn main() {
+    let _ = run;
+}

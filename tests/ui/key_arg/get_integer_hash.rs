@@ -1,0 +1,22 @@
+// `get` on string keys takes strings: an integer partition key must not compile.
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "blog_posts")]
+#[dynamo(gsi(name = "by_author", hash = "author_id", range = "published_at"))]
+pub struct Post {
+    #[dynamo(hash)]
+    pub blog_id: String,
+    #[dynamo(range)]
+    pub post_id: String,
+    pub author_id: String,
+    pub published_at: i64,
+}
+
+async fn run(client: &dynamo_types::Client) {
+    let _ = Post::table(client).primary_key().get(1, "p-1").await;
+}
+
+fn main() {
+    let _ = run;
+}
