@@ -254,8 +254,9 @@ impl<M: DynamoModel, R> Put<M, R> {
         self.item.as_ref().map_or(0, super::size::item_size)
     }
 
-    /// The same put with its item encoded and checked as [`prepare`](Self::prepare) checks
-    /// it, so that a run of puts can be refused before the first is sent.
+    /// The same put with its item encoded and checked against DynamoDB's limits for keys and
+    /// items (what [`prepare`](Self::prepare) does first), so that a run of puts can be
+    /// refused before the first is sent.
     pub(crate) fn validated(self) -> Result<Self> {
         let item = self.item?;
         let key = key_of(&M::SCHEMA, &item);
@@ -277,17 +278,14 @@ impl<M: DynamoModel, R> Put<M, R> {
     }
 
     pub(crate) fn prepare(self) -> Result<PreparedPut> {
-        let item = self.item?;
-        let key = key_of(&M::SCHEMA, &item);
-        let key_text = describe_key(&M::SCHEMA, &key);
-        check_key_values(&M::SCHEMA, self.table.name(), &key_text, &item)?;
-        check_item_size(self.table.name(), &key_text, &item)?;
+        let put = self.validated()?;
+        let key = put.key();
         Ok(PreparedPut {
-            table: self.table.name().to_owned(),
-            item,
+            table: put.table.name().to_owned(),
+            item: put.item?,
             key,
-            rendered: render(self.conditions, None)?,
-            on_failure: self.on_failure,
+            rendered: render(put.conditions, None)?,
+            on_failure: put.on_failure,
         })
     }
 }
