@@ -866,6 +866,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_server_error_may_have_been_applied_and_is_worth_retrying() {
+        let internal = Error::Sdk(Box::new(aws_sdk_dynamodb::Error::InternalServerError(
+            aws_sdk_dynamodb::types::error::InternalServerError::builder().build(),
+        )));
+        assert!(internal.is_unanswered() && internal.is_transient());
+        let throttled = Error::Sdk(Box::new(
+            aws_sdk_dynamodb::Error::ProvisionedThroughputExceededException(
+                aws_sdk_dynamodb::types::error::ProvisionedThroughputExceededException::builder()
+                    .build(),
+            ),
+        ));
+        assert!(!throttled.is_unanswered() && throttled.is_transient());
+        let unconfirmed = Error::ConditionUnconfirmed { item: None };
+        assert!(unconfirmed.is_unanswered() && !unconfirmed.is_transient());
+    }
+
+    #[test]
     fn paths_nest_like_document_paths() {
         let e = DecodeError::missing().at("owner").at_index(3).at("meta");
         assert_eq!(e.path(), "meta[3].owner");

@@ -632,6 +632,11 @@ impl Placeholders {
         placeholder
     }
 
+    /// The attribute names given placeholders so far.
+    pub(crate) fn named(&self) -> impl Iterator<Item = &str> {
+        self.names.values().map(String::as_str)
+    }
+
     /// The placeholder of a value.
     pub fn value(&mut self, value: AttributeValue) -> String {
         let placeholder = format!(":v{}", self.values.len());

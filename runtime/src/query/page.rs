@@ -13,7 +13,9 @@ use crate::expr::{Names, Values};
 use crate::query::cursor::{Cursor, ScanCursor};
 
 /// One page of a query or scan: the items, and where the next page starts (`None` at the end).
+/// It may gain fields (it is `#[non_exhaustive]`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items of this page, in the order DynamoDB returned them.
     pub items: Vec<T>,
@@ -30,8 +32,10 @@ pub struct Page<T> {
 }
 
 /// One page of a parallel scan: the items read from every unfinished segment, and where each
-/// segment stands (`None` once every segment is read to the end).
+/// segment stands (`None` once every segment is read to the end). It may gain fields (it is
+/// `#[non_exhaustive]`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ScanPage<T> {
     /// The items, segment by segment.
     pub items: Vec<T>,

@@ -184,6 +184,32 @@ pub(crate) fn make_plan<E: ReadSource>(
         .as_ref()
         .map(|f| p.condition(f))
         .transpose()?;
+    // A global index holds only what it projects, and DynamoDB evaluates a filter on an
+    // attribute it lacks as if the item had none: a count or a keys-only read would then be
+    // silently wrong. (A local index fetches such attributes from the table.)
+    if let Some(index) = index
+        && filter.is_some()
+        && index.kind == crate::model::IndexKind::Global
+    {
+        let missing = index.missing_attributes(&ModelOf::<E>::SCHEMA);
+        let mut filtered: Vec<String> = p
+            .named()
+            .filter(|name| missing.contains(name))
+            .map(str::to_owned)
+            .collect();
+        if !filtered.is_empty() {
+            filtered.sort();
+            return Err(Error::Validation(format!(
+                "the filter reads {} of global index `{}`, which does not project it: DynamoDB would take every item as lacking it; add it to the index's `projection(include(..))` (or use `all`), or query the table",
+                filtered
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                index.name
+            )));
+        }
+    }
     let projection = (options.keys_only && !options.count_only).then(|| {
         cursor_attributes
             .iter()

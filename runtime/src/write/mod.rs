@@ -101,14 +101,14 @@ impl<M: DynamoModel> Writer<M> {
 
     /// A put that only creates: it fails with [`Error::ConditionalCheckFailed`] when an item
     /// with the same key exists.
-    /// ([`Error::ConditionUnconfirmed`] when an earlier attempt got no answer.)
+    /// ([`Error::ConditionUnconfirmed`] when an earlier attempt got no answer or a 5xx.)
     pub fn put_if_absent(&self, item: &M) -> Put<M> {
         Put::new(self.table.clone(), item).require_absent(item)
     }
 
     /// A put that only replaces: it fails with [`Error::ConditionalCheckFailed`] when no item
     /// with the same key exists.
-    /// ([`Error::ConditionUnconfirmed`] when an earlier attempt got no answer.)
+    /// ([`Error::ConditionUnconfirmed`] when an earlier attempt got no answer or a 5xx.)
     pub fn replace(&self, item: &M) -> Put<M> {
         Put::new(self.table.clone(), item).require_present(item)
     }

@@ -230,7 +230,7 @@ impl<M: DynamoModel> Put<M> {
 impl<M: DynamoModel, R> Put<M, R> {
     /// Only writes when `condition` holds for the stored item (ANDed with earlier conditions
     /// and the version check). A false condition is [`Error::ConditionalCheckFailed`], or
-    /// [`Error::ConditionUnconfirmed`] when an earlier attempt got no answer.
+    /// [`Error::ConditionUnconfirmed`] when an earlier attempt got no answer or a 5xx.
     pub fn condition(mut self, condition: Condition<M>) -> Self {
         self.conditions.push(condition);
         self

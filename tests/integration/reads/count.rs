@@ -144,6 +144,31 @@ async fn count_on_every_kind_of_index() {
     assert_eq!(n.count, 1);
     let n = t.by_slug().scan().page_size(7).count().await.unwrap();
     assert_eq!(n.count, 40);
+    // ... but not through a filter on what it does not hold: DynamoDB would take every item as
+    // lacking it, and the count would be silently wrong
+    let author = Article::fields().author.eq("ann");
+    for refused in [
+        t.by_slug().scan().filter(author.clone()).count().await,
+        t.by_slug()
+            .query("b1-s2")
+            .filter(author.clone())
+            .count()
+            .await,
+    ] {
+        assert!(
+            matches!(&refused, Err(Error::Validation(m)) if m.contains("`author`")),
+            "{refused:?}"
+        );
+    }
+    assert!(t.by_slug().scan().filter(author).keys_only().await.is_err());
+    let n = t
+        .by_slug()
+        .scan()
+        .filter(Article::fields().slug.begins_with("b1-"))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(n.count, 30, "a filter on what it holds counts");
     let n = t
         .by_tag()
         .scan()
