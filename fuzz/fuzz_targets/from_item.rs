@@ -8,37 +8,9 @@
 
 #![no_main]
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use dynamo_types::{DecodeErrorKind, DynamoModel, Item, ModelKey};
-use dynamo_types_fuzz::{Everything, FIELDS, ItemInput, top_attribute, valid_item};
+use dynamo_types::{DecodeErrorKind, DynamoModel, ModelKey};
+use dynamo_types_fuzz::{Everything, FIELDS, ItemInput, sorted_sets, top_attribute, valid_item};
 use libfuzzer_sys::fuzz_target;
-
-/// `value` with the members of its sets (and of sets inside it) in order.
-fn sort_sets(value: AttributeValue) -> AttributeValue {
-    match value {
-        AttributeValue::Ss(mut v) => {
-            v.sort();
-            AttributeValue::Ss(v)
-        }
-        AttributeValue::Ns(mut v) => {
-            v.sort();
-            AttributeValue::Ns(v)
-        }
-        AttributeValue::Bs(mut v) => {
-            v.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
-            AttributeValue::Bs(v)
-        }
-        AttributeValue::L(v) => AttributeValue::L(v.into_iter().map(sort_sets).collect()),
-        AttributeValue::M(m) => {
-            AttributeValue::M(m.into_iter().map(|(k, v)| (k, sort_sets(v))).collect())
-        }
-        other => other,
-    }
-}
-
-fn sorted(item: Item) -> Item {
-    item.into_iter().map(|(k, v)| (k, sort_sets(v))).collect()
-}
 
 fuzz_target!(|input: ItemInput| {
     let item = input.build(&valid_item());
@@ -66,7 +38,7 @@ fuzz_target!(|input: ItemInput| {
                 assert_eq!(back.as_ref(), Ok(&model), "from {item:?} via {again:?}");
                 // The same item again (sets compared as sets: a `HashSet` has no order).
                 let twice = back.unwrap().to_item().expect("it encoded once");
-                assert_eq!(sorted(twice), sorted(again.clone()));
+                assert_eq!(sorted_sets(twice), sorted_sets(again.clone()));
                 // The key is the item's key; DynamoDB refuses an empty string key, which the
                 // key alone is checked for.
                 match model.key().to_key_item() {

@@ -3,6 +3,9 @@
 //! the attribute that does not fit, without panicking.
 
 mod decode_errors;
+#[path = "../../support/everything.rs"]
+#[allow(unreachable_pub, dead_code)]
+mod everything;
 mod fuzz;
 mod keys;
 mod nulls;

@@ -22,6 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use super::everything::sorted_sets;
 use aws_sdk_dynamodb::types::AttributeValue;
 use bytes::Bytes;
 use dynamo_types::{DynamoModel, DynamoValue, Item};
@@ -613,32 +614,6 @@ fn check_number(path: &str, text: &str) -> Result<(), TestCaseError> {
         text
     );
     Ok(())
-}
-
-/// `item` with the members of its sets sorted: a `HashSet` writes them in any order.
-fn sorted_sets(item: Item) -> BTreeMap<String, AttributeValue> {
-    fn sort(value: AttributeValue) -> AttributeValue {
-        match value {
-            AttributeValue::Ss(mut v) => {
-                v.sort();
-                AttributeValue::Ss(v)
-            }
-            AttributeValue::Ns(mut v) => {
-                v.sort();
-                AttributeValue::Ns(v)
-            }
-            AttributeValue::Bs(mut v) => {
-                v.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
-                AttributeValue::Bs(v)
-            }
-            AttributeValue::L(v) => AttributeValue::L(v.into_iter().map(sort).collect()),
-            AttributeValue::M(m) => {
-                AttributeValue::M(m.into_iter().map(|(k, v)| (k, sort(v))).collect())
-            }
-            other => other,
-        }
-    }
-    item.into_iter().map(|(k, v)| (k, sort(v))).collect()
 }
 
 fn check_item(item: &Item) -> Result<(), TestCaseError> {
