@@ -846,16 +846,16 @@ pub(crate) fn nesting_depth(value: &AttributeValue, level: usize) -> usize {
         // A list or map at `level` holds values one level down.
         let inner = level + 1;
         deepest = deepest.max(inner);
-        let items: Box<dyn Iterator<Item = &AttributeValue>> = match value {
-            AttributeValue::L(items) => Box::new(items.iter()),
-            AttributeValue::M(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        stack.extend(
-            items
-                .filter(|item| is_container(item))
-                .map(|item| (item, inner)),
-        );
+        let below = |item: &&AttributeValue| is_container(item);
+        match value {
+            AttributeValue::L(items) => {
+                stack.extend(items.iter().filter(below).map(|item| (item, inner)));
+            }
+            AttributeValue::M(map) => {
+                stack.extend(map.values().filter(below).map(|item| (item, inner)));
+            }
+            _ => {}
+        }
     }
     deepest
 }

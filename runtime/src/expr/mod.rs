@@ -619,6 +619,8 @@ pub type Values = HashMap<String, AttributeValue>;
 pub struct Placeholders {
     names: HashMap<String, String>,
     values: HashMap<String, AttributeValue>,
+    /// The top-level attributes the rendered paths start from.
+    attributes: Vec<String>,
 }
 
 impl Placeholders {
@@ -632,9 +634,10 @@ impl Placeholders {
         placeholder
     }
 
-    /// The attribute names given placeholders so far.
-    pub(crate) fn named(&self) -> impl Iterator<Item = &str> {
-        self.names.values().map(String::as_str)
+    /// The top-level attributes the paths rendered so far start from (not the names of map
+    /// keys inside them).
+    pub(crate) fn attributes(&self) -> impl Iterator<Item = &str> {
+        self.attributes.iter().map(String::as_str)
     }
 
     /// The placeholder of a value.
@@ -646,6 +649,11 @@ impl Placeholders {
 
     /// A document path with each name behind a placeholder: `#n0.#n1[3]`.
     pub fn path(&mut self, segments: &[Segment]) -> String {
+        if let Some(Segment::Name(first)) = segments.first()
+            && !self.attributes.contains(first)
+        {
+            self.attributes.push(first.clone());
+        }
         let mut out = String::new();
         for segment in segments {
             match segment {

@@ -193,7 +193,7 @@ pub(crate) fn make_plan<E: ReadSource>(
     {
         let missing = index.missing_attributes(&ModelOf::<E>::SCHEMA);
         let mut filtered: Vec<String> = p
-            .named()
+            .attributes()
             .filter(|name| missing.contains(name))
             .map(str::to_owned)
             .collect();
