@@ -8,8 +8,9 @@
 //! machines: a consumer takes over a lease whose counter it has seen stand still for the lease
 //! duration. An owner handles records only while its last successful renewal is less than two
 //! thirds of a duration old, and a consumer that takes a lease its owner still renews (to even
-//! out the work) waits five sixths of a duration before reading, so that the two never handle
-//! records of one shard at the same time.
+//! out the work) waits five sixths of a duration before reading, so that the two never start
+//! records of one shard at the same time (the previous owner may still finish a handler call
+//! that outlasts the wait).
 //!
 //! Beside the leases, each running consumer keeps a heartbeat row in the same scope (its
 //! `shard_id` is `worker#{worker id}`), renewed like a lease: the consumers count the live
@@ -161,9 +162,9 @@ fn won(result: Result<()>) -> Result<bool> {
     match result {
         Ok(()) => Ok(true),
         Err(Error::ConditionalCheckFailed { .. }) => Ok(false),
-        // perhaps written, perhaps not: taken as lost, which is safe (the row, if it names this
-        // worker, is renewed by no one and expires; a checkpoint not written is re-read from
-        // the one before, at least once)
+        // perhaps written, perhaps not: taken as lost, which is safe (a row that names this
+        // worker after all is taken back at the next pass; a checkpoint not written is read
+        // again from the one before, at least once)
         Err(Error::ConditionUnconfirmed { .. }) => Ok(false),
         Err(e) => Err(e),
     }

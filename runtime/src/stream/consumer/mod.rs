@@ -376,10 +376,11 @@ impl<M, H> Shared<M, H> {
     }
 }
 
-/// True for failures that may pass: throttling, server errors, and requests that got no
-/// answer at all (connection refused or reset, timeouts).
+/// True for failures that may pass: throttling, server errors, requests that got no answer at
+/// all (connection refused or reset, timeouts), and requests past the consumer's own deadline
+/// ([`timed`]).
 fn is_transient(error: &Error) -> bool {
-    error.is_transient()
+    error.is_transient() || matches!(error, Error::Timeout(_))
 }
 
 /// `call`, or [`Error::Timeout`] when it takes longer than `limit`.
