@@ -1,5 +1,6 @@
 //! Faults between the client and a real server, through the fault proxy (`proxy.rs`).
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use dynamo_types::{Client, DynamoModel, Error, RetryPolicy};
@@ -134,47 +135,93 @@ async fn five_thousand_items_written_and_read_under_partial_batches_and_throttli
         .at_rate("*", Fault::Throttle, 0.1)
         .at_rate("*", Fault::Partial(0.3), 1.0);
     let written = Entry::table(&through).writer().batch_put(&entries).await;
-    // what the table holds, read without the proxy
+    // what the table holds, read with raw SDK calls without the proxy
     let stored: Vec<Entry> = {
-        use futures::TryStreamExt;
-        let mut all: Vec<Entry> = Entry::table(&direct)
-            .primary_key()
-            .scan()
-            .stream()
-            .try_collect()
+        let mut all: Vec<Entry> = crate::common::raw_scan(&direct, Entry::table(&direct).name())
             .await
-            .unwrap();
+            .into_iter()
+            .map(|item| Entry::from_item(item).expect("an item as written"))
+            .collect();
         all.sort_by(|a, b| a.id.cmp(&b.id));
         all
     };
-    match written {
-        Ok(()) => assert_eq!(stored, entries, "every item written, each once"),
+    let id_of = |item: &dynamo_types::Item| match item.get("id") {
+        Some(aws_sdk_dynamodb::types::AttributeValue::S(id)) => id.clone(),
+        other => panic!("{other:?}"),
+    };
+    let all_ids: BTreeSet<String> = entries.iter().map(|e| e.id.clone()).collect();
+    let stored_ids: BTreeSet<String> = stored.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(stored_ids.len(), stored.len(), "no item twice");
+    assert!(
+        stored.iter().all(|e| entries[e.amount as usize] == *e),
+        "every stored item as written"
+    );
+    let (write_outcome, named) = match written {
+        Ok(()) => {
+            assert_eq!(stored, entries, "every item written, each once");
+            ("all written", 0)
+        }
         Err(Error::BatchWriteIncomplete {
             unprocessed,
             unconfirmed,
             ..
         }) => {
-            // the error names exactly what is missing
+            // the error names exactly what is missing: the ids left and the ids stored are
+            // apart, and together they are all
             assert!(unconfirmed.is_empty(), "no answer was lost");
-            assert_eq!(stored.len() + unprocessed.len(), entries.len());
+            let left: BTreeSet<String> = unprocessed
+                .iter()
+                .map(|r| id_of(r.put_request().expect("a put").item()))
+                .collect();
+            assert!(left.is_disjoint(&stored_ids), "{left:?}");
+            assert_eq!(
+                left.union(&stored_ids).cloned().collect::<BTreeSet<_>>(),
+                all_ids
+            );
+            ("incomplete, the rest named in the error", left.len())
         }
         Err(other) => panic!("{other}"),
-    }
-    summary("batch_put 5000", &proxy, "BatchWriteItem", 200, 0);
+    };
+    summary(
+        &format!("batch_put 5000 ({write_outcome})"),
+        &proxy,
+        "BatchWriteItem",
+        200,
+        all_ids.len() - stored_ids.len() - named,
+    );
     proxy.reset_stats();
 
     let read = Entry::table(&through)
         .primary_key()
         .batch_get(entries.iter().map(|e| e.id.clone()))
         .await;
-    match read {
-        Ok(read) => assert_eq!(read, stored, "every item read, each once, in key order"),
+    let read_outcome = match read {
+        Ok(read) => {
+            assert_eq!(read, stored, "every item read, each once, in key order");
+            "all read"
+        }
         Err(Error::BatchGetIncomplete {
             found, unprocessed, ..
-        }) => assert_eq!(found.len() + unprocessed.len(), stored.len()),
+        }) => {
+            let found: BTreeSet<String> = found.iter().map(id_of).collect();
+            let left: BTreeSet<String> = unprocessed.iter().map(id_of).collect();
+            assert!(found.is_disjoint(&left));
+            assert!(found.is_subset(&stored_ids));
+            assert!(
+                stored_ids.difference(&found).all(|id| left.contains(id)),
+                "every stored item found or named as left"
+            );
+            "incomplete, the rest named in the error"
+        }
         Err(other) => panic!("{other}"),
-    }
-    summary("batch_get 5000", &proxy, "BatchGetItem", 50, 0);
+    };
+    summary(
+        &format!("batch_get 5000 ({read_outcome})"),
+        &proxy,
+        "BatchGetItem",
+        50,
+        0,
+    );
     Entry::table(&direct).delete_table().await.unwrap();
 }
 

@@ -38,18 +38,7 @@ pub async fn put_raw(client: &Client, table: &str, item: &[(&str, AttributeValue
         .expect("put_item");
 }
 
-/// Every item of the table, raw, read with the SDK.
-pub async fn scan_raw(client: &Client, table: &str) -> Vec<HashMap<String, AttributeValue>> {
-    let out = client
-        .sdk()
-        .scan()
-        .table_name(table)
-        .consistent_read(true)
-        .send()
-        .await
-        .expect("scan");
-    out.items.unwrap_or_default()
-}
+pub use crate::common::raw_scan as scan_raw;
 
 pub fn s(text: &str) -> AttributeValue {
     AttributeValue::S(text.to_owned())

@@ -274,6 +274,30 @@ async fn consumed_capacity_only_when_asked() {
         let capacity = capacity.unwrap_or_else(|| panic!("{what}: no consumed capacity"));
         assert!(capacity.capacity_units > 0.0, "{what}: {capacity:?}");
     }
+    // a count is the sum over its requests: the same read as pages, request for request,
+    // consumes what they consume together, more than any one of them
+    let pages: Vec<f64> = {
+        use futures::TryStreamExt;
+        pk.scan()
+            .page_size(5)
+            .return_consumed_capacity()
+            .pages()
+            .map_ok(|p| p.consumed_capacity.expect("asked for").capacity_units)
+            .try_collect()
+            .await
+            .unwrap()
+    };
+    assert!(pages.len() > 1, "{pages:?}");
+    let total: f64 = pages.iter().sum();
+    let counted = scan_count.consumed_capacity.unwrap().capacity_units;
+    assert!(
+        (counted - total).abs() < 1e-9,
+        "{counted} against {pages:?}"
+    );
+    assert!(
+        pages.iter().all(|p| *p < counted),
+        "{counted} against {pages:?}"
+    );
     t.delete_table().await.unwrap();
 }
 
