@@ -154,21 +154,8 @@ fn expected_document_client() -> Profile {
 }
 
 /// Every item in the table, read raw with a consistent scan.
-async fn raw_items(table: &TableRef<Profile>) -> Vec<Item> {
-    let out = table
-        .client()
-        .sdk()
-        .scan()
-        .table_name(table.name())
-        .consistent_read(true)
-        .send()
-        .await
-        .expect("Scan");
-    assert!(
-        out.last_evaluated_key.is_none(),
-        "one page holds the test's items"
-    );
-    out.items.unwrap_or_default()
+async fn raw_items<M: DynamoModel>(table: &TableRef<M>) -> Vec<Item> {
+    common::raw_scan(table.client(), table.name()).await
 }
 
 fn key_of(item: &Item) -> (AttributeValue, AttributeValue) {
@@ -231,4 +218,71 @@ async fn items_other_programs_write_are_read_and_written_back_to_the_same_key() 
     );
 
     profiles.delete_table().await.unwrap();
+}
+
+/// Timestamps and UUIDs outside the key, as other programs write them.
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(table = "visits")]
+pub struct Visit {
+    #[dynamo(hash)]
+    pub id: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub seen: time::OffsetDateTime,
+    pub day: chrono::NaiveDate,
+    pub visitor: uuid::Uuid,
+}
+
+#[tokio::test]
+async fn timestamps_and_uuids_in_other_forms_are_read_and_written_back_to_the_same_key() {
+    let client = common::client().await;
+    let visits = Visit::table(&client);
+    visits.create_table().await.unwrap();
+    // an offset instead of Z, no fraction, a UUID in capitals with braces: Python's
+    // isoformat(), JavaScript's toISOString() with another zone, .NET's Guid.ToString("B")
+    let raw = Item::from([
+        ("id".to_owned(), s("v1")),
+        ("at".to_owned(), s("2024-05-01T14:00:00+02:00")),
+        ("seen".to_owned(), s("2024-05-01T12:00:00.5Z")),
+        ("day".to_owned(), s("2024-05-01")),
+        (
+            "visitor".to_owned(),
+            s("{67E55044-10B1-426F-9247-BB680E5FE0C8}"),
+        ),
+    ]);
+    client
+        .sdk()
+        .put_item()
+        .table_name(visits.name())
+        .set_item(Some(raw))
+        .send()
+        .await
+        .expect("the raw SDK writes the item");
+    let read = visits.primary_key().get("v1").await.unwrap().unwrap();
+    let noon = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    assert_eq!(read.at, noon, "the same instant");
+    assert_eq!(
+        read.seen,
+        time::OffsetDateTime::from_unix_timestamp_nanos(
+            noon.timestamp_nanos_opt().unwrap() as i128 + 500_000_000
+        )
+        .unwrap()
+    );
+    assert_eq!(
+        read.visitor,
+        uuid::Uuid::parse_str("67e55044-10b1-426f-9247-bb680e5fe0c8").unwrap()
+    );
+    // written back to the same key, in the model's forms, and read back as read
+    visits.writer().put(&read).await.unwrap();
+    let items = raw_items(&visits).await;
+    assert_eq!(items.len(), 1, "no second item: {items:?}");
+    assert_eq!(items[0]["id"], s("v1"));
+    assert_ne!(
+        items[0]["at"],
+        s("2024-05-01T14:00:00+02:00"),
+        "the model's own form"
+    );
+    assert_eq!(visits.primary_key().get("v1").await.unwrap(), Some(read));
+    visits.delete_table().await.unwrap();
 }
