@@ -24,18 +24,18 @@ pub enum Error {
         /// The current item, when the request asked for it with `return_old_on_failure()`.
         item: Option<Box<Item>>,
     },
-    /// A conditional write (a version check included) got no answer to an attempt (or a
-    /// server error, after which DynamoDB may have applied it), the SDK sent it again, and the
-    /// retry's condition was false. That attempt may have been applied,
-    /// and the condition then failed against the write's own result; or another writer changed
-    /// the item. The write is neither confirmed nor refused: read the item to know.
-    /// [`Error::is_unanswered`] is true for it.
-    #[error(
-        "a conditional write is unconfirmed: an attempt got no answer, and the retry's condition was false (perhaps against that attempt's own result)"
-    )]
-    ConditionUnconfirmed {
-        /// The current item, when the request asked for it with `return_old_on_failure()`.
-        item: Option<Box<Item>>,
+    /// A single write (put, update, delete; a version check included) whose outcome is
+    /// unknown: an attempt got no answer (or a server error, which DynamoDB can send after
+    /// applying it), the SDK sent it again, and the last attempt failed with `source`. That
+    /// failure may be about the first attempt's own result (a condition false against it), or
+    /// say nothing about it (throttling). The write is neither confirmed nor refused: read the
+    /// item to know. [`Error::is_unanswered`] is true for it and [`Error::is_transient`] false,
+    /// since sending it again blindly could apply it twice.
+    #[error("a write is unconfirmed: an attempt got no answer, and the retry failed: {source}")]
+    Unconfirmed {
+        /// What the last attempt answered: [`Error::ConditionalCheckFailed`] (holding the
+        /// current item when asked for), throttling, ...
+        source: Box<Error>,
     },
     /// A transaction was cancelled; one reason per request in the transaction, in order.
     #[error("the transaction was cancelled: {}", describe_reasons(reasons))]
@@ -379,8 +379,8 @@ impl Error {
     /// True when sending the same request again may succeed: what
     /// [`is_retryable`](Self::is_retryable) says, throttling or unavailability codes the SDKs do
     /// not model, and requests that got no usable answer
-    /// ([`is_unanswered`](Self::is_unanswered)), except [`Error::ConditionUnconfirmed`]: a
-    /// write that may have been applied is read before it is tried again.
+    /// ([`is_unanswered`](Self::is_unanswered)), except [`Error::Unconfirmed`]: a write that
+    /// may have been applied is read before it is tried again.
     pub fn is_transient(&self) -> bool {
         use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         const CODES: &[&str] = &[
@@ -393,8 +393,8 @@ impl Error {
         ];
         let coded = |code: Option<&str>| code.is_some_and(|c| CODES.contains(&c));
         self.is_retryable()
-            // an unconfirmed conditional write is not sent again blindly: it may be applied
-            || (self.is_unanswered() && !matches!(self, Error::ConditionUnconfirmed { .. }))
+            // an unconfirmed write is not sent again blindly: it may be applied
+            || (self.is_unanswered() && !matches!(self, Error::Unconfirmed { .. }))
             || match self {
                 Error::Sdk(e) => coded(e.code()),
                 Error::Streams(e) => coded(e.code()),
@@ -427,14 +427,14 @@ impl Error {
     /// answered with a server error (a 5xx, which it can send after applying a write). It may
     /// have been carried out: a write that failed this way is neither done nor undone. A
     /// request the SDK could not build, or a connector's refusal of the request itself, is not
-    /// one of these. [`Error::ConditionUnconfirmed`] is.
+    /// one of these. [`Error::Unconfirmed`] is.
     pub fn is_unanswered(&self) -> bool {
         use aws_sdk_dynamodb::error::{ConnectorError, ProvideErrorMetadata};
         if self.is_server_error() {
             return true;
         }
         let coded = match self {
-            Error::ConditionUnconfirmed { .. } => return true,
+            Error::Unconfirmed { .. } => return true,
             Error::Sdk(e) => e.code().is_some(),
             Error::Streams(e) => e.code().is_some(),
             _ => return false,
@@ -878,8 +878,16 @@ mod tests {
             ),
         ));
         assert!(!throttled.is_unanswered() && throttled.is_transient());
-        let unconfirmed = Error::ConditionUnconfirmed { item: None };
+        let unconfirmed = Error::Unconfirmed {
+            source: Box::new(Error::ConditionalCheckFailed { item: None }),
+        };
         assert!(unconfirmed.is_unanswered() && !unconfirmed.is_transient());
+        // a retry throttled after a lost attempt leaves the write open: not sent again blindly
+        let throttled_retry = Error::Unconfirmed {
+            source: Box::new(throttled),
+        };
+        assert!(throttled_retry.is_unanswered() && !throttled_retry.is_transient());
+        assert!(!throttled_retry.is_throttling());
     }
 
     #[test]

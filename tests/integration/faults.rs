@@ -537,7 +537,7 @@ async fn versioned_writers(seed: u64, lost_answers: bool) {
                         // SDK's retries running out): the tally says whether
                         Err(e) if e.is_unanswered() => {
                             assert!(lost_answers, "writer {w}: every fault answers: {e}");
-                            if matches!(e, Error::ConditionUnconfirmed { .. }) {
+                            if matches!(e, Error::Unconfirmed { .. }) {
                                 unconfirmed.fetch_add(1, Ordering::Relaxed);
                             }
                             if read().await.tags.contains(&tag) {
@@ -593,7 +593,7 @@ async fn versioned_writers(seed: u64, lost_answers: bool) {
 /// A save DynamoDB applied whose answer was lost (a dropped connection, an answer later than the
 /// client's attempt timeout, a 500 sent after applying): the SDK sends it again, and that
 /// retry's version check fails against the save's own result. That is unconfirmed, not a
-/// conflict.
+/// conflict; and so is a retry throttled until the SDK gives up.
 #[tokio::test]
 async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
     use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
@@ -633,7 +633,11 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
             .await
             .unwrap_err();
         assert!(
-            matches!(error, Error::ConditionUnconfirmed { .. }),
+            matches!(
+                &error,
+                Error::Unconfirmed { source }
+                    if matches!(**source, Error::ConditionalCheckFailed { .. })
+            ),
             "{fault:?}: not a conflict: {error:?}"
         );
         assert!(error.is_unanswered() && !error.is_transient());
@@ -652,6 +656,37 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
         let stored = counters.primary_key().get("c").consistent().await.unwrap();
         assert_eq!(stored.as_ref(), Some(&current), "{fault:?}");
         counter = current;
+    }
+
+    // a retry throttled until the SDK gives up says nothing about the lost attempt: the save is
+    // unconfirmed whether that attempt was applied (dropped after) or not (dropped before)
+    for (lost, applied) in [(Fault::DropAfter, true), (Fault::DropBefore, false)] {
+        proxy.reset_stats();
+        let mut next = counter.clone();
+        next.count += 1;
+        proxy
+            .times("PutItem", lost, 1)
+            .times("PutItem", Fault::Throttle, 2);
+        let error = Counter::table(&through)
+            .writer()
+            .save(&mut next)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Unconfirmed { source } if source.is_throttling()),
+            "{lost:?} then throttled: {error:?}"
+        );
+        assert!(error.is_unanswered() && !error.is_transient(), "{lost:?}");
+        assert_eq!(proxy.stats().requests_of("PutItem"), 3, "{lost:?}");
+        let stored = counters
+            .primary_key()
+            .get("c")
+            .consistent()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.count == next.count, applied, "{lost:?}: {stored:?}");
+        counter = stored;
     }
 
     // a conflict with every answer received is still a conflict

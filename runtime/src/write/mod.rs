@@ -101,14 +101,14 @@ impl<M: DynamoModel> Writer<M> {
 
     /// A put that only creates: it fails with [`Error::ConditionalCheckFailed`] when an item
     /// with the same key exists.
-    /// ([`Error::ConditionUnconfirmed`] when an earlier attempt got no answer or a 5xx.)
+    /// ([`Error::Unconfirmed`] when an earlier attempt got no answer or a 5xx.)
     pub fn put_if_absent(&self, item: &M) -> Put<M> {
         Put::new(self.table.clone(), item).require_absent(item)
     }
 
     /// A put that only replaces: it fails with [`Error::ConditionalCheckFailed`] when no item
     /// with the same key exists.
-    /// ([`Error::ConditionUnconfirmed`] when an earlier attempt got no answer or a 5xx.)
+    /// ([`Error::Unconfirmed`] when an earlier attempt got no answer or a 5xx.)
     pub fn replace(&self, item: &M) -> Put<M> {
         Put::new(self.table.clone(), item).require_present(item)
     }
@@ -267,15 +267,14 @@ pub(crate) type Marker<T> = PhantomData<fn() -> T>;
 
 impl Error {
     /// The item carried by a failed condition (asked for with `return_old_on_failure()`),
-    /// decoded as `M`. `None` when the error is another one or carries no item.
+    /// decoded as `M`, also when the failure is the source of an [`Error::Unconfirmed`].
+    /// `None` when the error is another one or carries no item.
     pub fn current_item<M: DynamoModel>(&self) -> Option<Result<M>> {
         match self {
-            Error::ConditionalCheckFailed { item: Some(item) }
-            | Error::ConditionUnconfirmed { item: Some(item) }
-                if !item.is_empty() =>
-            {
+            Error::ConditionalCheckFailed { item: Some(item) } if !item.is_empty() => {
                 Some(M::from_item(item.as_ref().clone()).map_err(Error::from))
             }
+            Error::Unconfirmed { source } => source.current_item(),
             _ => None,
         }
     }

@@ -53,15 +53,17 @@ pub(crate) fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFail
     asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
 }
 
-/// What a write's failure means: a false condition after an attempt that got no answer is
-/// [`Error::ConditionUnconfirmed`], since the condition may have been false against that
-/// attempt's own result.
-fn conditional_outcome(error: Error, lost: &crate::retry::LostAnswers) -> Error {
-    match error {
-        Error::ConditionalCheckFailed { item } if lost.any() => {
-            Error::ConditionUnconfirmed { item }
+/// What a write's failure means after `lost` watched its attempts: once one was sent and got
+/// no answer (or a 5xx), a later attempt's failure leaves the write open, whether its condition
+/// was false (perhaps against that attempt's own result) or it was throttled. A failure that
+/// itself got no answer says so already.
+fn write_outcome(error: Error, lost: &crate::retry::LostAnswers) -> Error {
+    if lost.any() && !error.is_unanswered() {
+        Error::Unconfirmed {
+            source: Box::new(error),
         }
-        other => other,
+    } else {
+        error
     }
 }
 
@@ -136,7 +138,7 @@ fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
 /// Options: [`condition`](Self::condition) (typed, ANDed with any version check),
 /// [`return_old`](Self::return_old) (the replaced item, decoded),
 /// [`return_old_on_failure`](Self::return_old_on_failure) (the current item in
-/// [`Error::ConditionalCheckFailed`] or [`Error::ConditionUnconfirmed`]).
+/// [`Error::ConditionalCheckFailed`], also inside [`Error::Unconfirmed`]).
 #[must_use = "a write does nothing until it is awaited"]
 pub struct Put<M, R = ReturnNothing> {
     table: TableRef<M>,
@@ -230,7 +232,7 @@ impl<M: DynamoModel> Put<M> {
 impl<M: DynamoModel, R> Put<M, R> {
     /// Only writes when `condition` holds for the stored item (ANDed with earlier conditions
     /// and the version check). A false condition is [`Error::ConditionalCheckFailed`], or
-    /// [`Error::ConditionUnconfirmed`] when an earlier attempt got no answer or a 5xx.
+    /// [`Error::Unconfirmed`] when an earlier attempt got no answer or a 5xx.
     pub fn condition(mut self, condition: Condition<M>) -> Self {
         self.conditions.push(condition);
         self
@@ -313,7 +315,7 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
                 .interceptor(lost.clone())
                 .send()
                 .await
-                .map_err(|e| conditional_outcome(e.into(), &lost))?;
+                .map_err(|e| write_outcome(e.into(), &lost))?;
             R::output(out.attributes)
         })
     }
@@ -499,7 +501,7 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Delete<M, R> {
                 .interceptor(lost.clone())
                 .send()
                 .await
-                .map_err(|e| conditional_outcome(e.into(), &lost))?;
+                .map_err(|e| write_outcome(e.into(), &lost))?;
             R::output(out.attributes)
         })
     }
@@ -683,7 +685,7 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
                 .interceptor(lost.clone())
                 .send()
                 .await
-                .map_err(|e| conditional_outcome(e.into(), &lost))?;
+                .map_err(|e| write_outcome(e.into(), &lost))?;
             R::output(out.attributes)
         })
     }

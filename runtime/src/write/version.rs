@@ -13,7 +13,7 @@
 //!
 //! A lost race is [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed), like
 //! any other failed condition
-//! ([`Error::ConditionUnconfirmed`](crate::Error::ConditionUnconfirmed) when an earlier attempt
+//! ([`Error::Unconfirmed`](crate::Error::Unconfirmed) when an earlier attempt
 //! of the write got no answer or a 5xx: the check may have failed against the write's own
 //! result). The caller's value is not changed by `put` (it takes `&M`): the stored version is
 //! the next one, which [`Writer::save`](crate::Writer::save) writes back into a `&mut M` on

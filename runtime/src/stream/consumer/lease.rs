@@ -165,7 +165,7 @@ fn won(result: Result<()>) -> Result<bool> {
         // perhaps written, perhaps not: taken as lost, which is safe (a row that names this
         // worker after all is taken back at the next pass; a checkpoint not written is read
         // again from the one before, at least once)
-        Err(Error::ConditionUnconfirmed { .. }) => Ok(false),
+        Err(Error::Unconfirmed { .. }) => Ok(false),
         Err(e) => Err(e),
     }
 }
