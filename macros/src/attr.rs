@@ -86,20 +86,72 @@ pub(crate) enum ProjectionArg {
 pub(crate) struct LsiArg {
     pub(crate) name: Str,
     /// Required; optional here so that its absence gets a message that says what it is for.
-    pub(crate) range: Option<Str>,
+    /// A list is accepted here to say that only a global index takes several attributes.
+    pub(crate) range: Option<KeyNames>,
     /// Not allowed (an LSI shares the table's partition key): accepted here to say so.
     pub(crate) hash: Option<Str>,
     pub(crate) projection: Option<ProjectionArg>,
 }
 
-/// `gsi(name = "by_author", hash = "author_id", range = "published_at")`
+/// `gsi(name = "by_author", hash = "author_id", range = "published_at")`, or with keys of
+/// several attributes: `gsi(name = "by_region", hash("tenant", "region"), range("status",
+/// "created_at"))`.
 #[derive(FromMeta)]
 pub(crate) struct GsiArg {
     pub(crate) name: Str,
     /// Required; optional here so that its absence gets a message that says what it is for.
-    pub(crate) hash: Option<Str>,
-    pub(crate) range: Option<Str>,
+    pub(crate) hash: Option<KeyNames>,
+    pub(crate) range: Option<KeyNames>,
     pub(crate) projection: Option<ProjectionArg>,
+}
+
+/// The fields of an index key, in order: `hash = "field"`, or `hash("a", "b")` for a key of
+/// several attributes (a global secondary index's, up to four). The count is checked in
+/// `validate`, where the index kind is known.
+pub(crate) struct KeyNames {
+    pub(crate) names: Vec<syn::LitStr>,
+    /// The whole `hash(...)`: a key of several attributes is a tuple type spanned here, so
+    /// that one of them that cannot be a key is reported on the list.
+    pub(crate) span: proc_macro2::Span,
+}
+
+impl FromMeta for KeyNames {
+    fn from_meta(meta: &syn::Meta) -> darling::Result<Self> {
+        use syn::punctuated::Punctuated;
+        use syn::spanned::Spanned;
+        let span = meta.span();
+        match meta {
+            syn::Meta::List(list) => {
+                let key = list
+                    .path
+                    .get_ident()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
+                let names = list
+                    .parse_args_with(Punctuated::<syn::LitStr, syn::Token![,]>::parse_terminated)
+                    .map_err(|_| {
+                        darling::Error::custom(format!(
+                            "`{key}(...)` takes field names as strings: write `{key}(\"a\", \"b\")`"
+                        ))
+                        .with_span(&list.tokens)
+                    })?;
+                if names.is_empty() {
+                    return Err(darling::Error::custom(format!(
+                        "`{key}()` names no field: write `{key} = \"field\"` or `{key}(\"a\", \"b\")`"
+                    ))
+                    .with_span(list));
+                }
+                Ok(KeyNames {
+                    names: names.into_iter().collect(),
+                    span,
+                })
+            }
+            _ => Ok(KeyNames {
+                names: vec![Str::from_meta(meta)?.0],
+                span,
+            }),
+        }
+    }
 }
 
 mod string {
@@ -109,7 +161,7 @@ mod string {
     /// A `key = "string"` value. darling's own `LitStr` says "Unexpected type `path`" for
     /// `table = users`; this says which key wants a string and how to write it.
     #[derive(Clone)]
-    pub(crate) struct Str(LitStr);
+    pub(crate) struct Str(pub(crate) LitStr);
 
     impl std::ops::Deref for Str {
         type Target = LitStr;

@@ -122,8 +122,12 @@ pub(crate) struct Lsi {
 
 pub(crate) struct Gsi {
     pub(crate) names: IndexNames,
-    pub(crate) hash: FieldId,
-    pub(crate) range: Option<FieldId>,
+    /// The partition key's fields, in order: one to four.
+    pub(crate) hash: Vec<FieldId>,
+    /// The sort key's fields, in order: none to four.
+    pub(crate) range: Vec<FieldId>,
+    /// Where `hash(...)` and `range(...)` are written.
+    pub(crate) key_spans: (Span, Span),
     pub(crate) projection: Projection,
 }
 

@@ -20,8 +20,9 @@ pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
 pub use codec::{
-    FromAttributeValue, IntoAttributeValue, IntoKey, Item, KeyAttribute, KeyRole, ListElement,
-    MAX_NESTING_DEPTH, PrefixKey, ScalarType, SetElement, TtlAttribute, VersionAttribute,
+    FromAttributeValue, IntoAttributeValue, IntoKey, IntoKeyParts, Item, KeyAttribute, KeyParts,
+    KeyRole, ListElement, MAX_NESTING_DEPTH, PrefixKey, ScalarType, SetElement, TtlAttribute,
+    VersionAttribute,
 };
 pub use error::{
     BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Limit, Result,
@@ -35,12 +36,14 @@ pub use model::{
 };
 #[cfg(feature = "sealed-cursors")]
 pub use query::CursorKey;
+#[doc(hidden)]
+pub use query::{AfterRangeOperator, NoSortKeyAttributeLeft};
 pub use query::{
     BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, ConsumedCapacity, Count,
     Cursor, CursorError, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get,
-    HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex,
-    ModelOf, Page, ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan,
-    ScanCursor, ScanPage,
+    HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, IntoRange, KeyOf, KeySchemaOf,
+    LocalSecondaryIndex, ModelOf, Page, ParallelScan, Query, RangeCondition, RangeKeySchemaOf,
+    ReadSource, Scan, ScanCursor, ScanPage, SortKey, SortKeyRange,
 };
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};
@@ -89,10 +92,10 @@ pub mod __private {
     pub use crate::client::Client;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
-        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, ListElement,
-        ListSource, MapSource, Nested, NumberText, OpenList, OpenMap, PrefixKey, ScalarType,
-        SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute, ValueDecoder,
-        ValueSource, VersionAttribute,
+        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, KeyParts,
+        ListElement, ListSource, MapSource, Nested, NumberText, OpenList, OpenMap, PrefixKey,
+        ScalarType, SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute,
+        ValueDecoder, ValueSource, VersionAttribute,
     };
     pub use crate::codec::{KeyRole, check_key_value, check_nesting, decode_key};
     pub use crate::error::{DecodeError, EncodeError};

@@ -2,7 +2,7 @@
 
 use std::fmt::Debug;
 
-use crate::codec::{Item, KeyAttribute, ScalarType};
+use crate::codec::{Item, KeyParts, ScalarType};
 use crate::error::{DecodeError, EncodeError};
 
 /// A struct stored as a DynamoDB item. Implemented by `#[derive(DynamoModel)]`.
@@ -64,20 +64,23 @@ pub trait ModelKey: Debug + Clone + PartialEq + Send + Sync + 'static {
 pub trait KeySchema: Send + Sync + 'static {
     /// The model the table or index holds.
     type Model: DynamoModel;
-    /// The Rust type of the partition key.
-    type Hash: KeyAttribute;
+    /// The Rust type of the partition key: a [`KeyAttribute`](crate::KeyAttribute), or a tuple of them for a global
+    /// secondary index whose partition key has several attributes.
+    type Hash: KeyParts;
     /// The index, or `None` for the table's primary key.
     const INDEX: Option<&'static IndexSchema>;
-    /// The attribute name of the partition key.
-    const HASH_ATTRIBUTE: &'static str;
+    /// The attribute names of the partition key, in key-schema order (one but for a global
+    /// secondary index's multi-attribute key).
+    const HASH_ATTRIBUTES: &'static [&'static str];
 }
 
 /// A [`KeySchema`] that also has a sort key.
 pub trait RangeKeySchema: KeySchema {
-    /// The Rust type of the sort key.
-    type Range: KeyAttribute;
-    /// The attribute name of the sort key.
-    const RANGE_ATTRIBUTE: &'static str;
+    /// The Rust type of the sort key: a [`KeyAttribute`](crate::KeyAttribute), or a tuple of them for a global
+    /// secondary index whose sort key has several attributes.
+    type Range: KeyParts;
+    /// The attribute names of the sort key, in key-schema order.
+    const RANGE_ATTRIBUTES: &'static [&'static str];
 }
 
 /// A key attribute: its DynamoDB name and type.
@@ -116,8 +119,7 @@ impl TableSchema {
         let mut all = vec![self.hash];
         all.extend(self.range);
         for index in self.indexes {
-            all.push(index.hash);
-            all.extend(index.range);
+            all.extend(index.key_attributes());
         }
         let mut seen = Vec::with_capacity(all.len());
         for attr in all {
@@ -141,15 +143,22 @@ pub struct IndexSchema {
     pub name: &'static str,
     /// Local (shares the table's partition key) or global.
     pub kind: IndexKind,
-    /// The index's partition key.
-    pub hash: KeyAttr,
-    /// The index's sort key.
-    pub range: Option<KeyAttr>,
+    /// The index's partition key attributes, in key-schema order: one, or up to four for a
+    /// global secondary index.
+    pub hash: &'static [KeyAttr],
+    /// The index's sort key attributes, in key-schema order: none, one, or up to four for a
+    /// global secondary index.
+    pub range: &'static [KeyAttr],
     /// Which attributes the index holds.
     pub projection: Projection,
 }
 
 impl IndexSchema {
+    /// The index's key attributes: the partition key's, then the sort key's.
+    pub fn key_attributes(&self) -> impl Iterator<Item = KeyAttr> + '_ {
+        self.hash.iter().chain(self.range).copied()
+    }
+
     /// The model's attributes this index does not hold (empty for `All`). Reading such an
     /// index into the model would leave fields unfilled, so the query objects refuse to.
     pub fn missing_attributes(&self, table: &TableSchema) -> Vec<&'static str> {
@@ -168,8 +177,7 @@ impl IndexSchema {
     pub fn projects(&self, table: &TableSchema, attribute: &str) -> bool {
         let is_key = attribute == table.hash.name
             || table.range.is_some_and(|r| r.name == attribute)
-            || attribute == self.hash.name
-            || self.range.is_some_and(|r| r.name == attribute);
+            || self.key_attributes().any(|k| k.name == attribute);
         is_key
             || match self.projection {
                 Projection::All => true,

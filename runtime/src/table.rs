@@ -86,7 +86,7 @@ impl<M: DynamoModel> TableRef<M> {
             .create_table()
             .table_name(&self.name)
             .billing_mode(BillingMode::PayPerRequest)
-            .set_key_schema(Some(key_schema(schema.hash, schema.range)?))
+            .set_key_schema(Some(key_schema(&[schema.hash], schema.range.as_slice())?))
             .set_attribute_definitions(Some(
                 schema
                     .key_attributes()
@@ -339,7 +339,8 @@ pub enum SchemaDifference {
         index: Option<String>,
         /// `HASH` or `RANGE`.
         role: &'static str,
-        /// `name (S)` as the model declares it, or `none`.
+        /// `name (S)` as the model declares it (`a (S), b (N)` for a key of several attributes,
+        /// in order), or `none`.
         expected: String,
         /// `name (N)` as the table has it, or `none`.
         found: String,
@@ -425,11 +426,16 @@ impl fmt::Display for SchemaDifference {
     }
 }
 
-fn describe_key(attr: Option<KeyAttr>) -> String {
-    match attr {
-        Some(a) => format!("`{}` ({})", a.name, a.scalar.to_sdk().as_str()),
-        None => "none".to_owned(),
+/// A key's attributes as `` `a` (S), `b` (N) ``, or `none`.
+fn describe_key(attrs: &[KeyAttr]) -> String {
+    if attrs.is_empty() {
+        return "none".to_owned();
     }
+    attrs
+        .iter()
+        .map(|a| format!("`{}` ({})", a.name, a.scalar.to_sdk().as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn compare(
@@ -438,24 +444,36 @@ fn compare(
     ttl: Option<&str>,
 ) -> Vec<SchemaDifference> {
     let definitions = table.attribute_definitions();
-    let live_key = |elements: &[KeySchemaElement], role: KeyType| -> Option<String> {
-        let e = elements.iter().find(|e| e.key_type == role)?;
-        let ty = definitions
+    // A key's live attributes of one role, in key-schema order (a multi-attribute key lists
+    // several of each role, in order).
+    let live_key = |elements: &[KeySchemaElement], role: KeyType| -> String {
+        let described: Vec<String> = elements
             .iter()
-            .find(|d| d.attribute_name == e.attribute_name)
-            .map_or("?", |d| d.attribute_type.as_str());
-        Some(format!("`{}` ({ty})", e.attribute_name))
+            .filter(|e| e.key_type == role)
+            .map(|e| {
+                let ty = definitions
+                    .iter()
+                    .find(|d| d.attribute_name == e.attribute_name)
+                    .map_or("?", |d| d.attribute_type.as_str());
+                format!("`{}` ({ty})", e.attribute_name)
+            })
+            .collect();
+        if described.is_empty() {
+            "none".to_owned()
+        } else {
+            described.join(", ")
+        }
     };
     let compare_keys = |index: Option<&str>,
                         elements: &[KeySchemaElement],
-                        hash: KeyAttr,
-                        range: Option<KeyAttr>|
+                        hash: &[KeyAttr],
+                        range: &[KeyAttr]|
      -> Vec<SchemaDifference> {
-        [(KeyType::Hash, Some(hash)), (KeyType::Range, range)]
+        [(KeyType::Hash, hash), (KeyType::Range, range)]
             .into_iter()
             .filter_map(|(role, expected)| {
                 let expected = describe_key(expected);
-                let found = live_key(elements, role.clone()).unwrap_or_else(|| "none".to_owned());
+                let found = live_key(elements, role.clone());
                 (expected != found).then(|| SchemaDifference::Key {
                     index: index.map(str::to_owned),
                     role: if role == KeyType::Hash {
@@ -469,7 +487,12 @@ fn compare(
             })
             .collect()
     };
-    let mut out = compare_keys(None, table.key_schema(), schema.hash, schema.range);
+    let mut out = compare_keys(
+        None,
+        table.key_schema(),
+        &[schema.hash],
+        schema.range.as_slice(),
+    );
 
     let live_indexes: Vec<(
         &str,
@@ -585,24 +608,20 @@ fn describe_projection(projection: Option<&SdkProjection>) -> String {
     }
 }
 
-fn key_schema(hash: KeyAttr, range: Option<KeyAttr>) -> Result<Vec<KeySchemaElement>> {
-    let mut keys = vec![
-        KeySchemaElement::builder()
-            .attribute_name(hash.name)
-            .key_type(KeyType::Hash)
-            .build()
-            .map_err(Error::from)?,
-    ];
-    if let Some(range) = range {
-        keys.push(
+/// The key schema of a key: its partition key attributes, then its sort key attributes, each
+/// in order (a global secondary index's key may have up to four of each).
+fn key_schema(hash: &[KeyAttr], range: &[KeyAttr]) -> Result<Vec<KeySchemaElement>> {
+    let roles = std::iter::repeat(KeyType::Hash).zip(hash);
+    let roles = roles.chain(std::iter::repeat(KeyType::Range).zip(range));
+    roles
+        .map(|(role, attr)| {
             KeySchemaElement::builder()
-                .attribute_name(range.name)
-                .key_type(KeyType::Range)
+                .attribute_name(attr.name)
+                .key_type(role)
                 .build()
-                .map_err(Error::from)?,
-        );
-    }
-    Ok(keys)
+                .map_err(Error::from)
+        })
+        .collect()
 }
 
 fn projection(index: &IndexSchema) -> SdkProjection {

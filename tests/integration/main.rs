@@ -10,6 +10,7 @@ mod empty_keys;
 mod faults;
 mod keys;
 mod limits;
+mod multi_key;
 mod other_writers;
 mod proxy;
 mod reads;

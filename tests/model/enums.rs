@@ -158,7 +158,7 @@ fn enums_in_a_model() {
     assert_eq!(<Status as KeyAttribute>::SCALAR_TYPE, ScalarType::String);
     assert_eq!(Ticket::SCHEMA.hash.scalar, ScalarType::String);
     assert_eq!(
-        Ticket::SCHEMA.indexes[0].hash.scalar,
+        Ticket::SCHEMA.indexes[0].hash[0].scalar,
         ScalarType::String,
         "an enum index key is a string"
     );

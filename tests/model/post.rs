@@ -84,11 +84,14 @@ fn each_index_marker_and_method_reads_its_own_index() {
         Some("by_author")
     );
     assert_eq!(name(<PostBySlugIndex as KeySchema>::INDEX), Some("by_slug"));
-    assert_eq!(<PostByLikesIndex as KeySchema>::HASH_ATTRIBUTE, "blog_id");
     assert_eq!(
-        <PostByAuthorIndex as KeySchema>::HASH_ATTRIBUTE,
-        "author_id"
+        <PostByLikesIndex as KeySchema>::HASH_ATTRIBUTES,
+        ["blog_id"]
     );
-    assert_eq!(<PostBySlugIndex as KeySchema>::HASH_ATTRIBUTE, "slug");
+    assert_eq!(
+        <PostByAuthorIndex as KeySchema>::HASH_ATTRIBUTES,
+        ["author_id"]
+    );
+    assert_eq!(<PostBySlugIndex as KeySchema>::HASH_ATTRIBUTES, ["slug"]);
     assert_eq!(name(<Post as KeySchema>::INDEX), None);
 }

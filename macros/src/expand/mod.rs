@@ -133,8 +133,7 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
         model
             .gsis
             .iter()
-            .flat_map(|g| [Some(g.hash), g.range])
-            .flatten(),
+            .flat_map(|g| g.hash.iter().chain(&g.range).copied()),
     );
     let mut seen = Vec::new();
     for id in table_keys.iter().copied().chain(index_keys) {

@@ -1,7 +1,7 @@
 //! `impl DynamoModel` (with the schema constant), the key schemas of the table and of each
 //! index, and the index marker types.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -137,33 +137,40 @@ fn version_check(model: &Model) -> TokenStream {
     }
 }
 
-/// A key attribute of the table or of an index. The scalar type is read through the key schema
-/// (`target`: the model or an index marker), not from the field type, so that a field type that
-/// cannot be a key is reported once, on the field, by the `KeySchema` impl.
-fn key_attr(model: &Model, id: FieldId, target: &TokenStream, range: bool) -> TokenStream {
+/// A key attribute of the table or of an index, at `position` in its partition key or sort key
+/// (`range`). The scalar type is read through the key schema (`target`: the model or an index
+/// marker), not from the field type, so that a field type that cannot be a key is reported
+/// once, on the field, by the `KeySchema` impl.
+fn key_attr(
+    model: &Model,
+    id: FieldId,
+    target: &TokenStream,
+    range: bool,
+    position: usize,
+) -> TokenStream {
     let krate = &model.krate;
     let name = &model.field(id).name;
     let scalar = if range {
-        quote!(__range_scalar::<#target>())
+        quote!(__range_scalar::<#target>(#position))
     } else {
-        quote!(__hash_scalar::<#target>())
+        quote!(__hash_scalar::<#target>(#position))
     };
     quote!(#krate::__private::KeyAttr { name: #name, scalar: #scalar })
 }
 
 /// The generic helpers `key_attr` calls: inside them the key type is a projection whose
-/// `KeyAttribute` bound the trait guarantees, so they add no error of their own.
+/// `KeyParts` bound the trait guarantees, so they add no error of their own.
 fn scalar_helpers(model: &Model) -> TokenStream {
     let p = {
         let krate = &model.krate;
         quote!(#krate::__private)
     };
     quote! {
-        const fn __hash_scalar<__S: #p::KeySchema>() -> #p::ScalarType {
-            <<__S as #p::KeySchema>::Hash as #p::KeyAttribute>::SCALAR_TYPE
+        const fn __hash_scalar<__S: #p::KeySchema>(__position: usize) -> #p::ScalarType {
+            <<__S as #p::KeySchema>::Hash as #p::KeyParts>::SCALARS[__position]
         }
-        const fn __range_scalar<__S: #p::RangeKeySchema>() -> #p::ScalarType {
-            <<__S as #p::RangeKeySchema>::Range as #p::KeyAttribute>::SCALAR_TYPE
+        const fn __range_scalar<__S: #p::RangeKeySchema>(__position: usize) -> #p::ScalarType {
+            <<__S as #p::RangeKeySchema>::Range as #p::KeyParts>::SCALARS[__position]
         }
     }
 }
@@ -180,12 +187,12 @@ fn schema_const(model: &Model) -> TokenStream {
     let p = quote!(#krate::__private);
     let table = &model.table;
     let model_ty = model_type(model);
-    let hash = key_attr(model, model.keys.hash(), &model_ty, false);
+    let hash = key_attr(model, model.keys.hash(), &model_ty, false, 0);
     let range = option(
         model
             .keys
             .range()
-            .map(|id| key_attr(model, id, &model_ty, true)),
+            .map(|id| key_attr(model, id, &model_ty, true, 0)),
     );
     let attributes = model.stored().map(|(_, f)| &f.name);
     let lsis = model.keys.lsis().iter().map(|lsi| {
@@ -193,8 +200,8 @@ fn schema_const(model: &Model) -> TokenStream {
             model,
             &lsi.names,
             quote!(#p::IndexKind::Local),
-            model.keys.hash(),
-            Some(lsi.range),
+            &[model.keys.hash()],
+            &[lsi.range],
             &lsi.projection,
         )
     });
@@ -203,8 +210,8 @@ fn schema_const(model: &Model) -> TokenStream {
             model,
             &gsi.names,
             quote!(#p::IndexKind::Global),
-            gsi.hash,
-            gsi.range,
+            &gsi.hash,
+            &gsi.range,
             &gsi.projection,
         )
     });
@@ -240,15 +247,21 @@ fn index_schema(
     model: &Model,
     names: &IndexNames,
     kind: TokenStream,
-    hash: FieldId,
-    range: Option<FieldId>,
+    hash: &[FieldId],
+    range: &[FieldId],
     projection: &Projection,
 ) -> TokenStream {
     let krate = &model.krate;
     let name = &names.name;
     let target = marker_type(model, names);
-    let hash = key_attr(model, hash, &target, false);
-    let range = option(range.map(|id| key_attr(model, id, &target, true)));
+    let hash = hash
+        .iter()
+        .enumerate()
+        .map(|(i, id)| key_attr(model, *id, &target, false, i));
+    let range = range
+        .iter()
+        .enumerate()
+        .map(|(i, id)| key_attr(model, *id, &target, true, i));
     let projection = match projection {
         Projection::All => quote!(#krate::__private::Projection::All),
         Projection::KeysOnly => quote!(#krate::__private::Projection::KeysOnly),
@@ -261,8 +274,8 @@ fn index_schema(
         #krate::__private::IndexSchema {
             name: #name,
             kind: #kind,
-            hash: #hash,
-            range: #range,
+            hash: &[#(#hash),*],
+            range: &[#(#range),*],
             projection: #projection,
         }
     }
@@ -315,28 +328,42 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
     let decl_generics = &model.generics;
     let decl_where = &model.generics.where_clause;
 
-    // `sparse`: an index, whose key fields may be `Option`s (see `index_key_type`).
+    // `sparse`: an index, whose key fields may be `Option`s (see `index_key_type`). A key of
+    // several attributes (a global index's) is a tuple of their types, in order, spanned on
+    // its `hash(...)` / `range(...)` list (`spans`): one of them that cannot be a key is
+    // reported there.
     let schema_impl = |target: TokenStream,
                        index: TokenStream,
-                       hash: FieldId,
-                       range: Option<FieldId>,
+                       hash: &[FieldId],
+                       range: &[FieldId],
+                       spans: (Span, Span),
                        sparse: bool|
      -> TokenStream {
-        let key_type = |ty| if sparse { index_key_type(ty) } else { ty };
-        let hash_field = model.field(hash);
-        let hash_ty = key_type(&hash_field.ty);
-        let hash_name = &hash_field.name;
+        let key_type = |ids: &[FieldId], span: Span| -> (TokenStream, Vec<&String>) {
+            let types: Vec<TokenStream> = ids
+                .iter()
+                .map(|id| {
+                    let ty = &model.field(*id).ty;
+                    let ty = if sparse { index_key_type(ty) } else { ty };
+                    quote_spanned!(ty.span()=> #ty)
+                })
+                .collect();
+            let names = ids.iter().map(|id| &model.field(*id).name).collect();
+            match types.as_slice() {
+                [one] => (one.clone(), names),
+                _ => (quote_spanned!(span=> (#(#types),*)), names),
+            }
+        };
+        let (hash_ty, hash_names) = key_type(hash, spans.0);
         let hash_type = quote_spanned!(hash_ty.span()=> type Hash = #hash_ty;);
-        let range_impl = range.map(|id| {
-            let field = model.field(id);
-            let ty = key_type(&field.ty);
-            let name = &field.name;
+        let range_impl = (!range.is_empty()).then(|| {
+            let (ty, names) = key_type(range, spans.1);
             let range_type = quote_spanned!(ty.span()=> type Range = #ty;);
             quote! {
                 #[automatically_derived]
                 impl #impl_generics #p::RangeKeySchema for #target #where_clause {
                     #range_type
-                    const RANGE_ATTRIBUTE: &'static str = #name;
+                    const RANGE_ATTRIBUTES: &'static [&'static str] = &[#(#names),*];
                 }
             }
         });
@@ -346,7 +373,7 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
                 type Model = #model_ty;
                 #hash_type
                 const INDEX: ::core::option::Option<&'static #p::IndexSchema> = #index;
-                const HASH_ATTRIBUTE: &'static str = #hash_name;
+                const HASH_ATTRIBUTES: &'static [&'static str] = &[#(#hash_names),*];
             }
             #range_impl
         }
@@ -355,8 +382,9 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
     let mut private = schema_impl(
         model_ty.clone(),
         quote!(::core::option::Option::None),
-        model.keys.hash(),
-        model.keys.range(),
+        &[model.keys.hash()],
+        model.keys.range().as_slice(),
+        (Span::call_site(), Span::call_site()),
         false,
     );
     let mut public = TokenStream::new();
@@ -364,14 +392,21 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         .keys
         .lsis()
         .iter()
-        .map(|l| (&l.names, model.keys.hash(), Some(l.range), "local"))
-        .chain(
-            model
-                .gsis
-                .iter()
-                .map(|g| (&g.names, g.hash, g.range, "global")),
-        );
-    for (position, (names, hash, range, kind)) in indexes.enumerate() {
+        .map(|l| {
+            let spans = (l.names.span, l.names.span);
+            (
+                &l.names,
+                vec![model.keys.hash()],
+                vec![l.range],
+                spans,
+                "local",
+            )
+        })
+        .chain(model.gsis.iter().map(|g| {
+            let (hash, range) = (g.hash.clone(), g.range.clone());
+            (&g.names, hash, range, g.key_spans, "global")
+        }));
+    for (position, (names, hash, range, spans, kind)) in indexes.enumerate() {
         let marker = &names.marker;
         let doc = format!(
             "Marks the {kind} secondary index `{}` of [`{}`]; the query object of `{}()` is generic over it.",
@@ -389,8 +424,9 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
             quote!(::core::option::Option::Some(
                 &<#model_ty as #p::DynamoModel>::SCHEMA.indexes[#position]
             )),
-            hash,
-            range,
+            &hash,
+            &range,
+            spans,
             true,
         ));
     }

@@ -50,7 +50,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
         let method = &gsi.names.method;
         let marker = &gsi.names.marker;
         let doc = format!("The global secondary index `{}`.", gsi.names.name);
-        let entity = if gsi.range.is_some() {
+        let entity = if !gsi.range.is_empty() {
             quote!(FullGlobalSecondaryIndex)
         } else {
             quote!(HashGlobalSecondaryIndex)

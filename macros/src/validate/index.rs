@@ -6,7 +6,7 @@ use syn::LitStr;
 use syn::spanned::Spanned;
 
 use super::{check_name, named_field, rust_name, stored_field};
-use crate::attr::{GsiArg, LsiArg, ProjectionArg};
+use crate::attr::{GsiArg, KeyNames, LsiArg, ProjectionArg};
 use crate::model::{Field, FieldId, Gsi, IndexNames, Lsi, Projection};
 
 /// DynamoDB's per-table limits.
@@ -164,34 +164,19 @@ fn projection(
 
 /// An `lsi` names its sort key (`range`: the partition key is the table's), a `gsi` its
 /// partition key (`hash`); either is required.
-fn index_key(
-    key: Option<&LitStr>,
-    name: &LitStr,
-    kind: &str,
-    fields: &[Field],
-    errors: &mut darling::error::Accumulator,
-) -> Option<FieldId> {
-    let Some(lit) = key else {
-        let message = if kind == "lsi" {
-            format!(
-                "local secondary index `{}` needs a sort key: add `range = \"field\"` (it shares the table's partition key)",
-                name.value()
-            )
-        } else {
-            format!(
-                "global secondary index `{}` needs a partition key: add `hash = \"field\"`",
-                name.value()
-            )
-        };
-        errors.push(Error::custom(message).with_span(name));
-        return None;
+fn missing_key(name: &LitStr, kind: &str, errors: &mut darling::error::Accumulator) {
+    let message = if kind == "lsi" {
+        format!(
+            "local secondary index `{}` needs a sort key: add `range = \"field\"` (it shares the table's partition key)",
+            name.value()
+        )
+    } else {
+        format!(
+            "global secondary index `{}` needs a partition key: add `hash = \"field\"`",
+            name.value()
+        )
     };
-    stored_field(
-        fields,
-        lit,
-        if kind == "lsi" { "range" } else { "hash" },
-        errors,
-    )
+    errors.push(Error::custom(message).with_span(name));
 }
 
 pub(super) fn lsi(
@@ -210,15 +195,32 @@ pub(super) fn lsi(
             .with_span(&**hash),
         );
     }
-    let range = index_key(arg.range.as_deref(), &arg.name, "lsi", fields, errors);
+    let lit = match &arg.range {
+        None => {
+            missing_key(&arg.name, "lsi", errors);
+            None
+        }
+        Some(key) => {
+            if let Some(extra) = key.names.get(1) {
+                errors.push(
+                    Error::custom(
+                        "a local secondary index's sort key is one attribute: keys of several attributes are for global secondary indexes (`gsi`); name one field in `range`",
+                    )
+                    .with_span(extra),
+                );
+            }
+            key.names.first()
+        }
+    };
+    let range = lit.and_then(|lit| stored_field(fields, lit, "range", errors));
     // The sort key of an LSI cannot be the partition key it shares with the table: DynamoDB
     // rejects a key schema that names one attribute twice.
-    if let (Some(r), Some(&table_hash), Some(lit)) = (range, table_keys.first(), &arg.range)
+    if let (Some(r), Some(&table_hash), Some(lit)) = (range, table_keys.first(), lit)
         && r == table_hash
     {
         errors.push(
             Error::custom("a local secondary index's sort key must differ from the table's partition key, which the index shares: name another field in `range`")
-                .with_span(&**lit),
+                .with_span(lit),
         );
     }
     let keys: Vec<FieldId> = table_keys.iter().copied().chain(range).collect();
@@ -230,6 +232,55 @@ pub(super) fn lsi(
     })
 }
 
+/// DynamoDB takes up to four attributes in each of a global secondary index's keys.
+const MAX_KEY_ATTRIBUTES: usize = 4;
+
+/// The fields of one key of a global index (`role`: `hash` or `range`), each named once
+/// across the index's keys (`taken`); `None` when one of them is wrong.
+fn gsi_key_fields(
+    key: &KeyNames,
+    role: &str,
+    fields: &[Field],
+    taken: &mut Vec<FieldId>,
+    errors: &mut darling::error::Accumulator,
+) -> Option<Vec<FieldId>> {
+    if let Some(extra) = key.names.get(MAX_KEY_ATTRIBUTES) {
+        let what = if role == "hash" { "partition" } else { "sort" };
+        errors.push(
+            Error::custom(format!(
+                "a global secondary index's {what} key has at most {MAX_KEY_ATTRIBUTES} attributes, and `{role}` names {}: remove {}",
+                key.names.len(),
+                key.names.len() - MAX_KEY_ATTRIBUTES
+            ))
+            .with_span(extra),
+        );
+    }
+    let mut ids = Vec::with_capacity(key.names.len());
+    let mut ok = true;
+    for lit in &key.names {
+        let Some(id) = stored_field(fields, lit, role, errors) else {
+            ok = false;
+            continue;
+        };
+        if taken.contains(&id) {
+            let message = if role == "range" && !ids.contains(&id) {
+                "an index cannot use one field as both its partition and sort key: name another field in `range`, or leave `range` out".to_owned()
+            } else {
+                format!(
+                    "`{}` is named twice in `{role}`: an index key names each field once",
+                    lit.value()
+                )
+            };
+            errors.push(Error::custom(message).with_span(lit));
+            ok = false;
+            continue;
+        }
+        taken.push(id);
+        ids.push(id);
+    }
+    ok.then_some(ids)
+}
+
 pub(super) fn gsi(
     model: &syn::Ident,
     arg: &GsiArg,
@@ -238,35 +289,27 @@ pub(super) fn gsi(
     errors: &mut darling::error::Accumulator,
 ) -> Option<Gsi> {
     let names = index_names(model, &arg.name, errors);
-    let hash = index_key(arg.hash.as_deref(), &arg.name, "gsi", fields, errors);
-    // A bad `range` still lets the projection be checked, so one build shows every error.
-    let (range, range_ok) = match &arg.range {
-        Some(lit) => {
-            let id = stored_field(fields, lit, "range", errors);
-            (id, id.is_some())
+    let mut taken = Vec::new();
+    let hash = match &arg.hash {
+        Some(key) => gsi_key_fields(key, "hash", fields, &mut taken, errors),
+        None => {
+            missing_key(&arg.name, "gsi", errors);
+            None
         }
-        None => (None, true),
     };
-    if let (Some(h), Some(r), Some(lit)) = (hash, range, &arg.range)
-        && h == r
-    {
-        errors.push(
-            Error::custom("an index cannot use one field as both its partition and sort key: name another field in `range`, or leave `range` out")
-                .with_span(lit),
-        );
-    }
-    let keys: Vec<FieldId> = table_keys
-        .iter()
-        .copied()
-        .chain(hash)
-        .chain(range)
-        .collect();
+    // A bad `range` still lets the projection be checked, so one build shows every error.
+    let range = match &arg.range {
+        Some(key) => gsi_key_fields(key, "range", fields, &mut taken, errors),
+        None => Some(Vec::new()),
+    };
+    let keys: Vec<FieldId> = table_keys.iter().copied().chain(taken).collect();
     let projection = projection(&arg.projection, fields, &keys, errors);
-    range_ok.then_some(())?;
+    let span_of = |key: &Option<KeyNames>| key.as_ref().map_or(arg.name.span(), |k| k.span);
     Some(Gsi {
         names,
         hash: hash?,
-        range,
+        range: range?,
+        key_spans: (span_of(&arg.hash), span_of(&arg.range)),
         projection,
     })
 }

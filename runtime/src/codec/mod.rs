@@ -36,9 +36,12 @@ mod ext;
 mod identity;
 #[doc(hidden)]
 pub use ext::serde_bridge;
+mod parts;
 #[cfg(test)]
 mod props;
+
 pub(crate) use identity::{KeyIdentity, same_key_value};
+pub use parts::{IntoKeyParts, KeyParts};
 
 /// A DynamoDB item: attribute names to values.
 pub type Item = HashMap<String, AttributeValue>;

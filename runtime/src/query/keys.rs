@@ -4,7 +4,9 @@
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoAttributeValue, IntoKey, Item, KeyIdentity, KeyRole, check_key_value};
+use crate::codec::{
+    IntoAttributeValue, IntoKey, Item, KeyIdentity, KeyParts, KeyRole, check_key_value,
+};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::{DynamoModel, ModelKey, RangeKeySchema, TableSchema};
 use crate::query::{KeySchemaOf, RangeKeySchemaOf};
@@ -114,28 +116,24 @@ pub(crate) fn unnamed_key_value<T: IntoAttributeValue>(
 }
 
 pub(crate) fn hash_key_item<M: KeySchemaOf>(hash: M::Hash) -> Result<Item, EncodeError> {
-    let mut item = Item::with_capacity(1);
-    item.insert(
-        M::HASH_ATTRIBUTE.to_owned(),
-        key_value(&hash, M::HASH_ATTRIBUTE, KeyRole::Partition)?,
-    );
-    Ok(item)
+    Ok(hash
+        .encode_parts(M::HASH_ATTRIBUTES, KeyRole::Partition)?
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect())
 }
 
 pub(crate) fn full_key_item<M: RangeKeySchemaOf>(
     hash: M::Hash,
     range: <M as RangeKeySchema>::Range,
 ) -> Result<Item, EncodeError> {
-    let mut item = Item::with_capacity(2);
-    item.insert(
-        M::HASH_ATTRIBUTE.to_owned(),
-        key_value(&hash, M::HASH_ATTRIBUTE, KeyRole::Partition)?,
-    );
-    item.insert(
-        M::RANGE_ATTRIBUTE.to_owned(),
-        key_value(&range, M::RANGE_ATTRIBUTE, KeyRole::Sort)?,
-    );
-    Ok(item)
+    let hash = hash.encode_parts(M::HASH_ATTRIBUTES, KeyRole::Partition)?;
+    let range = range.encode_parts(M::RANGE_ATTRIBUTES, KeyRole::Sort)?;
+    Ok(hash
+        .into_iter()
+        .chain(range)
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect())
 }
 
 /// The names of the table's own key attributes.

@@ -1,7 +1,7 @@
 //! The five query objects (one per kind of key a table or index has) and the reads they offer:
 //! `get`, `batch_get` and `batch_get_full` on primary keys, `query` and `scan` on all five.
 
-use crate::codec::IntoKey;
+use crate::codec::{IntoKey, IntoKeyParts};
 use crate::model::{DynamoModel, KeySchema, RangeKeySchema};
 use crate::table::TableRef;
 
@@ -22,7 +22,9 @@ pub use get::Get;
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
 pub use page::{ConsumedCapacity, Count, Page, ScanPage};
 pub use query_op::Query;
-pub use range::RangeCondition;
+pub use range::{
+    AfterRangeOperator, IntoRange, NoSortKeyAttributeLeft, RangeCondition, SortKey, SortKeyRange,
+};
 pub use scan::{ParallelScan, Scan};
 
 macro_rules! query_entity {
@@ -58,8 +60,14 @@ macro_rules! query_entity {
             /// A query of one partition: `.range(...)` narrows the sort key, `.filter(...)`,
             /// `.descending()`, `.limit(n)`, `.start_after(cursor)`; await it for a
             /// [`Page`], or call `.stream()` for every item.
-            pub fn query(&self, hash: impl IntoKey<<$param as KeySchema>::Hash>) -> Query<Self> {
-                Query::new(self.clone(), hash.into_key())
+            ///
+            /// A partition key of several attributes (a global secondary index's) takes a tuple
+            /// with a value for each, in the order the index declares them.
+            pub fn query(
+                &self,
+                hash: impl IntoKeyParts<<$param as KeySchema>::Hash>,
+            ) -> Query<Self> {
+                Query::new(self.clone(), hash.into_parts())
             }
 
             /// A scan of every item (of the index, for an index): `.filter(...)`, `.limit(n)`,

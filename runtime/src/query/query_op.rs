@@ -4,16 +4,15 @@ use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{Item, KeyRole, same_key_value};
+use crate::codec::{Item, KeyParts, KeyRole, same_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders, check_expression};
 use crate::model::{DynamoModel, KeyAttr, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::{Cursor, CursorError};
-use crate::query::keys::key_value;
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
 };
-use crate::query::range::RangeCondition;
+use crate::query::range::{IntoRange, RangeCondition, SortKey};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
 /// The options queries and scans share.
@@ -105,7 +104,7 @@ pub(crate) fn cursor_key_attributes<S: KeySchema>() -> Vec<KeyAttr> {
     let table = &<S::Model as DynamoModel>::SCHEMA;
     let mut attributes: Vec<KeyAttr> = std::iter::once(table.hash).chain(table.range).collect();
     if let Some(index) = S::INDEX {
-        for attribute in std::iter::once(index.hash).chain(index.range) {
+        for attribute in index.key_attributes() {
             if !attributes.iter().any(|a| a.name == attribute.name) {
                 attributes.push(attribute);
             }
@@ -369,8 +368,10 @@ pub(crate) use shared_read_methods;
 #[must_use = "a query does nothing until it is awaited or streamed"]
 pub struct Query<E: ReadSource, T = ModelOf<E>> {
     source: E,
-    hash: Result<AttributeValue, EncodeError>,
-    range: Option<(&'static str, RangeCondition<()>)>,
+    /// The partition key attributes and their values.
+    hash: Result<Vec<(&'static str, AttributeValue)>, EncodeError>,
+    /// The sort key attributes and the condition on them.
+    range: Option<(&'static [&'static str], RangeCondition<()>)>,
     descending: bool,
     options: ReadOptions<ModelOf<E>>,
     decode: Decoder<T>,
@@ -405,9 +406,8 @@ impl<E: ReadSource, T> std::fmt::Debug for Query<E, T> {
 impl<E: ReadSource> Query<E> {
     pub(crate) fn new(source: E, hash: <E::Schema as KeySchema>::Hash) -> Self {
         Query {
-            hash: key_value(
-                &hash,
-                <E::Schema as KeySchema>::HASH_ATTRIBUTE,
+            hash: hash.encode_parts(
+                <E::Schema as KeySchema>::HASH_ATTRIBUTES,
                 KeyRole::Partition,
             ),
             source,
@@ -439,14 +439,35 @@ impl<E: ReadSource, T> Query<E, T>
 where
     E::Schema: RangeKeySchema,
 {
-    /// Narrows the sort key: `RangeCondition::between(1, 99)`, `RangeCondition::begins_with("2024-")`.
+    /// Narrows a sort key of one attribute: `RangeCondition::between(1, 99)`,
+    /// `RangeCondition::begins_with("2024-")`. A sort key of several attributes is narrowed
+    /// with [`sort_key`](Self::sort_key).
     pub fn range(
         mut self,
         condition: RangeCondition<<E::Schema as RangeKeySchema>::Range>,
     ) -> Self {
         self.range = Some((
-            <E::Schema as RangeKeySchema>::RANGE_ATTRIBUTE,
+            <E::Schema as RangeKeySchema>::RANGE_ATTRIBUTES,
             condition.untyped(),
+        ));
+        self
+    }
+
+    /// Narrows the sort key attribute by attribute, left to right, as DynamoDB requires of a
+    /// sort key of several attributes (a global secondary index's): `eq` on each leading
+    /// attribute, then at most one range operator on the next, `.sort_key(|s|
+    /// s.eq("open").ge(since))`. Anything else does not compile (see [`SortKey`]). Works on a
+    /// sort key of one attribute too.
+    pub fn sort_key<C>(
+        mut self,
+        build: impl FnOnce(SortKey<<E::Schema as RangeKeySchema>::Range>) -> C,
+    ) -> Self
+    where
+        C: IntoRange<<E::Schema as RangeKeySchema>::Range>,
+    {
+        self.range = Some((
+            <E::Schema as RangeKeySchema>::RANGE_ATTRIBUTES,
+            build(SortKey::start()).into_range().untyped(),
         ));
         self
     }
@@ -467,26 +488,29 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
 
     fn plan(&self) -> Result<Plan> {
         let hash = self.hash.clone()?;
-        let hash_name = <E::Schema as KeySchema>::HASH_ATTRIBUTE;
-        if let Some(cursor) = &self.options.start
-            && !cursor
-                .exclusive_start_key()
-                .get(hash_name)
-                .is_some_and(|value| same_key_value(value, &hash))
-        {
-            return Err(CursorError::OtherPartition {
-                attribute: hash_name.to_owned(),
+        if let Some(cursor) = &self.options.start {
+            for (name, value) in &hash {
+                if !cursor
+                    .exclusive_start_key()
+                    .get(*name)
+                    .is_some_and(|stored| same_key_value(stored, value))
+                {
+                    return Err(CursorError::OtherPartition {
+                        attribute: (*name).to_owned(),
+                    }
+                    .into());
+                }
             }
-            .into());
         }
         let mut p = Placeholders::default();
-        let hash_path = p.name(hash_name);
-        let hash_value = p.value(hash);
-        let mut key_condition = format!("{hash_path} = {hash_value}");
-        if let Some((range_name, range)) = &self.range {
-            key_condition.push_str(" AND ");
-            key_condition.push_str(&range.render(range_name, &mut p)?);
+        let mut clauses = Vec::with_capacity(hash.len() + 1);
+        for (name, value) in hash {
+            clauses.push(format!("{} = {}", p.name(name), p.value(value)));
         }
+        if let Some((names, range)) = &self.range {
+            clauses.push(range.render(names, &mut p)?);
+        }
+        let key_condition = clauses.join(" AND ");
         make_plan(
             &self.source,
             &self.options,

@@ -1,10 +1,11 @@
-//! Typed sort-key conditions for queries.
+//! Typed sort-key conditions for queries: [`RangeCondition`] on a sort key of one attribute,
+//! and [`SortKey`], which walks a sort key of several attributes left to right.
 
 use std::fmt;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoKey, KeyAttribute, KeyRole, PrefixKey};
+use crate::codec::{IntoKey, KeyAttribute, KeyParts, KeyRole, PrefixKey};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::Placeholders;
 use crate::query::keys::unnamed_key_value;
@@ -12,10 +13,13 @@ use crate::query::keys::unnamed_key_value;
 /// A condition on the sort key of a query, typed to the sort key: `.range(RangeCondition::gt(10))`.
 ///
 /// `begins_with` exists only for string and binary sort keys ([`PrefixKey`]); on a number key it
-/// does not compile.
+/// does not compile. A sort key of several attributes (a global secondary index's) is narrowed
+/// with a closure over a [`SortKey`] instead: `.sort_key(|s| s.eq("open").ge(since))`.
 pub struct RangeCondition<T> {
-    op: RangeOp,
-    values: Vec<Result<AttributeValue, EncodeError>>,
+    /// Values the leading sort key attributes equal, in order.
+    eqs: Vec<Result<AttributeValue, EncodeError>>,
+    /// The condition on the attribute after them, if any.
+    last: Option<(RangeOp, Vec<Result<AttributeValue, EncodeError>>)>,
     _type: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -33,8 +37,8 @@ enum RangeOp {
 impl<T> Clone for RangeCondition<T> {
     fn clone(&self) -> Self {
         RangeCondition {
-            op: self.op,
-            values: self.values.clone(),
+            eqs: self.eqs.clone(),
+            last: self.last.clone(),
             _type: std::marker::PhantomData,
         }
     }
@@ -43,22 +47,23 @@ impl<T> Clone for RangeCondition<T> {
 impl<T> fmt::Debug for RangeCondition<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RangeCondition")
-            .field("op", &self.op)
-            .field("values", &self.values)
+            .field("eqs", &self.eqs)
+            .field("last", &self.last)
             .finish()
     }
+}
+
+/// A sort key value, encoded and checked; named when rendered, where the attribute is known.
+/// DynamoDB bounds the values a key condition compares with as it bounds sort keys.
+fn sort_value<T: KeyAttribute>(value: T) -> Result<AttributeValue, EncodeError> {
+    unnamed_key_value(&value, KeyRole::Sort)
 }
 
 impl<T: KeyAttribute> RangeCondition<T> {
     fn new(op: RangeOp, values: Vec<T>) -> Self {
         RangeCondition {
-            op,
-            // Named when rendered, where the sort key attribute is known. DynamoDB bounds the
-            // values a key condition compares with as it bounds sort keys.
-            values: values
-                .iter()
-                .map(|v| unnamed_key_value(v, KeyRole::Sort))
-                .collect(),
+            eqs: Vec::new(),
+            last: Some((op, values.into_iter().map(sort_value).collect())),
             _type: std::marker::PhantomData,
         }
     }
@@ -105,32 +110,220 @@ impl<T> RangeCondition<T> {
     /// The same condition without its type, to be stored in a query builder.
     pub(crate) fn untyped(self) -> RangeCondition<()> {
         RangeCondition {
-            op: self.op,
-            values: self.values,
+            eqs: self.eqs,
+            last: self.last,
             _type: std::marker::PhantomData,
         }
     }
 
-    /// Renders the condition on the attribute `name` through placeholders.
-    pub(crate) fn render(&self, name: &str, p: &mut Placeholders) -> Result<String> {
-        let mut values = Vec::with_capacity(self.values.len());
-        for v in &self.values {
-            let v = v.clone().map_err(|e| Error::Encode(e.at(name)))?;
-            values.push(p.value(v));
+    /// Renders the condition on the sort key attributes `names` through placeholders.
+    pub(crate) fn render(&self, names: &[&str], p: &mut Placeholders) -> Result<String> {
+        let given = self.eqs.len() + usize::from(self.last.is_some());
+        if given == 0 || given > names.len() {
+            return Err(Error::Validation(format!(
+                "a sort key condition on {given} attribute(s) of the sort key {names:?}"
+            )));
         }
-        let path = p.name(name);
-        let expected = if self.op == RangeOp::Between { 2 } else { 1 };
-        if values.len() != expected {
-            return Err(Error::Validation("malformed sort key condition".to_owned()));
+        let mut clauses = Vec::with_capacity(given);
+        for (name, value) in names.iter().zip(&self.eqs) {
+            let value = value.clone().map_err(|e| Error::Encode(e.at(name)))?;
+            clauses.push(format!("{} = {}", p.name(name), p.value(value)));
         }
-        Ok(match self.op {
-            RangeOp::Eq => format!("{path} = {}", values[0]),
-            RangeOp::Lt => format!("{path} < {}", values[0]),
-            RangeOp::Le => format!("{path} <= {}", values[0]),
-            RangeOp::Gt => format!("{path} > {}", values[0]),
-            RangeOp::Ge => format!("{path} >= {}", values[0]),
-            RangeOp::Between => format!("{path} BETWEEN {} AND {}", values[0], values[1]),
-            RangeOp::BeginsWith => format!("begins_with({path}, {})", values[0]),
+        if let Some((op, values)) = &self.last {
+            let name = names[self.eqs.len()];
+            let mut placed = Vec::with_capacity(values.len());
+            for v in values {
+                let v = v.clone().map_err(|e| Error::Encode(e.at(name)))?;
+                placed.push(p.value(v));
+            }
+            let path = p.name(name);
+            let expected = if *op == RangeOp::Between { 2 } else { 1 };
+            if placed.len() != expected {
+                return Err(Error::Validation("malformed sort key condition".to_owned()));
+            }
+            clauses.push(match op {
+                RangeOp::Eq => format!("{path} = {}", placed[0]),
+                RangeOp::Lt => format!("{path} < {}", placed[0]),
+                RangeOp::Le => format!("{path} <= {}", placed[0]),
+                RangeOp::Gt => format!("{path} > {}", placed[0]),
+                RangeOp::Ge => format!("{path} >= {}", placed[0]),
+                RangeOp::Between => format!("{path} BETWEEN {} AND {}", placed[0], placed[1]),
+                RangeOp::BeginsWith => format!("begins_with({path}, {})", placed[0]),
+            });
+        }
+        Ok(clauses.join(" AND "))
+    }
+}
+
+/// A sort key condition being built, attribute by attribute, for a query's
+/// [`sort_key(|s| ...)`](crate::Query::sort_key):
+/// `R` is the whole sort key, `Rest` the attributes not given yet. Each [`eq`](Self::eq) gives
+/// the next attribute; a range operator (`lt`, `le`, `gt`, `ge`, `between`, `begins_with`) on
+/// the next attribute ends the condition, as DynamoDB requires. Stopping after some `eq`s is a
+/// condition too (the items whose leading sort key attributes are those).
+///
+/// On a sort key of one attribute it offers what [`RangeCondition`] does.
+pub struct SortKey<R, Rest = R> {
+    eqs: Vec<Result<AttributeValue, EncodeError>>,
+    _type: std::marker::PhantomData<fn() -> (R, Rest)>,
+}
+
+impl<R> SortKey<R> {
+    /// No attribute given yet.
+    pub(crate) fn start() -> Self {
+        SortKey {
+            eqs: Vec::new(),
+            _type: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R, Rest> fmt::Debug for SortKey<R, Rest> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SortKey").field("eqs", &self.eqs).finish()
+    }
+}
+
+/// A finished sort key condition: a range operator was the last attribute's. Nothing may follow
+/// it.
+pub struct SortKeyRange<R>(RangeCondition<R>);
+
+impl<R> fmt::Debug for SortKeyRange<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<R, Rest: KeyParts> SortKey<R, Rest> {
+    fn end(self, op: RangeOp, values: Vec<Rest::First>) -> SortKeyRange<R> {
+        SortKeyRange(RangeCondition {
+            eqs: self.eqs,
+            last: Some((op, values.into_iter().map(sort_value).collect())),
+            _type: std::marker::PhantomData,
         })
+    }
+
+    /// The next sort key attribute equals `value`.
+    pub fn eq(mut self, value: impl IntoKey<Rest::First>) -> SortKey<R, Rest::Rest> {
+        self.eqs.push(sort_value(value.into_key()));
+        SortKey {
+            eqs: self.eqs,
+            _type: std::marker::PhantomData,
+        }
+    }
+
+    /// The next sort key attribute `< value`; nothing follows.
+    pub fn lt(self, value: impl IntoKey<Rest::First>) -> SortKeyRange<R> {
+        self.end(RangeOp::Lt, vec![value.into_key()])
+    }
+
+    /// The next sort key attribute `<= value`; nothing follows.
+    pub fn le(self, value: impl IntoKey<Rest::First>) -> SortKeyRange<R> {
+        self.end(RangeOp::Le, vec![value.into_key()])
+    }
+
+    /// The next sort key attribute `> value`; nothing follows.
+    pub fn gt(self, value: impl IntoKey<Rest::First>) -> SortKeyRange<R> {
+        self.end(RangeOp::Gt, vec![value.into_key()])
+    }
+
+    /// The next sort key attribute `>= value`; nothing follows.
+    pub fn ge(self, value: impl IntoKey<Rest::First>) -> SortKeyRange<R> {
+        self.end(RangeOp::Ge, vec![value.into_key()])
+    }
+
+    /// The next sort key attribute `BETWEEN low AND high`, both ends included; nothing follows.
+    pub fn between(
+        self,
+        low: impl IntoKey<Rest::First>,
+        high: impl IntoKey<Rest::First>,
+    ) -> SortKeyRange<R> {
+        self.end(RangeOp::Between, vec![low.into_key(), high.into_key()])
+    }
+
+    /// `begins_with(next sort key attribute, prefix)`: only on a string or binary attribute
+    /// (on a number it does not compile); nothing follows.
+    pub fn begins_with(self, prefix: impl IntoKey<Rest::First>) -> SortKeyRange<R>
+    where
+        Rest::First: PrefixKey,
+    {
+        self.end(RangeOp::BeginsWith, vec![prefix.into_key()])
+    }
+}
+
+/// Nothing can follow a range operator in a sort key condition (never implemented: its
+/// message is the compile error).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "nothing can follow a range operator in a sort key condition",
+    label = "DynamoDB takes `<`, `<=`, `>`, `>=`, `between` or `begins_with` only on the last sort key attribute a query names",
+    note = "give the sort key attributes left to right: `eq` on each of the leading ones, then at most one range operator"
+)]
+pub trait AfterRangeOperator {}
+
+/// Every sort key attribute already has a value (never implemented: its message is the compile
+/// error).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "every sort key attribute already has a condition",
+    label = "the sort key has no attribute left to compare",
+    note = "a sort key condition names each sort key attribute at most once, left to right"
+)]
+pub trait NoSortKeyAttributeLeft {}
+
+macro_rules! refused {
+    ($bound:ident; $($method:ident),+) => {
+        $(
+            #[doc(hidden)]
+            pub fn $method<V: $bound>(self, _value: V) -> Self {
+                self
+            }
+        )+
+    };
+}
+
+impl<R> SortKeyRange<R> {
+    refused!(AfterRangeOperator; eq, lt, le, gt, ge, begins_with);
+
+    #[doc(hidden)]
+    pub fn between<V: AfterRangeOperator, W>(self, _low: V, _high: W) -> Self {
+        self
+    }
+}
+
+impl<R> SortKey<R, ()> {
+    refused!(NoSortKeyAttributeLeft; eq, lt, le, gt, ge, begins_with);
+
+    #[doc(hidden)]
+    pub fn between<V: NoSortKeyAttributeLeft, W>(self, _low: V, _high: W) -> Self {
+        self
+    }
+}
+
+/// What the closure given to a query's [`sort_key`](crate::Query::sort_key) returns: a
+/// [`SortKey`] after some `eq`s, or a [`SortKeyRange`] after a range operator.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a condition on the sort key `{R}`",
+    label = "the closure must return the `SortKey` it was given, after `eq`s and at most one range operator",
+    note = "write `.sort_key(|s| s.eq(first).gt(second))`"
+)]
+pub trait IntoRange<R> {
+    /// The finished condition.
+    fn into_range(self) -> RangeCondition<R>;
+}
+
+impl<R> IntoRange<R> for SortKeyRange<R> {
+    fn into_range(self) -> RangeCondition<R> {
+        self.0
+    }
+}
+
+impl<R, Rest> IntoRange<R> for SortKey<R, Rest> {
+    fn into_range(self) -> RangeCondition<R> {
+        RangeCondition {
+            eqs: self.eqs,
+            last: None,
+            _type: std::marker::PhantomData,
+        }
     }
 }

@@ -34,11 +34,17 @@ pub(crate) fn check_key_values(
 ) -> Result<(), Error> {
     let table_keys = std::iter::once((schema.hash.name, KeyRole::Partition, None))
         .chain(schema.range.map(|r| (r.name, KeyRole::Sort, None)));
+    // each attribute of a multi-attribute index key is bounded as a key of its role
     let index_keys = schema.indexes.iter().flat_map(|index| {
-        std::iter::once((index.hash.name, KeyRole::Partition, Some(index.name))).chain(
+        let hash = index
+            .hash
+            .iter()
+            .map(|a| (a.name, KeyRole::Partition, Some(index.name)));
+        hash.chain(
             index
                 .range
-                .map(|r| (r.name, KeyRole::Sort, Some(index.name))),
+                .iter()
+                .map(|a| (a.name, KeyRole::Sort, Some(index.name))),
         )
     });
     for (name, role, index) in table_keys.chain(index_keys) {

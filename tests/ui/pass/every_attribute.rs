@@ -49,8 +49,8 @@ fn main() {
     assert_eq!(schema.indexes[0].kind, IndexKind::Local);
     assert_eq!(schema.indexes[0].projection, Projection::KeysOnly);
     assert_eq!(schema.indexes[1].projection, Projection::Include(&["body", "tags"]));
-    assert_eq!(schema.indexes[1].range.unwrap().name, "title");
-    assert_eq!(schema.indexes[0].range.unwrap().name, "likes");
+    assert_eq!(schema.indexes[1].range[0].name, "title");
+    assert_eq!(schema.indexes[0].range[0].name, "likes");
 
     let post = Post {
         blog_id: "b".to_owned(),
