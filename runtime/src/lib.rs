@@ -52,7 +52,7 @@ pub use write::{
     BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
     MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
     ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
-    UpdateItem, VersionValues, Writer, item_size,
+    UpdateItem, VersionValues, WithConsumedCapacity, Writer, item_size,
 };
 
 /// The crate's internal number and key functions, for the fuzz targets in `fuzz/` only: built

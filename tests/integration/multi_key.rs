@@ -33,7 +33,12 @@ fn orders() -> Vec<Order> {
     (0..60)
         .map(|i: u32| Order {
             id: i,
-            tenant: if i.is_multiple_of(5) { "globex" } else { "acme" }.to_owned(),
+            tenant: if i.is_multiple_of(5) {
+                "globex"
+            } else {
+                "acme"
+            }
+            .to_owned(),
             region: if i.is_multiple_of(2) { "eu" } else { "us" }.to_owned(),
             status: STATUSES[(i as usize / 2) % 3].to_owned(),
             // not in id order, and negative numbers too: the sort is by number, not text

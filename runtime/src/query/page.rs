@@ -50,13 +50,13 @@ pub struct ScanPage<T> {
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
-/// Capacity consumed by the requests of a page or a count, summed over the requests, as
-/// DynamoDB reports it when asked (`ReturnConsumedCapacity = TOTAL`). Ask with
-/// `.return_consumed_capacity()` on the query or scan.
+/// Capacity consumed by the requests of a page, a count, a transaction or a batch write, summed
+/// over the requests (and the tables of a transaction), as DynamoDB reports it when asked
+/// (`ReturnConsumedCapacity = TOTAL`). Ask with `.return_consumed_capacity()`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConsumedCapacity {
-    /// Capacity units consumed (read capacity units for a query or scan): DynamoDB's
+    /// Capacity units consumed (read units for a read, write units for a write): DynamoDB's
     /// `CapacityUnits`, summed.
     pub capacity_units: f64,
 }
@@ -72,9 +72,19 @@ impl ConsumedCapacity {
         }
     }
 
-    fn from_sdk(sdk: Option<aws_sdk_dynamodb::types::ConsumedCapacity>) -> Option<Self> {
+    pub(crate) fn from_sdk(sdk: Option<aws_sdk_dynamodb::types::ConsumedCapacity>) -> Option<Self> {
         sdk.and_then(|c| c.capacity_units)
             .map(|capacity_units| ConsumedCapacity { capacity_units })
+    }
+
+    /// The sum over the tables of a batch or transaction answer (one entry per table).
+    pub(crate) fn from_sdk_list(
+        list: Option<Vec<aws_sdk_dynamodb::types::ConsumedCapacity>>,
+    ) -> Option<Self> {
+        list.into_iter()
+            .flatten()
+            .map(|c| Self::from_sdk(Some(c)))
+            .fold(None, Self::sum)
     }
 }
 

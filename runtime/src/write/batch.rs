@@ -37,6 +37,7 @@ use crate::client::Client;
 use crate::codec::Item;
 use crate::error::{Error, Result};
 use crate::model::{DynamoModel, TableSchema};
+use crate::query::ConsumedCapacity;
 use crate::query::keys::table_key_identity;
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
@@ -56,6 +57,17 @@ pub struct BatchPut<M> {
     checked: bool,
     _model: Marker<M>,
 }
+
+/// A batch write or a write or read transaction that also returns the capacity it consumed:
+/// from `.return_consumed_capacity()` on [`BatchPut`], [`BatchDelete`],
+/// [`TransactWrite`](crate::TransactWrite) or [`TransactGet`](crate::TransactGet). Await it.
+///
+/// The capacity is summed over every request the call sent, retries included, and over the
+/// tables of a transaction; `None` when the server reports none (DynamoDB always does when
+/// asked). A call that fails reports no capacity.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct WithConsumedCapacity<B>(pub(crate) B);
 
 /// The most a `TransactWriteItems` call holds: 100 actions, 4 MB of items.
 const TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
@@ -96,16 +108,16 @@ impl<M: DynamoModel> BatchPut<M> {
         self.checked = true;
         self
     }
-}
 
-impl<M: DynamoModel> IntoFuture for BatchPut<M> {
-    type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+    /// Also returns the write capacity the puts consumed: see [`WithConsumedCapacity`].
+    pub fn return_consumed_capacity(self) -> WithConsumedCapacity<Self> {
+        WithConsumedCapacity(self)
+    }
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
+    async fn run(self, capacity: bool) -> Result<Option<ConsumedCapacity>> {
+        {
             if self.checked {
-                return put_checked(self.table.client(), self.puts).await;
+                return put_checked(self.table.client(), self.puts, capacity).await;
             }
             if let Some(version) = M::SCHEMA.version {
                 return Err(Error::Validation(format!(
@@ -133,9 +145,28 @@ impl<M: DynamoModel> IntoFuture for BatchPut<M> {
                 &M::SCHEMA,
                 requests,
                 self.retry,
+                capacity,
             )
             .await
-        })
+        }
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for BatchPut<M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.run(false).await.map(|_| ()) })
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for WithConsumedCapacity<BatchPut<M>> {
+    type Output = Result<Option<ConsumedCapacity>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.0.run(true))
     }
 }
 
@@ -173,12 +204,14 @@ impl<M: DynamoModel> BatchDelete<M> {
     }
 }
 
-impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
-    type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+impl<M: DynamoModel> BatchDelete<M> {
+    /// Also returns the write capacity the deletes consumed: see [`WithConsumedCapacity`].
+    pub fn return_consumed_capacity(self) -> WithConsumedCapacity<Self> {
+        WithConsumedCapacity(self)
+    }
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
+    async fn run(self, capacity: bool) -> Result<Option<ConsumedCapacity>> {
+        {
             refuse_versioned::<M>("batch_delete", self.skip_version_check)?;
             let table = self.table.name().to_owned();
             let mut requests = Vec::new();
@@ -195,14 +228,37 @@ impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
                 &M::SCHEMA,
                 requests,
                 self.retry,
+                capacity,
             )
             .await
-        })
+        }
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for BatchDelete<M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.run(false).await.map(|_| ()) })
+    }
+}
+
+impl<M: DynamoModel> IntoFuture for WithConsumedCapacity<BatchDelete<M>> {
+    type Output = Result<Option<ConsumedCapacity>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.0.run(true))
     }
 }
 
 /// The puts in transactions of up to 100 puts and 4 MB, one after the other.
-async fn put_checked<M: DynamoModel>(client: &Client, puts: Vec<Put<M>>) -> Result<()> {
+async fn put_checked<M: DynamoModel>(
+    client: &Client,
+    puts: Vec<Put<M>>,
+    capacity: bool,
+) -> Result<Option<ConsumedCapacity>> {
     // Every put is checked before the first transaction goes: a put refused later would leave
     // the call half written.
     let puts = puts
@@ -223,6 +279,7 @@ async fn put_checked<M: DynamoModel>(client: &Client, puts: Vec<Put<M>>) -> Resu
         }
     }
     let mut written = 0;
+    let mut consumed = None;
     let mut puts = puts.into_iter().peekable();
     while puts.peek().is_some() {
         let mut transaction = client.transact_write();
@@ -235,15 +292,18 @@ async fn put_checked<M: DynamoModel>(client: &Client, puts: Vec<Put<M>>) -> Resu
             bytes += put.item_size();
             transaction = transaction.action(put);
         }
-        if let Err(source) = transaction.await {
-            return Err(Error::BatchPutStopped {
-                written,
-                source: Box::new(source),
-            });
+        match transaction.run(capacity).await {
+            Ok(units) => consumed = ConsumedCapacity::sum(consumed, units),
+            Err(source) => {
+                return Err(Error::BatchPutStopped {
+                    written,
+                    source: Box::new(source),
+                });
+            }
         }
         written += count;
     }
-    Ok(())
+    Ok(consumed)
 }
 
 fn refuse_versioned<M: DynamoModel>(what: &str, skip: bool) -> Result<()> {
@@ -264,7 +324,8 @@ pub(crate) async fn write_all(
     schema: &TableSchema,
     requests: Vec<(Item, WriteRequest)>,
     policy: RetryPolicy,
-) -> Result<()> {
+    capacity: bool,
+) -> Result<Option<ConsumedCapacity>> {
     let mut seen = HashSet::with_capacity(requests.len());
     for (key, _) in &requests {
         let identity = table_key_identity(schema, key).ok_or_else(|| {
@@ -289,7 +350,7 @@ pub(crate) async fn write_all(
     let outcomes: Vec<ChunkOutcome> = futures::stream::iter(
         chunks
             .into_iter()
-            .map(|chunk| write_chunk(client, table, chunk, policy)),
+            .map(|chunk| write_chunk(client, table, chunk, policy, capacity)),
     )
     .buffer_unordered(policy.concurrency.max(1))
     .collect()
@@ -300,8 +361,10 @@ pub(crate) async fn write_all(
     let mut attempts = 0;
     let mut failure = None;
     let mut last_error = None;
+    let mut consumed = None;
     for outcome in outcomes {
         attempts = attempts.max(outcome.attempts);
+        consumed = ConsumedCapacity::sum(consumed, outcome.consumed);
         if outcome.answered {
             unprocessed.extend(outcome.pending);
         } else {
@@ -328,7 +391,7 @@ pub(crate) async fn write_all(
                 last_error: last_error.map(Box::new),
             })
         }
-        None => Ok(()),
+        None => Ok(consumed),
     }
 }
 
@@ -344,6 +407,8 @@ struct ChunkOutcome {
     error: Option<Error>,
     /// The last attempt's transient error, if it ended on one.
     last_error: Option<Error>,
+    /// The capacity the chunk's answered requests reported, when asked.
+    consumed: Option<ConsumedCapacity>,
 }
 
 /// Whether retrying the same request may succeed.
@@ -352,18 +417,22 @@ async fn write_chunk(
     table: &str,
     mut pending: Vec<WriteRequest>,
     policy: RetryPolicy,
+    capacity: bool,
 ) -> ChunkOutcome {
     let max_attempts = policy.max_attempts.max(1);
     let mut attempt = 0;
     // Once a send of the pending requests got no answer, they may have been written: what is
     // still pending afterwards (a subset) stays unconfirmed, whatever later sends say.
     let mut answered = true;
+    let mut consumed = None;
+    let total = capacity.then_some(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total);
     loop {
         attempt += 1;
         let result = client
             .sdk()
             .batch_write_item()
             .request_items(table, pending.clone())
+            .set_return_consumed_capacity(total.clone())
             .customize()
             .config_override(crate::retry::single_attempt())
             .send()
@@ -371,6 +440,10 @@ async fn write_chunk(
             .map_err(Error::from);
         let last_error = match result {
             Ok(out) => {
+                consumed = ConsumedCapacity::sum(
+                    consumed,
+                    ConsumedCapacity::from_sdk_list(out.consumed_capacity),
+                );
                 pending = out
                     .unprocessed_items
                     .and_then(|mut tables| tables.remove(table))
@@ -382,6 +455,7 @@ async fn write_chunk(
                         attempts: attempt,
                         error: None,
                         last_error: None,
+                        consumed,
                     };
                 }
                 tracing::debug!(
@@ -405,6 +479,7 @@ async fn write_chunk(
                     attempts: attempt,
                     error: Some(error),
                     last_error: None,
+                    consumed,
                 };
             }
         };
@@ -415,6 +490,7 @@ async fn write_chunk(
                 attempts: attempt,
                 error: None,
                 last_error,
+                consumed,
             };
         }
         crate::retry::sleep(client, policy.backoff(attempt + 1)).await;

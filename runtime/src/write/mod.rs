@@ -35,7 +35,7 @@ use crate::model::{DynamoModel, TableSchema};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 
-pub use batch::{BatchDelete, BatchPut};
+pub use batch::{BatchDelete, BatchPut, WithConsumedCapacity};
 pub use single::{Delete, Put, Save, UpdateItem};
 pub use size::{MAX_ITEM_SIZE, item_size};
 pub use transaction::{

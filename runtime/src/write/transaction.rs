@@ -6,10 +6,11 @@ use std::collections::HashSet;
 use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::{
-    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Get, Put as SdkPut, TransactGetItem,
-    TransactWriteItem, Update as SdkUpdate,
+    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Get, Put as SdkPut,
+    ReturnConsumedCapacity, TransactGetItem, TransactWriteItem, Update as SdkUpdate,
 };
 
+use super::batch::WithConsumedCapacity;
 use super::single::{Delete, Put, UpdateItem, on_failure, render_condition};
 use super::{ReturnNothing, decode_whole, describe_key};
 use crate::client::Client;
@@ -17,6 +18,7 @@ use crate::codec::{Item, KeyIdentity};
 use crate::error::{CancellationReason, Error, Limit, Result};
 use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
+use crate::query::ConsumedCapacity;
 use crate::query::keys::table_key_identity;
 use crate::table::TableRef;
 
@@ -348,23 +350,43 @@ impl TransactWrite {
     }
 }
 
+impl TransactWrite {
+    /// Also returns the write capacity the transaction consumed (over its tables): see
+    /// [`WithConsumedCapacity`].
+    pub fn return_consumed_capacity(self) -> WithConsumedCapacity<Self> {
+        WithConsumedCapacity(self)
+    }
+
+    pub(crate) async fn run(self, capacity: bool) -> Result<Option<ConsumedCapacity>> {
+        let client = self.client.clone();
+        let (items, token) = self.items()?;
+        let out = client
+            .sdk()
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .set_client_request_token(token)
+            .set_return_consumed_capacity(capacity.then_some(ReturnConsumedCapacity::Total))
+            .send()
+            .await?;
+        Ok(ConsumedCapacity::from_sdk_list(out.consumed_capacity))
+    }
+}
+
 impl IntoFuture for TransactWrite {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'static, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let client = self.client.clone();
-            let (items, token) = self.items()?;
-            client
-                .sdk()
-                .transact_write_items()
-                .set_transact_items(Some(items))
-                .set_client_request_token(token)
-                .send()
-                .await?;
-            Ok(())
-        })
+        Box::pin(async move { self.run(false).await.map(|_| ()) })
+    }
+}
+
+impl IntoFuture for WithConsumedCapacity<TransactWrite> {
+    type Output = Result<Option<ConsumedCapacity>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.0.run(true))
     }
 }
 
@@ -502,12 +524,15 @@ pub struct TransactGet<T> {
     gets: T,
 }
 
-impl<T: TransactGetTuple> IntoFuture for TransactGet<T> {
-    type Output = Result<T::Output>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+impl<T: TransactGetTuple> TransactGet<T> {
+    /// Also returns the read capacity the transaction consumed (over its tables), beside the
+    /// items: see [`WithConsumedCapacity`].
+    pub fn return_consumed_capacity(self) -> WithConsumedCapacity<Self> {
+        WithConsumedCapacity(self)
+    }
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
+    async fn run(self, capacity: bool) -> Result<(T::Output, Option<ConsumedCapacity>)> {
+        {
             let gets = self.gets.gets()?;
             let count = gets.len();
             check_action_count(count, "the read transaction")?;
@@ -516,8 +541,10 @@ impl<T: TransactGetTuple> IntoFuture for TransactGet<T> {
                 .sdk()
                 .transact_get_items()
                 .set_transact_items(Some(gets))
+                .set_return_consumed_capacity(capacity.then_some(ReturnConsumedCapacity::Total))
                 .send()
                 .await?;
+            let consumed = ConsumedCapacity::from_sdk_list(out.consumed_capacity);
             let responses = out.responses.unwrap_or_default();
             if responses.len() != count {
                 return Err(Error::Validation(format!(
@@ -525,7 +552,28 @@ impl<T: TransactGetTuple> IntoFuture for TransactGet<T> {
                     responses.len()
                 )));
             }
-            T::decode(responses.into_iter().map(|r| r.item).collect())
-        })
+            Ok((
+                T::decode(responses.into_iter().map(|r| r.item).collect())?,
+                consumed,
+            ))
+        }
+    }
+}
+
+impl<T: TransactGetTuple> IntoFuture for TransactGet<T> {
+    type Output = Result<T::Output>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.run(false).await.map(|(items, _)| items) })
+    }
+}
+
+impl<T: TransactGetTuple> IntoFuture for WithConsumedCapacity<TransactGet<T>> {
+    type Output = Result<(T::Output, Option<ConsumedCapacity>)>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.0.run(true))
     }
 }

@@ -2,6 +2,7 @@
 //! transactions and the item size check, on a real server (embedded or `DYNAMODB_ENDPOINT`).
 
 mod batch;
+mod capacity;
 mod conditions;
 mod integrity;
 mod models;
