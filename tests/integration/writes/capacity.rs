@@ -6,7 +6,7 @@
 //! transaction whatever the number of items in it, which the checked batch put below allows
 //! for (it still tells a sum over the transactions from one transaction's units).
 
-use dynamo_types::{ConsumedCapacity, DynamoModel};
+use dynamo_types::ConsumedCapacity;
 
 use super::models::{Doc, Post, PostKey, User, UserKey, created, on_external_server};
 use crate::common;
