@@ -37,10 +37,10 @@ pub use model::{
 pub use query::CursorKey;
 pub use query::{
     BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, ConsumedCapacity, Count,
-    Cursor, CursorError, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get,
-    HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, KeyOf, KeySchemaOf, LocalSecondaryIndex,
-    ModelOf, Page, ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadSource, Scan,
-    ScanCursor, ScanPage,
+    Cursor, CursorError, DynamoProjection, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey,
+    Get, HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, ItemOf, KeyOf, KeySchemaOf,
+    LocalSecondaryIndex, ModelOf, Page, ParallelScan, Query, RangeCondition, RangeKeySchemaOf,
+    ReadItem, ReadSource, Scan, ScanCursor, ScanPage,
 };
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};
@@ -102,8 +102,9 @@ pub mod __private {
         RangeKeySchema, StreamView, TableSchema,
     };
     pub use crate::query::{
-        FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
-        LocalSecondaryIndex,
+        Column, DynamoProjection, FullGlobalSecondaryIndex, FullPrimaryKey,
+        HashGlobalSecondaryIndex, HashPrimaryKey, LocalSecondaryIndex, ProjectedField,
+        ProjectionSource, ReadItem,
     };
     pub use crate::stream;
     pub use crate::table::TableRef;
