@@ -103,8 +103,8 @@ pub mod __private {
     };
     pub use crate::query::{
         Column, DynamoProjection, FullGlobalSecondaryIndex, FullPrimaryKey,
-        HashGlobalSecondaryIndex, HashPrimaryKey, LocalSecondaryIndex, ProjectedField,
-        ProjectionSource, ReadItem,
+        HashGlobalSecondaryIndex, HashPrimaryKey, LocalSecondaryIndex, ProjectionSource, ReadItem,
+        ReadsAs,
     };
     pub use crate::stream;
     pub use crate::table::TableRef;

@@ -120,7 +120,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
         };
         public.extend(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
             #[allow(dead_code)] // generated whether or not the user names it
             #vis struct #item #decl_generics #decl_where {
                 #(

@@ -23,7 +23,7 @@ pub use get::Get;
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
 pub use page::{ConsumedCapacity, Count, Page, ScanPage};
 #[doc(hidden)]
-pub use projection::{Column, ProjectedField, ProjectionSource};
+pub use projection::{Column, ProjectionSource, ReadsAs};
 pub use projection::{DynamoProjection, ItemOf, ReadItem};
 pub use query_op::Query;
 pub use range::RangeCondition;

@@ -23,6 +23,11 @@ use crate::model::{DynamoModel, IndexSchema};
 /// It can be implemented by hand too: reads send a `ProjectionExpression` of
 /// [`ATTRIBUTES`](Self::ATTRIBUTES) (with the key attributes a read needs to resume or to match
 /// answers to keys) and hand each item to [`from_item`](Self::from_item).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a projection",
+    label = "not a `DynamoProjection`",
+    note = "`project` reads a struct deriving `DynamoProjection` with `#[dynamo(model = ...)]` naming the model read; a read without `project` returns the model itself"
+)]
 pub trait DynamoProjection: Sized + Send + 'static {
     /// The model this is a projection of.
     type Model: DynamoModel;
@@ -106,22 +111,33 @@ impl<M, T> Column<M, T> {
     }
 }
 
-/// A projection's field of type `Self` reads the model's column `C`: only when the types are
-/// the same. Not a public API.
+/// The model's column `Self` reads a projection's field of type `P`: only when `P` is the
+/// model field's type. Not a public API.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "this field is `{Self}`, but the model's field of the same name is not",
+    message = "this field is `{P}`, but the model's field of the same name is not",
     label = "not the type of the model's field",
-    note = "a projection's field has exactly the type of the model's field it reads (found the model's `{C}`)"
+    note = "a projection's field has exactly the type of the model's field it reads (found the model's `{Self}`)"
 )]
-pub trait ProjectedField<C>: Sized {
+pub trait ReadsAs<P>: Sized {
     /// Takes the column's attribute out of `item` and decodes it as the model does.
-    fn take(column: C, item: &mut Item) -> Result<Self, DecodeError>;
+    fn read_from(self, item: &mut Item) -> Result<P, DecodeError>;
 }
 
-impl<M, T> ProjectedField<Column<M, T>> for T {
-    fn take(column: Column<M, T>, item: &mut Item) -> Result<T, DecodeError> {
-        (column.decode)(item.remove(column.name))
+impl<M, T> ReadsAs<T> for Column<M, T> {
+    fn read_from(self, item: &mut Item) -> Result<T, DecodeError> {
+        (self.decode)(item.remove(self.name))
+    }
+}
+
+impl<M, T> Column<M, T> {
+    /// The projection field of type `P` read from `item` (a method, so that the column's type
+    /// is known first and a `P` other than `T` is an unmet [`ReadsAs`] bound).
+    pub fn read<P>(self, item: &mut Item) -> Result<P, DecodeError>
+    where
+        Self: ReadsAs<P>,
+    {
+        self.read_from(item)
     }
 }
 
