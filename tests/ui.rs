@@ -10,8 +10,18 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     for category in [
-        "key", "index", "attr", "type", "shape", "value", "query", "stream", "path", "key_arg",
+        "key",
+        "index",
+        "attr",
+        "type",
+        "shape",
+        "value",
+        "query",
+        "stream",
+        "path",
+        "key_arg",
         "expr",
+        "projection",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

@@ -10,6 +10,7 @@ mod attr;
 mod expand;
 mod fallback;
 mod model;
+mod projection;
 mod validate;
 mod value;
 
@@ -36,6 +37,17 @@ pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
     match value::derive(&input) {
         Ok(tokens) => tokens.into(),
         Err(errors) => value::fallback(&input, errors.write_errors()).into(),
+    }
+}
+
+/// (The `DynamoProjection` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
+#[proc_macro_derive(DynamoProjection, attributes(dynamo))]
+pub fn derive_dynamo_projection(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match projection::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => errors.write_errors().into(),
     }
 }
 

@@ -93,18 +93,19 @@ pub enum Error {
         #[source]
         last_error: Option<Box<Error>>,
     },
-    /// A read of a secondary index into the model, when the index does not project every
-    /// attribute of the model: the struct could not be filled. Read the index with
-    /// `.keys_only()` (and fetch the items with `batch_get`), or project the attributes.
+    /// A read of a secondary index that needs attributes the index does not project (a
+    /// `.project::<P>()` of fields it lacks): the struct could not be filled. Read the index's
+    /// own item type, or `.keys_only()` (and fetch the items with `batch_get`), or project the
+    /// attributes.
     #[error(
-        "index `{index}` does not project {} of the model's attributes ({}): read it with `.keys_only()` and `batch_get` the items, or declare the index with `projection = \"all\"` or `projection(include(...))` naming them",
+        "index `{index}` does not project {} of the attributes the read needs ({}): read what the index holds (its item type, or `.keys_only()` and `batch_get` the items), or declare the index with `projection = \"all\"` or `projection(include(...))` naming them",
         missing.len(),
         missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
     )]
     IndexProjection {
         /// The index name.
         index: String,
-        /// The model's attributes the index does not hold.
+        /// The attributes the read needs that the index does not hold.
         missing: Vec<String>,
     },
     /// A batch write stopped retrying with writes still unprocessed. Requests in neither list

@@ -40,10 +40,10 @@ pub use query::CursorKey;
 pub use query::{AfterRangeOperator, NoSortKeyAttributeLeft};
 pub use query::{
     BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, ConsumedCapacity, Count,
-    Cursor, CursorError, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey, Get,
-    HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, IntoRange, KeyOf, KeySchemaOf,
-    LocalSecondaryIndex, ModelOf, Page, ParallelScan, Query, RangeCondition, RangeKeySchemaOf,
-    ReadSource, Scan, ScanCursor, ScanPage, SortKey, SortKeyRange,
+    Cursor, CursorError, DynamoProjection, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey,
+    Get, HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, IntoRange, ItemOf, KeyOf,
+    KeySchemaOf, LocalSecondaryIndex, ModelOf, Page, ParallelScan, Query, RangeCondition,
+    RangeKeySchemaOf, ReadItem, ReadSource, Scan, ScanCursor, ScanPage, SortKey, SortKeyRange,
 };
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};
@@ -105,8 +105,9 @@ pub mod __private {
         RangeKeySchema, StreamView, TableSchema,
     };
     pub use crate::query::{
-        FullGlobalSecondaryIndex, FullPrimaryKey, HashGlobalSecondaryIndex, HashPrimaryKey,
-        LocalSecondaryIndex,
+        Column, DynamoProjection, FullGlobalSecondaryIndex, FullPrimaryKey,
+        HashGlobalSecondaryIndex, HashPrimaryKey, LocalSecondaryIndex, ProjectionSource, ReadItem,
+        ReadsAs,
     };
     pub use crate::stream;
     pub use crate::table::TableRef;

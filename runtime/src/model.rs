@@ -60,8 +60,9 @@ pub trait ModelKey: Debug + Clone + PartialEq + Send + Sync + 'static {
 /// The key of the table or of one index: which model it reads and its partition key.
 ///
 /// Implemented by the derive for the model itself (its primary key) and for one marker type per
-/// index (`PostByAuthorIndex`, ...). The query objects are generic over it.
-pub trait KeySchema: Send + Sync + 'static {
+/// index (`PostByAuthorIndex`, ...). The query objects are generic over it. Its supertrait
+/// [`ReadItem`](crate::ReadItem) says what its queries and scans return by default.
+pub trait KeySchema: crate::query::ReadItem + Send + Sync + 'static {
     /// The model the table or index holds.
     type Model: DynamoModel;
     /// The Rust type of the partition key: a [`KeyAttribute`](crate::KeyAttribute), or a tuple of them for a global

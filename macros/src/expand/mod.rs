@@ -4,6 +4,7 @@ mod codec;
 mod event;
 mod key;
 mod paths;
+mod projection;
 mod schema;
 mod table;
 
@@ -20,6 +21,7 @@ pub(crate) fn expand(model: &Model) -> TokenStream {
     let table = table::expand(model);
     let paths = paths::expand(model);
     let event = event::expand(model);
+    let projection = projection::expand(model);
     // Items a user names (the key struct, the table handle, index markers) must be visible, so
     // they stay outside the `const _` block; impls go inside it.
     let (public, private) = (
@@ -29,6 +31,7 @@ pub(crate) fn expand(model: &Model) -> TokenStream {
             &table.public,
             &paths.public,
             &event.public,
+            &projection.public,
         ],
         [
             &key.private,
@@ -36,6 +39,7 @@ pub(crate) fn expand(model: &Model) -> TokenStream {
             &table.private,
             &paths.private,
             &event.private,
+            &projection.private,
         ],
     );
     quote! {

@@ -17,6 +17,8 @@ use crate::codec::{Item, KeyIdentity};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::DynamoModel;
 use crate::query::keys::table_key_names;
+use crate::query::page::Decoder;
+use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 
@@ -29,6 +31,8 @@ struct BatchRead<M: DynamoModel> {
     keys: Result<Vec<Item>, EncodeError>,
     consistent: bool,
     policy: RetryPolicy,
+    /// The attributes read (`.project::<P>()`); `None`: whole items.
+    attributes: Option<&'static [&'static str]>,
 }
 
 impl<M: DynamoModel> std::fmt::Debug for BatchRead<M> {
@@ -38,6 +42,7 @@ impl<M: DynamoModel> std::fmt::Debug for BatchRead<M> {
             .field("keys", &self.keys.as_ref().map(Vec::len))
             .field("consistent", &self.consistent)
             .field("policy", &self.policy)
+            .field("attributes", &self.attributes)
             .finish()
     }
 }
@@ -174,6 +179,15 @@ impl<M: DynamoModel> BatchRead<M> {
     async fn fetch_chunk(&self, keys: Vec<Item>) -> Result<ChunkResult> {
         let table = self.table.name();
         let max_attempts = self.policy.max_attempts.max(1);
+        // A projection reads the table's keys too: answers are matched to keys by them.
+        let (projection, names) = match self.attributes {
+            Some(attributes) => {
+                let (expression, names) =
+                    projection_expression(attributes, &table_key_names::<M>())?;
+                (Some(expression), names)
+            }
+            None => (None, None),
+        };
         let mut pending = keys;
         let mut found = Vec::with_capacity(pending.len());
         let mut attempt = 1;
@@ -181,6 +195,8 @@ impl<M: DynamoModel> BatchRead<M> {
             let request = KeysAndAttributes::builder()
                 .set_keys(Some(pending.clone()))
                 .set_consistent_read(self.consistent.then_some(true))
+                .set_projection_expression(projection.clone())
+                .set_expression_attribute_names(names.clone())
                 .build()
                 .map_err(|e| Error::Validation(e.to_string()))?;
             let sent = self
@@ -242,14 +258,15 @@ impl<M: DynamoModel> BatchRead<M> {
 }
 
 macro_rules! batch_builder {
-    ($(#[$doc:meta])* $name:ident -> $out:ty, |$model:ident, $table:ident, $items:ident| $finish:expr) => {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$model:ident, $t:ident, $table:ident, $items:ident, $decode:ident| $finish:expr) => {
         $(#[$doc])*
         #[must_use = "a read does nothing until it is awaited"]
-        pub struct $name<$model: DynamoModel> {
+        pub struct $name<$model: DynamoModel, $t = $model> {
             inner: BatchRead<$model>,
+            decode: Decoder<$t>,
         }
 
-        impl<$model: DynamoModel> std::fmt::Debug for $name<$model> {
+        impl<$model: DynamoModel, $t> std::fmt::Debug for $name<$model, $t> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.inner.fmt(f)
             }
@@ -263,10 +280,27 @@ macro_rules! batch_builder {
                         keys,
                         consistent: false,
                         policy: RetryPolicy::default(),
+                        attributes: None,
                     },
+                    decode: $model::from_item,
                 }
             }
 
+            /// Reads the items as the projection `P` (a struct deriving `DynamoProjection` of
+            /// this model): each request's `ProjectionExpression` names `P`'s attributes and
+            /// the table's key attributes (answers are matched to keys by them).
+            pub fn project<P: DynamoProjection<Model = $model>>(self) -> $name<$model, P> {
+                $name {
+                    inner: BatchRead {
+                        attributes: Some(P::ATTRIBUTES),
+                        ..self.inner
+                    },
+                    decode: P::from_item,
+                }
+            }
+        }
+
+        impl<$model: DynamoModel, $t: Send + 'static> $name<$model, $t> {
             /// Strongly consistent reads: they see every write that succeeded before them.
             pub fn consistent(mut self) -> Self {
                 self.inner.consistent = true;
@@ -280,13 +314,14 @@ macro_rules! batch_builder {
             }
         }
 
-        impl<$model: DynamoModel> IntoFuture for $name<$model> {
+        impl<$model: DynamoModel, $t: Send + 'static> IntoFuture for $name<$model, $t> {
             type Output = Result<$out>;
             type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(async move {
                     let $table = self.inner.table.name().to_owned();
+                    let $decode = self.decode;
                     let $items = self.inner.run().await?;
                     $finish
                 })
@@ -303,31 +338,36 @@ batch_builder!(
     /// DynamoDB leaves unprocessed are retried with backoff (see [`RetryPolicy`]). When retries
     /// run out the error is [`Error::BatchGetIncomplete`], holding the items found and exactly
     /// the keys not processed.
-    BatchGet -> Vec<M>, |M, table, items| {
+    BatchGet -> Vec<T>, |M, T, table, items, decode| {
         items
             .into_iter()
             .flatten()
-            .map(|item| decode_item::<M>(&table, item))
+            .map(|item| decode_with::<M, T>(&table, item, decode))
             .collect()
     }
 );
 
 batch_builder!(
-    /// Reads many items by key; await it for one `Option<M>` per key, aligned with the keys
-    /// (`None` where there is no item). Requests and retries as for [`BatchGet`].
-    BatchGetFull -> Vec<Option<M>>, |M, table, items| {
+    /// Reads many items by key; await it for one `Option<M>` (or `Option<P>` after
+    /// `project`) per key, aligned with the keys (`None` where there is no item). Requests
+    /// and retries as for [`BatchGet`].
+    BatchGetFull -> Vec<Option<T>>, |M, T, table, items, decode| {
         items
             .into_iter()
-            .map(|item| item.map(|item| decode_item::<M>(&table, item)).transpose())
+            .map(|item| item.map(|item| decode_with::<M, T>(&table, item, decode)).transpose())
             .collect()
     }
 );
 
-/// Decodes an item read by key; one that does not decode is [`Error::Undecodable`] naming
-/// its key.
-pub(crate) fn decode_item<M: DynamoModel>(table: &str, item: Item) -> Result<M> {
+/// Decodes an item of model `M` read by key with `decode`; one that does not decode is
+/// [`Error::Undecodable`] naming its key.
+pub(crate) fn decode_with<M: DynamoModel, T>(
+    table: &str,
+    item: Item,
+    decode: Decoder<T>,
+) -> Result<T> {
     let key = crate::write::key_of(&M::SCHEMA, &item);
-    M::from_item(item).map_err(|source| Error::Undecodable {
+    decode(item).map_err(|source| Error::Undecodable {
         table: table.to_owned(),
         key: Box::new(key),
         cursor: None,

@@ -5,22 +5,30 @@ use std::future::IntoFuture;
 use crate::codec::Item;
 use crate::error::{EncodeError, Result};
 use crate::model::DynamoModel;
+use crate::query::keys::table_key_names;
+use crate::query::page::Decoder;
+use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::table::TableRef;
 
-/// Reads one item by primary key. Await it for `Option<M>`.
+/// Reads one item by primary key. Await it for `Option<M>`, or `Option<P>` after
+/// [`project`](Self::project).
 #[must_use = "a read does nothing until it is awaited"]
-pub struct Get<M: DynamoModel> {
+pub struct Get<M: DynamoModel, T = M> {
     table: TableRef<M>,
     key: Result<Item, EncodeError>,
     consistent: bool,
+    /// The attributes read (`.project::<P>()`); `None`: the whole item.
+    attributes: Option<&'static [&'static str]>,
+    decode: Decoder<T>,
 }
 
-impl<M: DynamoModel> std::fmt::Debug for Get<M> {
+impl<M: DynamoModel, T> std::fmt::Debug for Get<M, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Get")
             .field("table", &self.table.name())
             .field("key", &self.key)
             .field("consistent", &self.consistent)
+            .field("attributes", &self.attributes)
             .finish()
     }
 }
@@ -31,17 +39,43 @@ impl<M: DynamoModel> Get<M> {
             table,
             key,
             consistent: false,
+            attributes: None,
+            decode: M::from_item,
         }
     }
 
+    /// Reads the item as the projection `P` (a struct deriving `DynamoProjection` of this
+    /// model): the request's `ProjectionExpression` names `P`'s attributes and the table's key
+    /// attributes (so that an item lacking all of `P`'s attributes is still told apart from
+    /// no item). Await it for `Option<P>`.
+    pub fn project<P: DynamoProjection<Model = M>>(self) -> Get<M, P> {
+        Get {
+            table: self.table,
+            key: self.key,
+            consistent: self.consistent,
+            attributes: Some(P::ATTRIBUTES),
+            decode: P::from_item,
+        }
+    }
+}
+
+impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
     /// A strongly consistent read: it sees every write that succeeded before it.
     pub fn consistent(mut self) -> Self {
         self.consistent = true;
         self
     }
 
-    async fn run(self) -> Result<Option<M>> {
+    async fn run(self) -> Result<Option<T>> {
         let key = self.key?;
+        let (projection, names) = match self.attributes {
+            Some(attributes) => {
+                let keys = table_key_names::<M>();
+                let (expression, names) = projection_expression(attributes, &keys)?;
+                (Some(expression), names)
+            }
+            None => (None, None),
+        };
         let out = self
             .table
             .client()
@@ -50,20 +84,23 @@ impl<M: DynamoModel> Get<M> {
             .table_name(self.table.name())
             .set_key(Some(key))
             .set_consistent_read(self.consistent.then_some(true))
+            .set_projection_expression(projection)
+            .set_expression_attribute_names(names)
             .send()
             .await?;
         match out.item {
-            Some(item) if !item.is_empty() => Ok(Some(super::batch_get::decode_item::<M>(
+            Some(item) if !item.is_empty() => Ok(Some(super::batch_get::decode_with::<M, T>(
                 self.table.name(),
                 item,
+                self.decode,
             )?)),
             _ => Ok(None),
         }
     }
 }
 
-impl<M: DynamoModel> IntoFuture for Get<M> {
-    type Output = Result<Option<M>>;
+impl<M: DynamoModel, T: Send + 'static> IntoFuture for Get<M, T> {
+    type Output = Result<Option<T>>;
     type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {

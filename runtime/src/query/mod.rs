@@ -10,6 +10,7 @@ mod cursor;
 mod get;
 pub(crate) mod keys;
 mod page;
+mod projection;
 mod query_op;
 mod range;
 mod scan;
@@ -21,6 +22,9 @@ pub use cursor::{Cursor, CursorError, ScanCursor};
 pub use get::Get;
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
 pub use page::{ConsumedCapacity, Count, Page, ScanPage};
+#[doc(hidden)]
+pub use projection::{Column, ProjectionSource, ReadsAs};
+pub use projection::{DynamoProjection, ItemOf, ReadItem};
 pub use query_op::Query;
 pub use range::{
     AfterRangeOperator, IntoRange, NoSortKeyAttributeLeft, RangeCondition, SortKey, SortKeyRange,

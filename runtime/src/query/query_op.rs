@@ -12,6 +12,9 @@ use crate::query::cursor::{Cursor, CursorError};
 use crate::query::page::{
     Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
 };
+use crate::query::projection::{
+    DynamoProjection, ItemOf, ReadItem, check_index_holds, projection_names,
+};
 use crate::query::range::{IntoRange, RangeCondition, SortKey};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
@@ -23,6 +26,8 @@ pub(crate) struct ReadOptions<M> {
     pub(crate) consistent: bool,
     pub(crate) start: Option<Cursor>,
     pub(crate) keys_only: bool,
+    /// The attributes read (a projection, or an index's item type); `None`: all of them.
+    pub(crate) attributes: Option<&'static [&'static str]>,
     pub(crate) max_requests: Option<u32>,
     /// Asked for `ReturnConsumedCapacity = TOTAL`.
     pub(crate) consumed_capacity: bool,
@@ -42,6 +47,7 @@ impl<M> Clone for ReadOptions<M> {
             consistent: self.consistent,
             start: self.start.clone(),
             keys_only: self.keys_only,
+            attributes: self.attributes,
             max_requests: self.max_requests,
             consumed_capacity: self.consumed_capacity,
             count_only: self.count_only,
@@ -58,6 +64,7 @@ impl<M> std::fmt::Debug for ReadOptions<M> {
             .field("consistent", &self.consistent)
             .field("start", &self.start)
             .field("keys_only", &self.keys_only)
+            .field("attributes", &self.attributes)
             .field("max_requests", &self.max_requests)
             .field("consumed_capacity", &self.consumed_capacity)
             .field("count_only", &self.count_only)
@@ -74,6 +81,7 @@ impl<M> Default for ReadOptions<M> {
             consistent: false,
             start: None,
             keys_only: false,
+            attributes: None,
             max_requests: None,
             consumed_capacity: false,
             count_only: false,
@@ -113,11 +121,6 @@ pub(crate) fn cursor_key_attributes<S: KeySchema>() -> Vec<KeyAttr> {
     attributes
 }
 
-/// Decodes a raw item as the model.
-pub(crate) fn decode_model<M: DynamoModel>(item: Item) -> Result<M, crate::DecodeError> {
-    M::from_item(item)
-}
-
 /// Decodes the primary key out of a raw item.
 pub(crate) fn decode_key<M: DynamoModel>(item: Item) -> Result<M::Key, crate::DecodeError> {
     M::Key::from_key_item(&item)
@@ -138,12 +141,9 @@ pub(crate) fn make_plan<E: ReadSource>(
         && !options.keys_only
         && !options.count_only
     {
-        let missing = index.missing_attributes(&ModelOf::<E>::SCHEMA);
-        if !missing.is_empty() {
-            return Err(Error::IndexProjection {
-                index: index.name.to_owned(),
-                missing: missing.into_iter().map(str::to_owned).collect(),
-            });
+        match options.attributes {
+            Some(attributes) => check_index_holds::<ModelOf<E>>(index, attributes)?,
+            None => check_index_holds::<ModelOf<E>>(index, ModelOf::<E>::SCHEMA.attributes)?,
         }
     }
     let cursor_attributes = cursor_attributes::<E::Schema>();
@@ -209,13 +209,14 @@ pub(crate) fn make_plan<E: ReadSource>(
             )));
         }
     }
-    let projection = (options.keys_only && !options.count_only).then(|| {
-        cursor_attributes
-            .iter()
-            .map(|name| p.name(name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
+    // The key attributes are always read: a cursor resumes after an item's key.
+    let projection = match (options.count_only, options.keys_only, options.attributes) {
+        (true, _, _) | (false, false, None) => None,
+        (false, true, _) => Some(projection_names(&mut p, &cursor_attributes, &[])),
+        (false, false, Some(attributes)) => {
+            Some(projection_names(&mut p, attributes, &cursor_attributes))
+        }
+    };
     if let Operation::Query { key_condition, .. } = &operation {
         check_expression("KeyConditionExpression", key_condition)?;
     }
@@ -366,7 +367,7 @@ pub(crate) use shared_read_methods;
 /// returned. A filtered page sends at most [`max_requests`](Self::max_requests) requests (10 by
 /// default), so it may hold fewer items than asked for, or none, with a cursor to go on.
 #[must_use = "a query does nothing until it is awaited or streamed"]
-pub struct Query<E: ReadSource, T = ModelOf<E>> {
+pub struct Query<E: ReadSource, T = ItemOf<E>> {
     source: E,
     /// The partition key attributes and their values.
     hash: Result<Vec<(&'static str, AttributeValue)>, EncodeError>,
@@ -413,8 +414,11 @@ impl<E: ReadSource> Query<E> {
             source,
             range: None,
             descending: false,
-            options: ReadOptions::default(),
-            decode: decode_model::<ModelOf<E>>,
+            options: ReadOptions {
+                attributes: <E::Schema as ReadItem>::ATTRIBUTES,
+                ..ReadOptions::default()
+            },
+            decode: <E::Schema as ReadItem>::decode,
         }
     }
 
@@ -428,9 +432,29 @@ impl<E: ReadSource> Query<E> {
             descending: self.descending,
             options: ReadOptions {
                 keys_only: true,
+                attributes: None,
                 ..self.options
             },
             decode: decode_key::<ModelOf<E>>,
+        }
+    }
+
+    /// Reads the items as the projection `P` (a struct deriving `DynamoProjection` of this
+    /// model), sending a `ProjectionExpression` of its attributes and of the key attributes
+    /// a cursor needs. On an index that does not hold all of `P`'s attributes, awaiting or
+    /// streaming it is [`Error::IndexProjection`] before anything is sent.
+    pub fn project<P: DynamoProjection<Model = ModelOf<E>>>(self) -> Query<E, P> {
+        Query {
+            source: self.source,
+            hash: self.hash,
+            range: self.range,
+            descending: self.descending,
+            options: ReadOptions {
+                keys_only: false,
+                attributes: Some(P::ATTRIBUTES),
+                ..self.options
+            },
+            decode: P::from_item,
         }
     }
 }

@@ -13,8 +13,9 @@ use crate::query::page::{
     ConsumedCapacity, Count, Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all,
     item_stream, read_items, read_page, read_pages,
 };
+use crate::query::projection::{DynamoProjection, ItemOf, ReadItem};
 use crate::query::query_op::shared_read_methods;
-use crate::query::query_op::{ReadOptions, decode_key, decode_model, make_plan};
+use crate::query::query_op::{ReadOptions, decode_key, make_plan};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
 /// DynamoDB's bound on `TotalSegments`.
@@ -26,7 +27,7 @@ const MAX_SEGMENTS: u32 = 1_000_000;
 ///
 /// Pages, `limit` and cursors work as for [`Query`](crate::Query).
 #[must_use = "a scan does nothing until it is awaited or streamed"]
-pub struct Scan<E: ReadSource, T = ModelOf<E>> {
+pub struct Scan<E: ReadSource, T = ItemOf<E>> {
     source: E,
     options: ReadOptions<ModelOf<E>>,
     segment: Option<(u32, u32)>,
@@ -59,9 +60,12 @@ impl<E: ReadSource> Scan<E> {
     pub(crate) fn new(source: E) -> Self {
         Scan {
             source,
-            options: ReadOptions::default(),
+            options: ReadOptions {
+                attributes: <E::Schema as ReadItem>::ATTRIBUTES,
+                ..ReadOptions::default()
+            },
             segment: None,
-            decode: decode_model::<ModelOf<E>>,
+            decode: <E::Schema as ReadItem>::decode,
         }
     }
 
@@ -71,10 +75,28 @@ impl<E: ReadSource> Scan<E> {
             source: self.source,
             options: ReadOptions {
                 keys_only: true,
+                attributes: None,
                 ..self.options
             },
             segment: self.segment,
             decode: decode_key::<ModelOf<E>>,
+        }
+    }
+
+    /// Reads the items as the projection `P` (see [`Query::project`](crate::Query::project)):
+    /// a `ProjectionExpression` of its attributes and the key attributes;
+    /// [`Error::IndexProjection`] on an index that lacks some of them. Call it before
+    /// [`segments`](Self::segments) for a parallel scan.
+    pub fn project<P: DynamoProjection<Model = ModelOf<E>>>(self) -> Scan<E, P> {
+        Scan {
+            source: self.source,
+            options: ReadOptions {
+                keys_only: false,
+                attributes: Some(P::ATTRIBUTES),
+                ..self.options
+            },
+            segment: self.segment,
+            decode: P::from_item,
         }
     }
 }
@@ -156,7 +178,7 @@ impl<E: ReadSource, T: Send + 'static> IntoFuture for Scan<E, T> {
 /// from it, segment by segment. With a `limit`, a page holds at most that many items and
 /// segments cut short resume right after their last item returned.
 #[must_use = "a scan does nothing until it is awaited or streamed"]
-pub struct ParallelScan<E: ReadSource, T = ModelOf<E>> {
+pub struct ParallelScan<E: ReadSource, T = ItemOf<E>> {
     base: Scan<E, T>,
     total: u32,
     start: Option<ScanCursor>,

@@ -12,6 +12,7 @@ mod batch_get;
 mod count;
 mod get;
 mod index;
+mod projection;
 mod query;
 mod scan;
 mod undecodable;

@@ -116,6 +116,20 @@ pub mod shadowed {
         pub meta: super::Meta,
     }
 
+    /// A projection of [`Post`], of renamed, `default` and `serde` fields.
+    #[derive(::core::fmt::Debug, ::dynamo_types::DynamoProjection)]
+    #[dynamo(model = Post)]
+    pub struct PostSummary {
+        /// The post.
+        pub post_id: ::std::string::String,
+        /// Likes.
+        pub like_count: u64,
+        /// Tags.
+        pub tags: ::std::collections::BTreeSet<::std::string::String>,
+        /// Stored through serde.
+        pub meta: super::Meta,
+    }
+
     /// A generic model with only a partition key, a TTL, a version and a keys-only stream.
     #[derive(::core::fmt::Debug, ::dynamo_types::DynamoModel)]
     #[dynamo(table = "envelopes", ttl = "expires", stream = "keys_only")]
