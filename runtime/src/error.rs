@@ -30,7 +30,9 @@ pub enum Error {
     /// failure may be about the first attempt's own result (a condition false against it), or
     /// say nothing about it (throttling). The write is neither confirmed nor refused: read the
     /// item to know. [`Error::is_unanswered`] is true for it and [`Error::is_transient`] false,
-    /// since sending it again blindly could apply it twice.
+    /// since sending it again blindly could apply it twice. When the last attempt got no answer
+    /// either, the error is that attempt's own, for which [`Error::is_unanswered`] is true too:
+    /// check it before `is_transient` when retrying writes.
     #[error("a write is unconfirmed: an attempt got no answer, and the retry failed: {source}")]
     Unconfirmed {
         /// What the last attempt answered: [`Error::ConditionalCheckFailed`] (holding the

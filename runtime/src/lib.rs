@@ -92,9 +92,9 @@ pub mod __private {
     pub use crate::client::Client;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
-        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, KeyParts,
-        ListElement, ListSource, MapSource, Nested, NumberText, OpenList, OpenMap, PrefixKey,
-        ScalarType, SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute,
+        FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, KeyField,
+        KeyParts, ListElement, ListSource, MapSource, Nested, NumberText, OpenList, OpenMap,
+        PrefixKey, ScalarType, SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute,
         ValueDecoder, ValueSource, VersionAttribute,
     };
     pub use crate::codec::{KeyRole, check_key_value, check_nesting, decode_key};

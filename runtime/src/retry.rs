@@ -93,9 +93,10 @@ mod tests {
 /// Notes whether an attempt of one operation may have been applied without the caller
 /// learning so: it was sent, and no answer came back, or the answer was a server error (a 5xx:
 /// DynamoDB can answer 500 after the write was applied). The SDK then retries, and what the
-/// retry answers may be about the earlier attempt's own effect. A conditional write carries
-/// one, so that a failed condition after such an attempt is reported as unconfirmed, not as a
-/// conflict.
+/// retry answers may be about the earlier attempt's own effect, or say nothing about it. Every
+/// single write (put, update, delete) carries one, so that a failure after such an attempt (a
+/// false condition, throttling) is reported as [`Error::Unconfirmed`](crate::Error::Unconfirmed),
+/// not as a conflict or a throttle.
 ///
 /// Requests sent are counted before transmission, and answers once a response below 500 is
 /// read: an attempt cut short by a timeout (its future dropped, with no hook run after it) is

@@ -3,7 +3,7 @@
 //! attribute and the sort attributes left to right, sparse when any key attribute is missing.
 //! Both servers support them (DynamoDB Local from 3.3.0, the embedded server too).
 
-use dynamo_types::{CursorError, DynamoModel, Error};
+use dynamo_types::{CursorError, DynamoModel, Error, SchemaDifference};
 use futures::TryStreamExt;
 
 use crate::common;
@@ -16,6 +16,7 @@ use crate::common;
     range("status", "placed_at")
 ))]
 #[dynamo(gsi(name = "by_shop", hash("tenant", "shop")))]
+#[dynamo(gsi(name = "by_shop_day", hash = "tenant", range("shop", "placed_at")))]
 pub struct Order {
     #[dynamo(hash)]
     pub id: u32,
@@ -199,13 +200,105 @@ async fn multi_attribute_keys_are_created_described_and_queried_left_to_right() 
     let count = index.query(("acme", "eu")).count().await.unwrap();
     assert_eq!(count.count, want.len() as u64);
 
-    // a cursor of one partition does not resume another that shares an attribute with it
-    match index.query(("acme", "us")).start_after(cursor).await {
-        Err(Error::Cursor(CursorError::OtherPartition { attribute })) => {
-            assert_eq!(attribute, "region")
+    // a cursor of one partition does not resume another that shares an attribute with it,
+    // whichever attribute differs
+    for (other, differs) in [(("acme", "us"), "region"), (("globex", "eu"), "tenant")] {
+        match index.query(other).start_after(cursor.clone()).await {
+            Err(Error::Cursor(CursorError::OtherPartition { attribute })) => {
+                assert_eq!(attribute, differs)
+            }
+            result => panic!("{other:?}: {result:?}"),
         }
-        other => panic!("{other:?}"),
     }
+    table.delete_table().await.unwrap();
+}
+
+/// `describe` compares each index key attribute by attribute, in order: a live index whose
+/// partition attributes are the model's in another order does not match.
+#[tokio::test]
+async fn describe_tells_a_multi_attribute_key_in_another_order() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+        Projection, ProjectionType, ScalarAttributeType,
+    };
+    let client = common::client().await;
+    let table = Order::table(&client);
+    let key = |name: &str, role: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(role)
+            .build()
+            .unwrap()
+    };
+    let attribute = |name: &str, ty: ScalarAttributeType| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ty)
+            .build()
+            .unwrap()
+    };
+    let index = |name: &str, keys: Vec<KeySchemaElement>| {
+        GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .set_key_schema(Some(keys))
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
+            .build()
+            .unwrap()
+    };
+    use KeyType::{Hash, Range};
+    use ScalarAttributeType::{N, S};
+    client
+        .sdk()
+        .create_table()
+        .table_name(table.name())
+        .billing_mode(BillingMode::PayPerRequest)
+        .key_schema(key("id", Hash))
+        .attribute_definitions(attribute("id", N))
+        .attribute_definitions(attribute("tenant", S))
+        .attribute_definitions(attribute("region", S))
+        .attribute_definitions(attribute("status", S))
+        .attribute_definitions(attribute("placed_at", N))
+        .attribute_definitions(attribute("shop", N))
+        // `region` before `tenant`: the model says the other way round
+        .global_secondary_indexes(index(
+            "by_region",
+            vec![
+                key("region", Hash),
+                key("tenant", Hash),
+                key("status", Range),
+                key("placed_at", Range),
+            ],
+        ))
+        .global_secondary_indexes(index(
+            "by_shop",
+            vec![key("tenant", Hash), key("shop", Hash)],
+        ))
+        .global_secondary_indexes(index(
+            "by_shop_day",
+            vec![
+                key("tenant", Hash),
+                key("shop", Range),
+                key("placed_at", Range),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    let description = table.describe().await.unwrap();
+    assert_eq!(
+        description.differences,
+        [SchemaDifference::Key {
+            index: Some("by_region".into()),
+            role: "HASH",
+            expected: "`tenant` (S), `region` (S)".into(),
+            found: "`region` (S), `tenant` (S)".into(),
+        }],
+    );
+    assert!(table.verify().await.is_err());
     table.delete_table().await.unwrap();
 }
 
@@ -235,5 +328,40 @@ async fn an_item_missing_any_key_attribute_stays_out_of_a_multi_attribute_index(
     let with_shop = all.iter().filter(|o| o.shop.is_some()).count();
     assert!(with_shop < all.len());
     assert_eq!(scanned.len(), with_shop, "only orders with a shop");
+
+    // a sort key attribute missing leaves the item out too: `shop` is the first of
+    // `by_shop_day`'s sort attributes, and the index sorts by shop, then time
+    let page = table.by_shop_day().query("acme").await.unwrap();
+    let mut want: Vec<&Order> = all
+        .iter()
+        .filter(|o| o.tenant == "acme" && o.shop.is_some())
+        .collect();
+    want.sort_by_key(|o| (o.shop, o.placed_at));
+    assert!(want.len() < all.iter().filter(|o| o.tenant == "acme").count());
+    assert_eq!(
+        ids(&page.items),
+        want.iter().map(|o| o.id).collect::<Vec<_>>()
+    );
+    let shop_one = table
+        .by_shop_day()
+        .query("acme")
+        .sort_key(|s| s.eq(1u32).ge(0))
+        .await
+        .unwrap();
+    let want_one: Vec<u32> = want
+        .iter()
+        .filter(|o| o.shop == Some(1) && o.placed_at >= 0)
+        .map(|o| o.id)
+        .collect();
+    assert!(!want_one.is_empty());
+    assert_eq!(ids(&shop_one.items), want_one);
+    // a condition that names no attribute reads the whole partition
+    let all_days = table
+        .by_shop_day()
+        .query("acme")
+        .sort_key(|s| s)
+        .await
+        .unwrap();
+    assert_eq!(ids(&all_days.items), ids(&page.items));
     table.delete_table().await.unwrap();
 }

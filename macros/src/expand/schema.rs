@@ -345,7 +345,9 @@ fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
                 .map(|id| {
                     let ty = &model.field(*id).ty;
                     let ty = if sparse { index_key_type(ty) } else { ty };
-                    quote_spanned!(ty.span()=> #ty)
+                    // each attribute must be a `KeyAttribute` (a tuple field cannot stand for
+                    // a key of several attributes), checked on the field's type
+                    quote_spanned!(ty.span()=> <#ty as #p::KeyField>::Attribute)
                 })
                 .collect();
             let names = ids.iter().map(|id| &model.field(*id).name).collect();

@@ -41,7 +41,7 @@ mod parts;
 mod props;
 
 pub(crate) use identity::{KeyIdentity, same_key_value};
-pub use parts::{IntoKeyParts, KeyParts};
+pub use parts::{IntoKeyParts, KeyField, KeyParts};
 
 /// A DynamoDB item: attribute names to values.
 pub type Item = HashMap<String, AttributeValue>;
@@ -626,7 +626,7 @@ impl ScalarType {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key attribute",
     label = "a key must be stored as a string (S), a number (N) or binary (B)",
-    note = "key attributes can be `String`, any integer or float, `Vec<u8>`, `bytes::Bytes`, or a type implementing `KeyAttribute`; `bool`, `Option`, lists, sets and maps cannot be keys"
+    note = "key attributes can be `String`, any integer or float, `Vec<u8>`, `bytes::Bytes`, or a type implementing `KeyAttribute`; `bool`, `Option`, lists, sets, maps and tuples cannot be keys (a key of several attributes takes a tuple of values, one per attribute)"
 )]
 pub trait KeyAttribute:
     IntoAttributeValue + FromAttributeValue + Clone + Send + Sync + 'static

@@ -15,9 +15,9 @@ use crate::query::keys::key_value;
 /// `First` and `Rest` let a sort key condition walk the attributes left to right (see
 /// [`SortKey`](crate::SortKey)): `Rest` is `()` after the last one.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a DynamoDB key attribute",
-    label = "a key must be stored as a string (S), a number (N) or binary (B)",
-    note = "key attributes can be `String`, any integer or float, `Vec<u8>`, `bytes::Bytes`, or a type implementing `KeyAttribute`; `bool`, `Option`, lists, sets and maps cannot be keys; a global secondary index key of several attributes is a tuple of 2 to 4 of them"
+    message = "`{Self}` cannot be the value of a key",
+    label = "a key is one key attribute, or a tuple of 2 to 4 of them",
+    note = "each attribute of a key is stored as a string (S), a number (N) or binary (B)"
 )]
 pub trait KeyParts: Clone + Send + Sync + 'static {
     /// The attribute types, in order.
@@ -59,6 +59,19 @@ fn single_name(names: &[&'static str]) -> Result<&'static str, EncodeError> {
             names.len()
         ))),
     }
+}
+
+/// The type of one key attribute: what the derive spells each key field's type through, so
+/// that a field type that is not a [`KeyAttribute`] (a tuple included) is an error on the
+/// field, and a key of several attributes is exactly a tuple of key attributes.
+#[doc(hidden)]
+pub trait KeyField {
+    /// The field's type itself.
+    type Attribute: KeyAttribute;
+}
+
+impl<T: KeyAttribute> KeyField for T {
+    type Attribute = T;
 }
 
 /// A value that converts into a key of type `H`: what [`IntoKey`] takes for one attribute, and

@@ -480,8 +480,9 @@ where
     /// Narrows the sort key attribute by attribute, left to right, as DynamoDB requires of a
     /// sort key of several attributes (a global secondary index's): `eq` on each leading
     /// attribute, then at most one range operator on the next, `.sort_key(|s|
-    /// s.eq("open").ge(since))`. Anything else does not compile (see [`SortKey`]). Works on a
-    /// sort key of one attribute too.
+    /// s.eq("open").ge(since))`. Anything else does not compile (see [`SortKey`]); a closure
+    /// that names no attribute (`|s| s`) reads the whole partition. Works on a sort key of one
+    /// attribute too.
     pub fn sort_key<C>(
         mut self,
         build: impl FnOnce(SortKey<<E::Schema as RangeKeySchema>::Range>) -> C,
@@ -489,10 +490,14 @@ where
     where
         C: IntoRange<<E::Schema as RangeKeySchema>::Range>,
     {
-        self.range = Some((
-            <E::Schema as RangeKeySchema>::RANGE_ATTRIBUTES,
-            build(SortKey::start()).into_range().untyped(),
-        ));
+        let condition = build(SortKey::start()).into_range();
+        // `|s| s` names no attribute: the whole partition, as without `sort_key`
+        self.range = (!condition.is_empty()).then(|| {
+            (
+                <E::Schema as RangeKeySchema>::RANGE_ATTRIBUTES,
+                condition.untyped(),
+            )
+        });
         self
     }
 }

@@ -116,6 +116,11 @@ impl<T> RangeCondition<T> {
         }
     }
 
+    /// True when the condition names no attribute (`.sort_key(|s| s)`).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.eqs.is_empty() && self.last.is_none()
+    }
+
     /// Renders the condition on the sort key attributes `names` through placeholders.
     pub(crate) fn render(&self, names: &[&str], p: &mut Placeholders) -> Result<String> {
         let given = self.eqs.len() + usize::from(self.last.is_some());

@@ -62,9 +62,11 @@ pub struct BatchPut<M> {
 /// from `.return_consumed_capacity()` on [`BatchPut`], [`BatchDelete`],
 /// [`TransactWrite`](crate::TransactWrite) or [`TransactGet`](crate::TransactGet). Await it.
 ///
-/// The capacity is summed over every request the call sent, retries included, and over the
-/// tables of a transaction; `None` when the server reports none (DynamoDB always does when
-/// asked). A call that fails reports no capacity.
+/// The capacity is summed over the answers the call received (each batch request and each
+/// retry of its unprocessed part, each transaction of a checked put) and over the tables of a
+/// transaction; `None` when the server reports none (DynamoDB always does when asked). The
+/// SDK's own retries of a transaction return only the last answer, and a call that fails
+/// reports no capacity.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug)]
 pub struct WithConsumedCapacity<B>(pub(crate) B);

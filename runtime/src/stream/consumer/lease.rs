@@ -162,10 +162,17 @@ fn won(result: Result<()>) -> Result<bool> {
     match result {
         Ok(()) => Ok(true),
         Err(Error::ConditionalCheckFailed { .. }) => Ok(false),
-        // perhaps written, perhaps not: taken as lost, which is safe (a row that names this
-        // worker after all is taken back at the next pass; a checkpoint not written is read
-        // again from the one before, at least once)
-        Err(Error::Unconfirmed { .. }) => Ok(false),
+        // a false condition after a lost attempt: perhaps written, perhaps not; taken as lost,
+        // which is safe (a row that names this worker after all is taken back at the next
+        // pass; a checkpoint not written is read again from the one before, at least once)
+        Err(Error::Unconfirmed { source })
+            if matches!(*source, Error::ConditionalCheckFailed { .. }) =>
+        {
+            Ok(false)
+        }
+        // another failure after a lost attempt (throttling, say): the caller's retry sends the
+        // write again, which its counter check makes safe (a repeat fails its condition)
+        Err(Error::Unconfirmed { source }) => Err(*source),
         Err(e) => Err(e),
     }
 }
