@@ -17,10 +17,11 @@ use crate::codec::{Item, KeyIdentity};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::DynamoModel;
 use crate::query::keys::table_key_names;
-use crate::query::page::Decoder;
+use crate::query::page::{ConsumedCapacity, Decoder};
 use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
+use crate::write::WithConsumedCapacity;
 
 /// DynamoDB's limit of keys in one `BatchGetItem` request.
 const KEYS_PER_REQUEST: usize = 100;
@@ -33,6 +34,8 @@ struct BatchRead<M: DynamoModel> {
     policy: RetryPolicy,
     /// The attributes read (`.project::<P>()`); `None`: whole items.
     attributes: Option<&'static [&'static str]>,
+    /// Asked for `ReturnConsumedCapacity = TOTAL`.
+    capacity: bool,
 }
 
 impl<M: DynamoModel> std::fmt::Debug for BatchRead<M> {
@@ -56,14 +59,17 @@ struct ChunkResult {
     failed: Option<Error>,
     /// The last attempt's transient error, when it ended on one.
     last_error: Option<Error>,
+    /// The capacity the answers reported, when asked.
+    consumed: Option<ConsumedCapacity>,
 }
 
 impl<M: DynamoModel> BatchRead<M> {
-    /// One raw item (or `None`) per input key, in input order.
-    async fn run(mut self) -> Result<Vec<Option<Item>>> {
+    /// One raw item (or `None`) per input key, in input order, and the capacity the answers
+    /// reported (when asked).
+    async fn run(mut self) -> Result<(Vec<Option<Item>>, Option<ConsumedCapacity>)> {
         let keys = std::mem::replace(&mut self.keys, Ok(Vec::new()))?;
         if keys.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
         let names = table_key_names::<M>();
 
@@ -109,8 +115,10 @@ impl<M: DynamoModel> BatchRead<M> {
         let mut attempts = 0;
         let mut failed: Option<Error> = None;
         let mut last_error: Option<Error> = None;
+        let mut consumed = None;
         for result in results {
             let chunk = result?;
+            consumed = ConsumedCapacity::sum(consumed, chunk.consumed);
             if let Some(e) = chunk.failed {
                 failed.get_or_insert(e);
             }
@@ -161,7 +169,7 @@ impl<M: DynamoModel> BatchRead<M> {
         for &at in &positions {
             uses[at] += 1;
         }
-        Ok(positions
+        let items = positions
             .into_iter()
             .map(|at| {
                 uses[at] -= 1;
@@ -171,7 +179,8 @@ impl<M: DynamoModel> BatchRead<M> {
                     found.get(&canonical[at]).cloned()
                 }
             })
-            .collect())
+            .collect();
+        Ok((items, consumed))
     }
 
     /// Sends one request of at most 100 keys, then what DynamoDB left unprocessed, until done
@@ -190,6 +199,10 @@ impl<M: DynamoModel> BatchRead<M> {
         };
         let mut pending = keys;
         let mut found = Vec::with_capacity(pending.len());
+        let mut consumed = None;
+        let total = self
+            .capacity
+            .then_some(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total);
         let mut attempt = 1;
         loop {
             let request = KeysAndAttributes::builder()
@@ -205,6 +218,7 @@ impl<M: DynamoModel> BatchRead<M> {
                 .sdk()
                 .batch_get_item()
                 .request_items(table, request)
+                .set_return_consumed_capacity(total.clone())
                 .customize()
                 .config_override(crate::retry::single_attempt())
                 .send()
@@ -213,6 +227,10 @@ impl<M: DynamoModel> BatchRead<M> {
             let mut last_error = None;
             match sent {
                 Ok(out) => {
+                    consumed = ConsumedCapacity::sum(
+                        consumed,
+                        ConsumedCapacity::from_sdk_list(out.consumed_capacity),
+                    );
                     if let Some(items) = out.responses.and_then(|mut r| r.remove(table)) {
                         found.extend(items);
                     }
@@ -233,6 +251,7 @@ impl<M: DynamoModel> BatchRead<M> {
                         attempts: attempt,
                         failed: Some(e),
                         last_error: None,
+                        consumed,
                     });
                 }
             }
@@ -243,6 +262,7 @@ impl<M: DynamoModel> BatchRead<M> {
                     attempts: attempt,
                     failed: None,
                     last_error,
+                    consumed,
                 });
             }
             attempt += 1;
@@ -281,6 +301,7 @@ macro_rules! batch_builder {
                         consistent: false,
                         policy: RetryPolicy::default(),
                         attributes: None,
+                        capacity: false,
                     },
                     decode: $model::from_item,
                 }
@@ -312,6 +333,21 @@ macro_rules! batch_builder {
                 self.inner.policy = policy;
                 self
             }
+
+            /// Also returns the read capacity the requests consumed, beside the items: see
+            /// [`WithConsumedCapacity`].
+            pub fn return_consumed_capacity(mut self) -> WithConsumedCapacity<Self> {
+                self.inner.capacity = true;
+                WithConsumedCapacity(self)
+            }
+
+            async fn run(self) -> Result<($out, Option<ConsumedCapacity>)> {
+                let $table = self.inner.table.name().to_owned();
+                let $decode = self.decode;
+                let ($items, consumed) = self.inner.run().await?;
+                let out: Result<$out> = $finish;
+                Ok((out?, consumed))
+            }
         }
 
         impl<$model: DynamoModel, $t: Send + 'static> IntoFuture for $name<$model, $t> {
@@ -319,12 +355,18 @@ macro_rules! batch_builder {
             type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(async move {
-                    let $table = self.inner.table.name().to_owned();
-                    let $decode = self.decode;
-                    let $items = self.inner.run().await?;
-                    $finish
-                })
+                Box::pin(async move { self.run().await.map(|(items, _)| items) })
+            }
+        }
+
+        impl<$model: DynamoModel, $t: Send + 'static> IntoFuture
+            for WithConsumedCapacity<$name<$model, $t>>
+        {
+            type Output = Result<($out, Option<ConsumedCapacity>)>;
+            type IntoFuture = futures::future::BoxFuture<'static, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.0.run())
             }
         }
     };

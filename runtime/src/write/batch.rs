@@ -58,8 +58,9 @@ pub struct BatchPut<M> {
     _model: Marker<M>,
 }
 
-/// A batch write or a write or read transaction that also returns the capacity it consumed:
-/// from `.return_consumed_capacity()` on [`BatchPut`], [`BatchDelete`],
+/// A batch read or write, or a write or read transaction, that also returns the capacity it
+/// consumed: from `.return_consumed_capacity()` on [`BatchGet`](crate::BatchGet),
+/// [`BatchGetFull`](crate::BatchGetFull), [`BatchPut`], [`BatchDelete`],
 /// [`TransactWrite`](crate::TransactWrite) or [`TransactGet`](crate::TransactGet). Await it.
 ///
 /// The capacity is summed over the answers the call received (each batch request and each

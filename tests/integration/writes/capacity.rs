@@ -1,7 +1,8 @@
 //! Consumed capacity of batch writes and transactions, asked for with
 //! `.return_consumed_capacity()`: summed over every request of the call (and the tables of a
 //! transaction). Each item here is under 1 KB, so DynamoDB charges one write unit per item in a
-//! batch and two in a transaction, and two read units per item read in a transaction. The
+//! batch and two in a transaction, one read unit per key of a consistent batch read (half for
+//! an eventually consistent one), and two read units per item read in a transaction. The
 //! embedded server reports exactly that; AWS's DynamoDB Local reports two units per table of a
 //! transaction whatever the number of items in it, which the checked batch put below allows
 //! for (it still tells a sum over the transactions from one transaction's units).
@@ -18,7 +19,7 @@ fn units(what: &str, capacity: Option<ConsumedCapacity>) -> f64 {
 }
 
 #[tokio::test]
-async fn batch_writes_and_transactions_return_the_capacity_they_consumed() {
+async fn batch_reads_writes_and_transactions_return_the_capacity_they_consumed() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
     let users = created(User::table(&client)).await;
@@ -35,6 +36,29 @@ async fn batch_writes_and_transactions_return_the_capacity_they_consumed() {
         .await
         .unwrap();
     assert_eq!(units("batch put", put), 60.0);
+    // reads of 150 keys (60 stored) go out as 2 requests; a strongly consistent read of an
+    // item under 4 KB costs one unit, an eventually consistent one half, and DynamoDB charges
+    // a key with no item as one read (as the embedded server does); DynamoDB Local charges
+    // only the items found
+    let charged = if on_external_server() { 60.0 } else { 150.0 };
+    let keys: Vec<(&str, String)> = (0..150).map(|i| ("b1", format!("p{i:02}"))).collect();
+    let (found, read) = posts
+        .primary_key()
+        .batch_get(keys.clone())
+        .consistent()
+        .return_consumed_capacity()
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 60);
+    assert_eq!(units("consistent batch get", read), charged);
+    let (full, read_eventually) = posts
+        .primary_key()
+        .batch_get_full(keys)
+        .return_consumed_capacity()
+        .await
+        .unwrap();
+    assert_eq!(full.iter().flatten().count(), 60);
+    assert_eq!(units("batch get full", read_eventually), charged / 2.0);
     let keys: Vec<(&str, String)> = (0..40).map(|i| ("b1", format!("p{i:02}"))).collect();
     let deleted = posts
         .primary_key()
