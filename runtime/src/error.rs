@@ -84,8 +84,13 @@ pub enum Error {
     /// A batch get stopped retrying with keys still unprocessed.
     #[error("batch get left {} key(s) unprocessed after {attempts} attempt(s)", unprocessed.len())]
     BatchGetIncomplete {
-        /// The items that were read, as raw items (decode them with `DynamoModel::from_item`).
+        /// The items that were read, as raw items: whole items (decode them with
+        /// `DynamoModel::from_item`), or, after `.project::<P>()`, only `projection`'s
+        /// attributes and the table's keys (decode them with `P::from_item`, never the
+        /// model's).
         found: Vec<Item>,
+        /// `Some(attributes)` when the read was a projection: the attributes asked for.
+        projection: Option<&'static [&'static str]>,
         /// Exactly the keys that were not processed.
         unprocessed: Vec<Item>,
         /// How many times the request was sent.
@@ -184,8 +189,11 @@ pub enum Error {
     BatchGetFailed {
         /// The first such error.
         source: Box<Error>,
-        /// The items that were read, as raw items (decode them with `DynamoModel::from_item`).
+        /// The items that were read, as raw items: whole items, or only `projection`'s
+        /// attributes and the table's keys (see [`Error::BatchGetIncomplete`]).
         found: Vec<Item>,
+        /// `Some(attributes)` when the read was a projection: the attributes asked for.
+        projection: Option<&'static [&'static str]>,
         /// Exactly the keys that were not read.
         unprocessed: Vec<Item>,
     },

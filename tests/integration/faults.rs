@@ -225,6 +225,66 @@ async fn five_thousand_items_written_and_read_under_partial_batches_and_throttli
     Entry::table(&direct).delete_table().await.unwrap();
 }
 
+/// The line numbers of a journal: a projection of `Line` without its text.
+#[derive(Debug, Clone, PartialEq, dynamo_types::DynamoProjection)]
+#[dynamo(model = Line)]
+pub struct LineNumber {
+    pub book: String,
+    pub n: u32,
+}
+
+/// A projected batch read that ends with keys unprocessed hands back what it found as partial
+/// items, and says so: they decode as the projection, and the error names its attributes (the
+/// model would be filled from part of an item, or fail).
+#[tokio::test]
+async fn an_incomplete_projected_batch_get_says_its_items_are_partial() {
+    use dynamo_types::DynamoProjection;
+    let (proxy, direct, through) = proxied(47).await;
+    Line::table(&direct).create_table().await.unwrap();
+    let lines: Vec<Line> = (0..200)
+        .map(|n| Line {
+            book: "b".into(),
+            n,
+            text: format!("line {n}"),
+        })
+        .collect();
+    Line::table(&direct)
+        .writer()
+        .batch_put(&lines)
+        .await
+        .unwrap();
+    proxy.at_rate("BatchGetItem", Fault::Partial(0.5), 1.0);
+    let one_shot = RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    };
+    let read = Line::table(&through)
+        .primary_key()
+        .batch_get((0..200u32).map(|n| ("b", n)))
+        .project::<LineNumber>()
+        .retry_policy(one_shot)
+        .await;
+    match read {
+        Err(Error::BatchGetIncomplete {
+            found,
+            projection,
+            unprocessed,
+            ..
+        }) => {
+            assert_eq!(projection, Some(LineNumber::ATTRIBUTES));
+            assert!(!found.is_empty() && !unprocessed.is_empty());
+            assert_eq!(found.len() + unprocessed.len(), 200);
+            for item in found {
+                assert!(!item.contains_key("text"), "only the projection was read");
+                let number = LineNumber::from_item(item).unwrap();
+                assert_eq!(number.book, "b");
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    Line::table(&direct).delete_table().await.unwrap();
+}
+
 /// A model with a sort key, for reads in order.
 #[derive(Debug, Clone, PartialEq, DynamoModel)]
 #[dynamo(table = "journal")]

@@ -245,17 +245,18 @@ fn columns(model: &Model) -> (TokenStream, TokenStream) {
         "The stored fields of [`{}`] as `#[derive(DynamoProjection)]` sees them: each projection field is looked up here by name. Not a public API.",
         model.ident
     );
-    let public = quote! {
+    // Inside the hidden block: reached only through `ProjectionSource::Attributes`, so its
+    // name never clashes with a type of the user's.
+    let private = quote! {
         #[doc = #doc]
-        #[doc(hidden)]
-        #[allow(dead_code)] // generated whether or not the user names it
+        #[allow(dead_code)] // generated whether or not a projection names it
         #vis struct #ident #decl_generics #decl_where {
             #(
                 pub #idents: #p::Column<#model_ty, #types>,
             )*
         }
-    };
-    let private = quote! {
+
+
         #[automatically_derived]
         impl #impl_generics #p::ProjectionSource for #model_ty #where_clause {
             type Attributes = #ident #ty_generics;
@@ -264,5 +265,5 @@ fn columns(model: &Model) -> (TokenStream, TokenStream) {
             };
         }
     };
-    (public, private)
+    (TokenStream::new(), private)
 }

@@ -153,11 +153,13 @@ impl<M: DynamoModel> BatchRead<M> {
                 return Err(Error::BatchGetFailed {
                     source: Box::new(source),
                     found,
+                    projection: self.attributes,
                     unprocessed,
                 });
             }
             return Err(Error::BatchGetIncomplete {
                 found,
+                projection: self.attributes,
                 unprocessed,
                 attempts,
                 last_error: last_error.map(Box::new),

@@ -134,10 +134,12 @@ async fn batch_get_over_the_16_mb_response_cap() {
         ),
         Err(Error::BatchGetIncomplete {
             found,
+            projection,
             unprocessed,
             attempts,
             last_error,
         }) => {
+            assert_eq!(projection, None, "whole items were read");
             assert_eq!(attempts, 1);
             assert!(last_error.is_none(), "keys left unprocessed, no error");
             assert!(!unprocessed.is_empty());
@@ -190,6 +192,7 @@ async fn a_request_that_fails_for_good_returns_exactly_the_keys_not_read() {
         Err(Error::BatchGetFailed {
             source,
             found,
+            projection: None,
             unprocessed,
         }) => {
             assert!(source.is_resource_not_found(), "{source}");
