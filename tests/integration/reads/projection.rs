@@ -372,29 +372,8 @@ async fn index_reads_return_what_the_index_holds() {
             .stream(),
     )
     .await;
-    let want: Vec<TicketByOwnerItem> = [2, 4, 6]
-        .iter()
-        .map(|&i| {
-            let s = &stored[i];
-            TicketByOwnerItem {
-                project: s.project.clone(),
-                id: s.id.clone(),
-                owner: s.owner.clone(),
-                opened_at: s.opened_at,
-                title: s.title.clone(),
-                labels: s.labels.clone(),
-            }
-        })
-        .collect();
+    let want: Vec<TicketByOwnerItem> = [2, 4, 6].iter().map(|&i| owner_item(&stored[i])).collect();
     assert_eq!(anns, want);
-    let owner_item = |s: &Ticket| TicketByOwnerItem {
-        project: s.project.clone(),
-        id: s.id.clone(),
-        owner: s.owner.clone(),
-        opened_at: s.opened_at,
-        title: s.title.clone(),
-        labels: s.labels.clone(),
-    };
     let mut parallel = collect(t.by_owner().scan().segments(2).stream()).await;
     parallel.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(parallel, stored.iter().map(owner_item).collect::<Vec<_>>());
@@ -459,17 +438,7 @@ async fn projections_on_indexes_read_what_the_index_holds() {
     assert_eq!(details.len(), 4);
     // The generated item types are projections of the model too.
     let items = pk_items(&t).await;
-    let want: Vec<TicketByOwnerItem> = stored
-        .iter()
-        .map(|s| TicketByOwnerItem {
-            project: s.project.clone(),
-            id: s.id.clone(),
-            owner: s.owner.clone(),
-            opened_at: s.opened_at,
-            title: s.title.clone(),
-            labels: s.labels.clone(),
-        })
-        .collect();
+    let want: Vec<TicketByOwnerItem> = stored.iter().map(owner_item).collect();
     assert_eq!(items, want, "read from the table, in its key order");
 
     // A projection the index does not hold is refused before anything is sent, naming what
@@ -517,6 +486,18 @@ async fn projections_on_indexes_read_what_the_index_holds() {
 }
 
 /// The by_owner item type read from the table's primary key.
+/// What the `by_owner` index holds of a ticket.
+fn owner_item(s: &Ticket) -> TicketByOwnerItem {
+    TicketByOwnerItem {
+        project: s.project.clone(),
+        id: s.id.clone(),
+        owner: s.owner.clone(),
+        opened_at: s.opened_at,
+        title: s.title.clone(),
+        labels: s.labels.clone(),
+    }
+}
+
 async fn pk_items(t: &TicketTable) -> Vec<TicketByOwnerItem> {
     collect(
         t.primary_key()
