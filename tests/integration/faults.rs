@@ -225,6 +225,40 @@ async fn five_thousand_items_written_and_read_under_partial_batches_and_throttli
     Entry::table(&direct).delete_table().await.unwrap();
 }
 
+/// The capacity of a batch whose requests DynamoDB answers in part is the sum over every
+/// answer, retries of the unprocessed part included: each item is written (and charged) once.
+#[tokio::test]
+async fn the_capacity_of_a_batch_answered_in_part_is_summed_over_its_retries() {
+    let (proxy, direct, through) = proxied(53).await;
+    Entry::table(&direct).create_table().await.unwrap();
+    let entries: Vec<Entry> = (0..100)
+        .map(|i| Entry {
+            id: format!("e{i:03}"),
+            amount: i,
+        })
+        .collect();
+    proxy.at_rate("BatchWriteItem", Fault::Partial(0.5), 1.0);
+    let written = Entry::table(&through)
+        .writer()
+        .batch_put(&entries)
+        .with_retry_policy(quick(30))
+        .return_consumed_capacity()
+        .await
+        .unwrap();
+    let partial = proxy.stats().left_unprocessed;
+    assert!(partial > 0, "some items were left for a retry");
+    // each small item costs one write unit, once, however many answers it took
+    assert_eq!(written.map(|c| c.capacity_units), Some(100.0));
+    proxy.heal();
+    assert_eq!(
+        crate::common::raw_scan(&direct, Entry::table(&direct).name())
+            .await
+            .len(),
+        100
+    );
+    Entry::table(&direct).delete_table().await.unwrap();
+}
+
 /// The line numbers of a journal: a projection of `Line` without its text.
 #[derive(Debug, Clone, PartialEq, dynamo_types::DynamoProjection)]
 #[dynamo(model = Line)]
