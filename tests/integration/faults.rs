@@ -45,7 +45,7 @@ async fn a_batch_write_whose_answers_are_lost_says_unconfirmed_and_sends_once_pe
     proxy.at_rate("BatchWriteItem", Fault::DropAfter, 1.0);
     let result = Entry::table(&through)
         .writer()
-        .with_retry_policy(quick(3))
+        .retry_policy(quick(3))
         .batch_put(&entries)
         .await;
     match result {
@@ -241,7 +241,7 @@ async fn the_capacity_of_a_batch_answered_in_part_is_summed_over_its_retries() {
     let written = Entry::table(&through)
         .writer()
         .batch_put(&entries)
-        .with_retry_policy(quick(30))
+        .retry_policy(quick(30))
         .return_consumed_capacity()
         .await
         .unwrap();

@@ -96,7 +96,7 @@ impl<M: DynamoModel> BatchPut<M> {
 
     /// The retry and concurrency settings of this call (for `BatchWriteItem`; a checked put's
     /// transactions retry as any single request does).
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
@@ -194,7 +194,7 @@ impl<M: DynamoModel> BatchDelete<M> {
     }
 
     /// The retry and concurrency settings of this call.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }

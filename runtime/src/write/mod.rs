@@ -9,7 +9,7 @@
 //! let w = posts.writer();
 //! w.put(&post).await?;
 //! w.put(&post).condition(Post::fields().like_count.gt(3)).await?;
-//! let old: Option<Post> = w.put(&post).return_old().await?;
+//! let old: Option<Post> = w.put(&post).return_all_old().await?;
 //! w.put_if_absent(&post).await?;              // create, fail if it exists
 //! w.delete(&post).await?;
 //! w.batch_put(&many).await?;
@@ -85,7 +85,7 @@ impl<M: DynamoModel> Writer<M> {
     }
 
     /// The retry and concurrency settings of this writer's batch writes.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }

@@ -136,7 +136,7 @@ fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
 /// `PutItem` of one model, from [`Writer::put`](crate::Writer::put). Await it.
 ///
 /// Options: [`condition`](Self::condition) (typed, ANDed with any version check),
-/// [`return_old`](Self::return_old) (the replaced item, decoded),
+/// [`return_all_old`](Self::return_all_old) (the replaced item, decoded),
 /// [`return_old_on_failure`](Self::return_old_on_failure) (the current item in
 /// [`Error::ConditionalCheckFailed`], also inside [`Error::Unconfirmed`]).
 #[must_use = "a write does nothing until it is awaited"]
@@ -218,7 +218,7 @@ impl<M: DynamoModel> Put<M> {
     }
 
     /// Returns the item this put replaced, decoded (`None` when there was none).
-    pub fn return_old(self) -> Put<M, ReturnAllOld> {
+    pub fn return_all_old(self) -> Put<M, ReturnAllOld> {
         Put {
             table: self.table,
             item: self.item,
@@ -415,7 +415,7 @@ impl<M: DynamoModel> Delete<M> {
     }
 
     /// Returns the deleted item, decoded (`None` when there was none).
-    pub fn return_old(self) -> Delete<M, ReturnAllOld> {
+    pub fn return_all_old(self) -> Delete<M, ReturnAllOld> {
         Delete {
             table: self.table,
             key: self.key,

@@ -71,7 +71,7 @@ async fn batch_put_of_1000_items_then_every_item_reads_back() {
         .collect();
     posts
         .writer()
-        .with_retry_policy(RetryPolicy {
+        .retry_policy(RetryPolicy {
             concurrency: 4,
             ..RetryPolicy::default()
         })

@@ -40,15 +40,19 @@ async fn put_stores_the_item_and_get_item_reads_it_back() {
     };
     assert_eq!(posts.get_item(missing).await.unwrap(), None);
 
-    // A second put replaces the item; `return_old` gives the replaced one.
+    // A second put replaces the item; `return_all_old` gives the replaced one.
     let mut newer = post.clone();
     newer.title = "newer".into();
     newer.body = None;
-    let old = w.put(&newer).return_old().await.unwrap();
+    let old = w.put(&newer).return_all_old().await.unwrap();
     assert_eq!(old, Some(post));
     assert_eq!(posts.get_item(key).await.unwrap(), Some(newer.clone()));
-    // `return_old` of a put that created the item is `None`.
-    let created = w.put(&Post::new("b1", "p2")).return_old().await.unwrap();
+    // `return_all_old` of a put that created the item is `None`.
+    let created = w
+        .put(&Post::new("b1", "p2"))
+        .return_all_old()
+        .await
+        .unwrap();
     assert_eq!(created, None);
     posts.delete_table().await.unwrap();
 }
@@ -172,10 +176,10 @@ async fn delete_by_item_and_by_key() {
         w.put(&Post::new("b1", id)).await.unwrap();
     }
     w.delete(&Post::new("b1", "p1")).await.unwrap();
-    let old = pk.delete("b1", "p2").return_old().await.unwrap();
+    let old = pk.delete("b1", "p2").return_all_old().await.unwrap();
     assert_eq!(old, Some(Post::new("b1", "p2")));
     // Deleting a key that holds nothing succeeds, and returns nothing.
-    assert_eq!(pk.delete("b1", "p2").return_old().await.unwrap(), None);
+    assert_eq!(pk.delete("b1", "p2").return_all_old().await.unwrap(), None);
     // A conditional delete.
     assert!(is_condition_failed(
         pk.delete("b1", "p3").condition(f.like_count.gt(0)).await
@@ -194,7 +198,12 @@ async fn delete_by_item_and_by_key() {
         post_count: 0,
     };
     users.writer().put(&user).await.unwrap();
-    let old = users.primary_key().delete("u1").return_old().await.unwrap();
+    let old = users
+        .primary_key()
+        .delete("u1")
+        .return_all_old()
+        .await
+        .unwrap();
     assert_eq!(old, Some(user));
     assert_eq!(
         users
