@@ -18,6 +18,25 @@ use crate::query::projection::{
 use crate::query::range::{IntoRange, RangeCondition, SortKey};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
+/// What a query or scan reads of each item (the key attributes always: a cursor resumes after
+/// an item's key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reads {
+    /// Every attribute.
+    Items,
+    /// The table's and the index's keys only (`.keys_only()`).
+    Keys,
+    /// These attributes (a projection, or an index's item type).
+    Attributes(&'static [&'static str]),
+}
+
+impl Reads {
+    /// What a read of `S` reads unless told otherwise: its item type's attributes.
+    pub(crate) fn default_of<S: ReadItem>() -> Self {
+        S::ATTRIBUTES.map_or(Reads::Items, Reads::Attributes)
+    }
+}
+
 /// The options queries and scans share.
 pub(crate) struct ReadOptions<M> {
     pub(crate) filter: Option<Condition<M>>,
@@ -25,9 +44,7 @@ pub(crate) struct ReadOptions<M> {
     pub(crate) page_size: Option<u32>,
     pub(crate) consistent: bool,
     pub(crate) start: Option<Cursor>,
-    pub(crate) keys_only: bool,
-    /// The attributes read (a projection, or an index's item type); `None`: all of them.
-    pub(crate) attributes: Option<&'static [&'static str]>,
+    pub(crate) reads: Reads,
     pub(crate) max_requests: Option<u32>,
     /// Asked for `ReturnConsumedCapacity = TOTAL`.
     pub(crate) consumed_capacity: bool,
@@ -46,8 +63,7 @@ impl<M> Clone for ReadOptions<M> {
             page_size: self.page_size,
             consistent: self.consistent,
             start: self.start.clone(),
-            keys_only: self.keys_only,
-            attributes: self.attributes,
+            reads: self.reads,
             max_requests: self.max_requests,
             consumed_capacity: self.consumed_capacity,
             count_only: self.count_only,
@@ -63,8 +79,7 @@ impl<M> std::fmt::Debug for ReadOptions<M> {
             .field("page_size", &self.page_size)
             .field("consistent", &self.consistent)
             .field("start", &self.start)
-            .field("keys_only", &self.keys_only)
-            .field("attributes", &self.attributes)
+            .field("reads", &self.reads)
             .field("max_requests", &self.max_requests)
             .field("consumed_capacity", &self.consumed_capacity)
             .field("count_only", &self.count_only)
@@ -80,8 +95,7 @@ impl<M> Default for ReadOptions<M> {
             page_size: None,
             consistent: false,
             start: None,
-            keys_only: false,
-            attributes: None,
+            reads: Reads::Items,
             max_requests: None,
             consumed_capacity: false,
             count_only: false,
@@ -138,12 +152,14 @@ pub(crate) fn make_plan<E: ReadSource>(
     let index = <E::Schema as KeySchema>::INDEX;
     // A count reads no attributes, so any index can be counted.
     if let Some(index) = index
-        && !options.keys_only
         && !options.count_only
     {
-        match options.attributes {
-            Some(attributes) => check_index_holds::<ModelOf<E>>(index, attributes)?,
-            None => check_index_holds::<ModelOf<E>>(index, ModelOf::<E>::SCHEMA.attributes)?,
+        match options.reads {
+            Reads::Keys => {}
+            Reads::Attributes(attributes) => check_index_holds::<ModelOf<E>>(index, attributes)?,
+            Reads::Items => {
+                check_index_holds::<ModelOf<E>>(index, ModelOf::<E>::SCHEMA.attributes)?
+            }
         }
     }
     let cursor_attributes = cursor_attributes::<E::Schema>();
@@ -210,10 +226,10 @@ pub(crate) fn make_plan<E: ReadSource>(
         }
     }
     // The key attributes are always read: a cursor resumes after an item's key.
-    let projection = match (options.count_only, options.keys_only, options.attributes) {
-        (true, _, _) | (false, false, None) => None,
-        (false, true, _) => Some(projection_names(&mut p, &cursor_attributes, &[])),
-        (false, false, Some(attributes)) => {
+    let projection = match (options.count_only, options.reads) {
+        (true, _) | (false, Reads::Items) => None,
+        (false, Reads::Keys) => Some(projection_names(&mut p, &cursor_attributes, &[])),
+        (false, Reads::Attributes(attributes)) => {
             Some(projection_names(&mut p, attributes, &cursor_attributes))
         }
     };
@@ -415,7 +431,7 @@ impl<E: ReadSource> Query<E> {
             range: None,
             descending: false,
             options: ReadOptions {
-                attributes: <E::Schema as ReadItem>::ATTRIBUTES,
+                reads: Reads::default_of::<E::Schema>(),
                 ..ReadOptions::default()
             },
             decode: <E::Schema as ReadItem>::decode,
@@ -431,8 +447,7 @@ impl<E: ReadSource> Query<E> {
             range: self.range,
             descending: self.descending,
             options: ReadOptions {
-                keys_only: true,
-                attributes: None,
+                reads: Reads::Keys,
                 ..self.options
             },
             decode: decode_key::<ModelOf<E>>,
@@ -450,8 +465,7 @@ impl<E: ReadSource> Query<E> {
             range: self.range,
             descending: self.descending,
             options: ReadOptions {
-                keys_only: false,
-                attributes: Some(P::ATTRIBUTES),
+                reads: Reads::Attributes(P::ATTRIBUTES),
                 ..self.options
             },
             decode: P::from_item,

@@ -15,7 +15,7 @@ use crate::query::page::{
 };
 use crate::query::projection::{DynamoProjection, ItemOf, ReadItem};
 use crate::query::query_op::shared_read_methods;
-use crate::query::query_op::{ReadOptions, decode_key, make_plan};
+use crate::query::query_op::{ReadOptions, Reads, decode_key, make_plan};
 use crate::query::{ConsistentSource, KeyOf, ModelOf, ReadSource};
 
 /// DynamoDB's bound on `TotalSegments`.
@@ -61,7 +61,7 @@ impl<E: ReadSource> Scan<E> {
         Scan {
             source,
             options: ReadOptions {
-                attributes: <E::Schema as ReadItem>::ATTRIBUTES,
+                reads: Reads::default_of::<E::Schema>(),
                 ..ReadOptions::default()
             },
             segment: None,
@@ -74,8 +74,7 @@ impl<E: ReadSource> Scan<E> {
         Scan {
             source: self.source,
             options: ReadOptions {
-                keys_only: true,
-                attributes: None,
+                reads: Reads::Keys,
                 ..self.options
             },
             segment: self.segment,
@@ -91,8 +90,7 @@ impl<E: ReadSource> Scan<E> {
         Scan {
             source: self.source,
             options: ReadOptions {
-                keys_only: false,
-                attributes: Some(P::ATTRIBUTES),
+                reads: Reads::Attributes(P::ATTRIBUTES),
                 ..self.options
             },
             segment: self.segment,
