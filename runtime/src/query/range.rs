@@ -332,3 +332,54 @@ impl<R, Rest> IntoRange<R> for SortKey<R, Rest> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered<R>(condition: RangeCondition<R>, names: &[&str]) -> Result<String> {
+        condition.render(names, &mut Placeholders::default())
+    }
+
+    fn built<R: KeyParts, C: IntoRange<R>>(
+        build: impl FnOnce(SortKey<R>) -> C,
+    ) -> RangeCondition<R> {
+        build(SortKey::start()).into_range()
+    }
+
+    /// Leading attributes with `=`, then one operator on the next, in key-schema order.
+    #[test]
+    fn a_multi_attribute_condition_names_its_attributes_left_to_right() {
+        let names = ["status", "placed_at", "id"];
+        let between = built::<(String, i64, u32), _>(|s| s.eq("open").between(1, 9));
+        assert_eq!(
+            rendered(between, &names).unwrap(),
+            "#n0 = :v0 AND #n1 BETWEEN :v1 AND :v2"
+        );
+        let prefix = built::<(String, i64, u32), _>(|s| s.begins_with("op"));
+        assert_eq!(rendered(prefix, &names).unwrap(), "begins_with(#n0, :v0)");
+        let all = built::<(String, i64, u32), _>(|s| s.eq("open").eq(3).eq(7u32));
+        assert_eq!(
+            rendered(all, &names).unwrap(),
+            "#n0 = :v0 AND #n1 = :v1 AND #n2 = :v2"
+        );
+        let single = RangeCondition::<i64>::ge(5);
+        assert_eq!(rendered(single, &["likes"]).unwrap(), "#n0 >= :v0");
+    }
+
+    /// A condition naming no attribute, or more than the key has, is refused, not sent.
+    #[test]
+    fn a_condition_that_does_not_fit_the_key_is_refused() {
+        let empty = built::<(String, i64), _>(|s| s);
+        assert!(empty.is_empty());
+        assert!(matches!(
+            rendered(empty, &["status", "placed_at"]),
+            Err(Error::Validation(_))
+        ));
+        let two = built::<(String, i64), _>(|s| s.eq("open").gt(1));
+        assert!(matches!(
+            rendered(two, &["status"]),
+            Err(Error::Validation(_))
+        ));
+    }
+}
