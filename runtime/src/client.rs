@@ -29,7 +29,17 @@ pub const STREAMS_ENDPOINT_ENV: &str = "DYNAMODB_STREAMS_ENDPOINT";
 impl Client {
     /// Wraps an SDK client. It has no DynamoDB Streams client: add one with
     /// [`with_streams`](Self::with_streams) to read streams.
+    ///
+    /// The client is rebuilt from `sdk`'s configuration with one interceptor added, which
+    /// counts the attempts of each request for its tracing span (see the crate's "Tracing"
+    /// docs); everything else about it is `sdk`'s.
     pub fn new(sdk: aws_sdk_dynamodb::Client) -> Self {
+        let sdk = aws_sdk_dynamodb::Client::from_conf(
+            sdk.config()
+                .to_builder()
+                .interceptor(crate::telemetry::CountAttempts)
+                .build(),
+        );
         Client {
             inner: Arc::new(Inner {
                 sdk,

@@ -353,6 +353,37 @@ impl fmt::Display for RecordError {
 }
 
 impl Error {
+    /// The variant's name (`"Handler"`, `"Decode"`, ...): what a span records as the error's
+    /// type, since the message may hold item values.
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self {
+            Error::ConditionalCheckFailed { .. } => "ConditionalCheckFailed",
+            Error::Unconfirmed { .. } => "Unconfirmed",
+            Error::TransactionCanceled { .. } => "TransactionCanceled",
+            Error::Decode(_) => "Decode",
+            Error::Encode(_) => "Encode",
+            Error::Cursor(_) => "Cursor",
+            Error::Validation(_) => "Validation",
+            Error::LimitExceeded { .. } => "LimitExceeded",
+            Error::SchemaMismatch { .. } => "SchemaMismatch",
+            Error::BatchGetIncomplete { .. } => "BatchGetIncomplete",
+            Error::IndexProjection { .. } => "IndexProjection",
+            Error::BatchWriteIncomplete { .. } => "BatchWriteIncomplete",
+            Error::BatchWriteFailed { .. } => "BatchWriteFailed",
+            Error::Undecodable { .. } => "Undecodable",
+            Error::BatchPutStopped { .. } => "BatchPutStopped",
+            Error::BatchGetFailed { .. } => "BatchGetFailed",
+            Error::Timeout(_) => "Timeout",
+            Error::Sdk(_) => "Sdk",
+            Error::StreamRecord { .. } => "StreamRecord",
+            Error::Handler { .. } => "Handler",
+            Error::Unrouted { .. } => "Unrouted",
+            Error::DuplicateRoute(_) => "DuplicateRoute",
+            Error::StreamTrimmed { .. } => "StreamTrimmed",
+            Error::Streams(_) => "Streams",
+        }
+    }
+
     /// True when DynamoDB throttled the request (a caller may retry later).
     pub fn is_throttling(&self) -> bool {
         use aws_sdk_dynamodb::Error as E;

@@ -23,10 +23,13 @@ pub use lambda_runtime;
 
 use futures::future::BoxFuture;
 
+use tracing::Instrument;
+
 use crate::error::{Error, Result};
 use crate::stream::{
     Batch, Dispatch, EventBatch, EventOf, Handler, Router, StreamModel, TableHandler, convert,
 };
+use crate::telemetry;
 
 impl From<aws_lambda_events::event::dynamodb::Event> for Batch {
     fn from(event: aws_lambda_events::event::dynamodb::Event) -> Self {
@@ -53,12 +56,19 @@ impl From<aws_lambda_events::event::kinesis::KinesisEvent> for Batch {
 /// [`Error::sequence_number`](crate::Error::sequence_number)).
 pub async fn process<D: Dispatch + ?Sized>(batch: impl Into<Batch>, handler: &D) -> Result<usize> {
     let batch = batch.into();
+    let span = telemetry::stream_batch("lambda", None, None, batch.records.len());
     let mut done = 0;
-    for record in batch.records {
-        handler.dispatch(record?).await?;
-        done += 1;
+    let outcome = async {
+        for record in batch.records {
+            handler.dispatch(record?).await?;
+            done += 1;
+        }
+        Ok(done)
     }
-    Ok(done)
+    .instrument(span.clone())
+    .await;
+    telemetry::batch_handled(&span, done, outcome.as_ref().err());
+    outcome
 }
 
 /// Runs a Lambda batch through `handler` and answers what Lambda needs to retry exactly the
@@ -111,37 +121,44 @@ impl<M: StreamModel> LambdaHandler for TableHandler<M> {
     type Event = EventBatch<EventOf<M>>;
 
     fn handle_event(&self, event: Self::Event) -> BoxFuture<'_, DynamoDbEventResponse> {
-        Box::pin(async move {
-            let mut done = 0;
-            let mut outcome = Ok(0);
-            for record in event.records {
-                let handled = match record {
-                    Ok(record) => {
-                        if let Err(e) =
-                            self.check_table(record.table.as_deref(), Some(&record.sequence_number))
-                        {
-                            outcome = Err(e);
-                            break;
+        let span =
+            telemetry::stream_batch("lambda", Some(M::SCHEMA.table), None, event.records.len());
+        let batch = span.clone();
+        Box::pin(
+            async move {
+                let mut done = 0;
+                let mut outcome = Ok(0);
+                for record in event.records {
+                    let handled = match record {
+                        Ok(record) => {
+                            if let Err(e) = self
+                                .check_table(record.table.as_deref(), Some(&record.sequence_number))
+                            {
+                                outcome = Err(e);
+                                break;
+                            }
+                            let sequence_number = Some(record.sequence_number.clone());
+                            Handler::handle(self, record)
+                                .await
+                                .map_err(|source| Error::Handler {
+                                    sequence_number,
+                                    source,
+                                })
                         }
-                        let sequence_number = Some(record.sequence_number.clone());
-                        Handler::handle(self, record)
-                            .await
-                            .map_err(|source| Error::Handler {
-                                sequence_number,
-                                source,
-                            })
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = handled {
+                        outcome = Err(e);
+                        break;
                     }
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = handled {
-                    outcome = Err(e);
-                    break;
+                    done += 1;
+                    outcome = Ok(done);
                 }
-                done += 1;
-                outcome = Ok(done);
+                telemetry::batch_handled(&batch, done, outcome.as_ref().err());
+                answer(outcome)
             }
-            answer(outcome)
-        })
+            .instrument(span),
+        )
     }
 }
 

@@ -16,6 +16,7 @@ mod query;
 mod retry;
 pub mod stream;
 mod table;
+mod telemetry;
 pub mod write;
 
 pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
@@ -48,6 +49,7 @@ pub use query::{
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};
 pub use table::{SchemaDifference, TableDescription, TableRef};
+pub use telemetry::TARGET as TRACING_TARGET;
 pub use write::{
     BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
     MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,

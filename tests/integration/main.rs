@@ -14,6 +14,9 @@ mod multi_key;
 mod other_writers;
 mod proxy;
 mod reads;
+#[path = "../support/spans.rs"]
+mod span_capture;
+mod spans;
 mod sparse_index;
 mod streams;
 mod table;

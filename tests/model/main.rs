@@ -5,4 +5,6 @@ mod codec;
 mod declared_by_macro;
 mod enums;
 mod post;
+#[path = "../support/spans.rs"]
+mod span_capture;
 mod stream;

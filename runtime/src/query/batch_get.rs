@@ -21,6 +21,7 @@ use crate::query::page::{ConsumedCapacity, Decoder};
 use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
+use crate::telemetry;
 use crate::write::WithConsumedCapacity;
 
 /// DynamoDB's limit of keys in one `BatchGetItem` request.
@@ -214,7 +215,17 @@ impl<M: DynamoModel> BatchRead<M> {
                 .set_expression_attribute_names(names.clone())
                 .build()
                 .map_err(|e| Error::Validation(e.to_string()))?;
-            let sent = self
+            let span = telemetry::request(telemetry::Operation::BatchGetItem, table);
+            span.record("aws.dynamodb.consistent_read", self.consistent);
+            if let Some(attributes) = self.attributes {
+                span.record("aws.dynamodb.projection", attributes.join(", ").as_str());
+            }
+            span.record("dynamo_types.batch.attempt", attempt);
+            span.record(
+                "dynamo_types.batch.requested",
+                telemetry::count(pending.len()),
+            );
+            let request = self
                 .table
                 .client()
                 .sdk()
@@ -223,12 +234,12 @@ impl<M: DynamoModel> BatchRead<M> {
                 .set_return_consumed_capacity(total.clone())
                 .customize()
                 .config_override(crate::retry::single_attempt())
-                .send()
-                .await
-                .map_err(Error::from);
+                .send();
+            let sent = telemetry::send(&span, request).await.map_err(Error::from);
             let mut last_error = None;
             match sent {
                 Ok(out) => {
+                    telemetry::capacity(&span, out.consumed_capacity.iter().flatten());
                     consumed = ConsumedCapacity::sum(
                         consumed,
                         ConsumedCapacity::from_sdk_list(out.consumed_capacity),
@@ -241,6 +252,10 @@ impl<M: DynamoModel> BatchRead<M> {
                         .and_then(|mut u| u.remove(table))
                         .map(|k| k.keys)
                         .unwrap_or_default();
+                    span.record(
+                        "dynamo_types.batch.unprocessed",
+                        telemetry::count(pending.len()),
+                    );
                 }
                 // Throttled, a server error, or no answer: retry like unprocessed keys (reading
                 // again is harmless).

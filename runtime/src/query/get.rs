@@ -9,6 +9,7 @@ use crate::query::keys::table_key_names;
 use crate::query::page::Decoder;
 use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::table::TableRef;
+use crate::telemetry::{self, Operation};
 
 /// Reads one item by primary key. Await it for `Option<M>`, or `Option<P>` after
 /// [`project`](Self::project).
@@ -76,7 +77,12 @@ impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
             }
             None => (None, None),
         };
-        let out = self
+        let span = telemetry::request(Operation::GetItem, self.table.name());
+        span.record("aws.dynamodb.consistent_read", self.consistent);
+        if let Some(attributes) = self.attributes {
+            span.record("aws.dynamodb.projection", attributes.join(", ").as_str());
+        }
+        let request = self
             .table
             .client()
             .sdk()
@@ -86,8 +92,8 @@ impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
             .set_consistent_read(self.consistent.then_some(true))
             .set_projection_expression(projection)
             .set_expression_attribute_names(names)
-            .send()
-            .await?;
+            .send();
+        let out = telemetry::send(&span, request).await?;
         match out.item {
             Some(item) if !item.is_empty() => Ok(Some(super::batch_get::decode_with::<M, T>(
                 self.table.name(),

@@ -11,6 +11,7 @@ use crate::codec::Item;
 use crate::error::{DecodeError, Error, Result};
 use crate::expr::{Names, Values};
 use crate::query::cursor::{Cursor, ScanCursor};
+use crate::telemetry;
 
 /// One page of a query or scan: the items, and where the next page starts (`None` at the end).
 /// It may gain fields (it is `#[non_exhaustive]`).
@@ -179,7 +180,41 @@ fn to_u64(n: i32) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// Records what a query or scan answered on its span.
+fn record_answer(
+    span: &tracing::Span,
+    count: i32,
+    scanned_count: i32,
+    capacity: Option<&aws_sdk_dynamodb::types::ConsumedCapacity>,
+) {
+    span.record("aws.dynamodb.count", i64::from(count));
+    span.record("aws.dynamodb.scanned_count", i64::from(scanned_count));
+    telemetry::capacity(span, capacity);
+}
+
 impl Plan {
+    /// The span of one request of this plan: what every request of it shares.
+    fn span(&self, operation: telemetry::Operation, limit: Option<i32>) -> tracing::Span {
+        let span = telemetry::request(operation, &self.table);
+        if let Some(index) = self.index {
+            span.record("aws.dynamodb.index_name", index);
+        }
+        span.record("aws.dynamodb.consistent_read", self.consistent);
+        if let Some(limit) = limit {
+            span.record("aws.dynamodb.limit", i64::from(limit));
+        }
+        if self.count_only {
+            span.record("aws.dynamodb.select", "COUNT");
+        } else if let Some(projection) = &self.projection {
+            span.record("aws.dynamodb.select", "SPECIFIC_ATTRIBUTES");
+            span.record(
+                "aws.dynamodb.projection",
+                telemetry::readable(projection, self.names.as_ref()).as_str(),
+            );
+        }
+        span
+    }
+
     async fn send(&self, start: Option<Item>, limit: Option<i32>) -> Result<Response> {
         let sdk = self.client.sdk();
         let (select, projection) = if self.count_only {
@@ -196,7 +231,9 @@ impl Plan {
                 key_condition,
                 descending,
             } => {
-                let out = sdk
+                let span = self.span(telemetry::Operation::Query, limit);
+                span.record("aws.dynamodb.scan_forward", !descending);
+                let request = sdk
                     .query()
                     .table_name(&self.table)
                     .set_index_name(self.index.map(str::to_owned))
@@ -211,8 +248,14 @@ impl Plan {
                     .scan_index_forward(!descending)
                     .set_limit(limit)
                     .set_exclusive_start_key(start)
-                    .send()
-                    .await?;
+                    .send();
+                let out = telemetry::send(&span, request).await?;
+                record_answer(
+                    &span,
+                    out.count,
+                    out.scanned_count,
+                    out.consumed_capacity.as_ref(),
+                );
                 Ok(Response {
                     items: out.items.unwrap_or_default(),
                     last: non_empty(out.last_evaluated_key),
@@ -222,7 +265,12 @@ impl Plan {
                 })
             }
             Operation::Scan { segment } => {
-                let out = sdk
+                let span = self.span(telemetry::Operation::Scan, limit);
+                if let Some((segment, total)) = segment {
+                    span.record("aws.dynamodb.segment", segment);
+                    span.record("aws.dynamodb.total_segments", total);
+                }
+                let request = sdk
                     .scan()
                     .table_name(&self.table)
                     .set_index_name(self.index.map(str::to_owned))
@@ -237,8 +285,14 @@ impl Plan {
                     .set_total_segments(segment.map(|s| s.1))
                     .set_limit(limit)
                     .set_exclusive_start_key(start)
-                    .send()
-                    .await?;
+                    .send();
+                let out = telemetry::send(&span, request).await?;
+                record_answer(
+                    &span,
+                    out.count,
+                    out.scanned_count,
+                    out.consumed_capacity.as_ref(),
+                );
                 Ok(Response {
                     items: out.items.unwrap_or_default(),
                     last: non_empty(out.last_evaluated_key),

@@ -41,6 +41,7 @@ use crate::query::ConsumedCapacity;
 use crate::query::keys::table_key_identity;
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
+use crate::telemetry;
 
 use futures::future::BoxFuture;
 
@@ -431,18 +432,24 @@ async fn write_chunk(
     let total = capacity.then_some(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total);
     loop {
         attempt += 1;
-        let result = client
+        let span = telemetry::request(telemetry::Operation::BatchWriteItem, table);
+        span.record("dynamo_types.batch.attempt", attempt);
+        span.record(
+            "dynamo_types.batch.requested",
+            telemetry::count(pending.len()),
+        );
+        let request = client
             .sdk()
             .batch_write_item()
             .request_items(table, pending.clone())
             .set_return_consumed_capacity(total.clone())
             .customize()
             .config_override(crate::retry::single_attempt())
-            .send()
-            .await
-            .map_err(Error::from);
+            .send();
+        let result = telemetry::send(&span, request).await.map_err(Error::from);
         let last_error = match result {
             Ok(out) => {
+                telemetry::capacity(&span, out.consumed_capacity.iter().flatten());
                 consumed = ConsumedCapacity::sum(
                     consumed,
                     ConsumedCapacity::from_sdk_list(out.consumed_capacity),
@@ -451,6 +458,10 @@ async fn write_chunk(
                     .unprocessed_items
                     .and_then(|mut tables| tables.remove(table))
                     .unwrap_or_default();
+                span.record(
+                    "dynamo_types.batch.unprocessed",
+                    telemetry::count(pending.len()),
+                );
                 if pending.is_empty() {
                     return ChunkOutcome {
                         pending,

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Condition, Names, Path, Placeholders, Update, Values, check_expression};
 use crate::model::DynamoModel;
 use crate::table::TableRef;
+use crate::telemetry;
 
 use futures::future::BoxFuture;
 
@@ -301,7 +302,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
         Box::pin(async move {
             let p = self.prepare()?;
             let lost = crate::retry::LostAnswers::default();
-            let out = client
+            let span = telemetry::request(telemetry::Operation::PutItem, &p.table);
+            let request = client
                 .sdk()
                 .put_item()
                 .table_name(p.table)
@@ -313,7 +315,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
                 .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
                 .customize()
                 .interceptor(lost.clone())
-                .send()
+                .send();
+            let out = telemetry::send(&span, request)
                 .await
                 .map_err(|e| write_outcome(e.into(), &lost))?;
             R::output(out.attributes)
@@ -487,7 +490,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Delete<M, R> {
         Box::pin(async move {
             let p = self.prepare()?;
             let lost = crate::retry::LostAnswers::default();
-            let out = client
+            let span = telemetry::request(telemetry::Operation::DeleteItem, &p.table);
+            let request = client
                 .sdk()
                 .delete_item()
                 .table_name(p.table)
@@ -499,7 +503,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Delete<M, R> {
                 .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
                 .customize()
                 .interceptor(lost.clone())
-                .send()
+                .send();
+            let out = telemetry::send(&span, request)
                 .await
                 .map_err(|e| write_outcome(e.into(), &lost))?;
             R::output(out.attributes)
@@ -670,7 +675,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
         Box::pin(async move {
             let p = self.prepare()?;
             let lost = crate::retry::LostAnswers::default();
-            let out = client
+            let span = telemetry::request(telemetry::Operation::UpdateItem, &p.table);
+            let request = client
                 .sdk()
                 .update_item()
                 .table_name(p.table)
@@ -683,7 +689,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
                 .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
                 .customize()
                 .interceptor(lost.clone())
-                .send()
+                .send();
+            let out = telemetry::send(&span, request)
                 .await
                 .map_err(|e| write_outcome(e.into(), &lost))?;
             R::output(out.attributes)

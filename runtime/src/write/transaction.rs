@@ -21,6 +21,7 @@ use crate::model::{DynamoModel, ModelKey, TableSchema};
 use crate::query::ConsumedCapacity;
 use crate::query::keys::table_key_identity;
 use crate::table::TableRef;
+use crate::telemetry;
 
 use futures::future::BoxFuture;
 
@@ -360,14 +361,32 @@ impl TransactWrite {
     pub(crate) async fn run(self, capacity: bool) -> Result<Option<ConsumedCapacity>> {
         let client = self.client.clone();
         let (items, token) = self.items()?;
-        let out = client
+        let tables = telemetry::table_names(items.iter().filter_map(|item| {
+            let table = if let Some(put) = &item.put {
+                &put.table_name
+            } else if let Some(update) = &item.update {
+                &update.table_name
+            } else if let Some(delete) = &item.delete {
+                &delete.table_name
+            } else {
+                &item.condition_check.as_ref()?.table_name
+            };
+            Some(table.as_str())
+        }));
+        let span = telemetry::request(telemetry::Operation::TransactWriteItems, &tables);
+        span.record(
+            "dynamo_types.transaction.actions",
+            telemetry::count(items.len()),
+        );
+        let request = client
             .sdk()
             .transact_write_items()
             .set_transact_items(Some(items))
             .set_client_request_token(token)
             .set_return_consumed_capacity(capacity.then_some(ReturnConsumedCapacity::Total))
-            .send()
-            .await?;
+            .send();
+        let out = telemetry::send(&span, request).await?;
+        telemetry::capacity(&span, out.consumed_capacity.iter().flatten());
         Ok(ConsumedCapacity::from_sdk_list(out.consumed_capacity))
     }
 }
@@ -444,7 +463,9 @@ impl<M: DynamoModel> IntoFuture for GetItem<M> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let out = self
+            let span = telemetry::request(telemetry::Operation::GetItem, self.table.name());
+            span.record("aws.dynamodb.consistent_read", true);
+            let request = self
                 .table
                 .client()
                 .sdk()
@@ -452,8 +473,8 @@ impl<M: DynamoModel> IntoFuture for GetItem<M> {
                 .table_name(self.table.name())
                 .set_key(Some(self.key?))
                 .consistent_read(true)
-                .send()
-                .await?;
+                .send();
+            let out = telemetry::send(&span, request).await?;
             decode_whole(out.item)
         })
     }
@@ -536,14 +557,21 @@ impl<T: TransactGetTuple> TransactGet<T> {
             let gets = self.gets.gets()?;
             let count = gets.len();
             check_action_count(count, "the read transaction")?;
-            let out = self
+            let tables = telemetry::table_names(
+                gets.iter()
+                    .filter_map(|g| Some(g.get.as_ref()?.table_name.as_str())),
+            );
+            let span = telemetry::request(telemetry::Operation::TransactGetItems, &tables);
+            span.record("dynamo_types.transaction.actions", telemetry::count(count));
+            let request = self
                 .client
                 .sdk()
                 .transact_get_items()
                 .set_transact_items(Some(gets))
                 .set_return_consumed_capacity(capacity.then_some(ReturnConsumedCapacity::Total))
-                .send()
-                .await?;
+                .send();
+            let out = telemetry::send(&span, request).await?;
+            telemetry::capacity(&span, out.consumed_capacity.iter().flatten());
             let consumed = ConsumedCapacity::from_sdk_list(out.consumed_capacity);
             let responses = out.responses.unwrap_or_default();
             if responses.len() != count {

@@ -189,3 +189,32 @@ async fn run_answers_as_handle_does() {
         ["000000000000000000200"]
     );
 }
+
+/// Each batch Lambda hands over is one span (`dynamo_types.stream_batch`, kind consumer) with
+/// the number of records, how many were handled, and the kind of error that stopped it (not
+/// its text, which can hold item values).
+#[tokio::test]
+async fn a_batch_is_one_span_saying_how_far_it_got() {
+    let (capture, _guard) = crate::span_capture::capture();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let handler = failing_on_p3(seen.clone());
+    lambda::handle(five_posts().to_batch().unwrap(), &handler).await;
+    let ok = PostEvent::handler().on_insert(|_| async { Ok::<_, Error>(()) });
+    lambda::handle(five_posts().to_lambda_event().unwrap(), &ok).await;
+    let spans = capture.take();
+    assert_eq!(spans.len(), 2, "{spans:#?}");
+    for span in &spans {
+        assert_eq!(span.name, "dynamo_types.stream_batch");
+        assert_eq!(span.get("otel.kind"), Some("consumer"));
+        assert_eq!(span.get("dynamo_types.stream.source"), Some("lambda"));
+        assert_eq!(span.get("messaging.batch.message_count"), Some("5"));
+        for value in span.fields.values() {
+            assert!(!value.contains("refused"), "{span:?}");
+        }
+    }
+    assert_eq!(spans[0].get("dynamo_types.stream.handled"), Some("2"));
+    assert_eq!(spans[0].get("otel.status_code"), Some("ERROR"));
+    assert_eq!(spans[0].get("error.type"), Some("Handler"));
+    assert_eq!(spans[1].get("dynamo_types.stream.handled"), Some("5"));
+    assert_eq!(spans[1].get("otel.status_code"), None);
+}

@@ -12,6 +12,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
+use crate::telemetry;
+
 use crate::error::{Error, Result};
 
 use super::super::handler::Handler;
@@ -215,8 +217,19 @@ where
             };
             let records = page.records.unwrap_or_default();
             let count = records.len();
-            let batch = tracing::debug_span!("stream.batch", records = count);
-            if let Some(end) = self.handle_all(records).instrument(batch).await? {
+            let batch = telemetry::stream_batch(
+                "consumer",
+                Some(&self.shared.table),
+                Some(&self.shard_id),
+                count,
+            );
+            let mut handled = 0;
+            let outcome = self
+                .handle_all(records, &mut handled)
+                .instrument(batch.clone())
+                .await;
+            telemetry::batch_handled(&batch, handled, outcome.as_ref().err());
+            if let Some(end) = outcome? {
                 return Ok(end);
             }
             if !self.checkpoint().await? {
@@ -239,6 +252,7 @@ where
     async fn handle_all(
         &mut self,
         records: Vec<aws_sdk_dynamodbstreams::types::Record>,
+        handled: &mut usize,
     ) -> Result<Option<ReaderEnd>> {
         for record in records {
             if let Some(end) = self.before_record().await? {
@@ -275,6 +289,7 @@ where
                 self.position = Position::After(seq.clone());
                 self.pending = Some(seq);
             }
+            *handled += 1;
         }
         Ok(None)
     }
