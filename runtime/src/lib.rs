@@ -38,6 +38,8 @@ pub use model::{
 #[cfg(feature = "sealed-cursors")]
 pub use query::CursorKey;
 #[doc(hidden)]
+pub use query::GetDecoder;
+#[doc(hidden)]
 pub use query::{AfterRangeOperator, NoSortKeyAttributeLeft};
 pub use query::{
     BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, ConsumedCapacity, Count,
@@ -51,7 +53,7 @@ pub use stream::{StreamEvent, StreamModel};
 pub use table::{SchemaDifference, TableDescription, TableRef};
 pub use telemetry::TARGET as TRACING_TARGET;
 pub use write::{
-    BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
+    BatchDelete, BatchPut, ConditionCheck, Delete, IntoTransactAction, MAX_ITEM_SIZE,
     MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
     ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
     UpdateItem, VersionValues, WithConsumedCapacity, Writer, item_size,

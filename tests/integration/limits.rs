@@ -403,10 +403,12 @@ async fn a_read_transaction_of_100_gets_is_sent_and_101_are_refused() {
     entries.create_table().await.unwrap();
     entries.writer().put(&entry("p", "s0")).await.unwrap();
     let get = |i: usize| {
-        entries.get_item(EntryKey {
-            pk: "p".into(),
-            sk: format!("s{i}"),
-        })
+        entries
+            .get(EntryKey {
+                pk: "p".into(),
+                sk: format!("s{i}"),
+            })
+            .consistent()
     };
     let found = client
         .transact_get((0..100).map(get).collect::<Vec<_>>())

@@ -3,7 +3,7 @@
 //! [`Update`] is built from the typed paths of `{Model}Fields`, so each action only accepts
 //! values of the field's type, and the actions DynamoDB restricts to some types are only
 //! offered there: `append` / `prepend` on lists, `add` on numbers and sets, `delete` on sets,
-//! `set_add` / `set_sub` on numbers. The table's key attributes have a [`KeyPath`](super::KeyPath),
+//! `increment` / `decrement` on numbers. The table's key attributes have a [`KeyPath`](super::KeyPath),
 //! which no action takes. Rendering goes through [`Placeholders`] like conditions.
 
 use std::collections::{BTreeSet, HashSet};
@@ -19,7 +19,7 @@ use crate::error::{EncodeError, Error};
 
 /// A number type: the values `ADD` and `SET path = path + n` take.
 #[diagnostic::on_unimplemented(
-    message = "`set_add` and `set_sub` need a number field, and `{Self}` is not a number",
+    message = "`increment` and `decrement` need a number field, and `{Self}` is not a number",
     label = "arithmetic is not defined for a `{Self}` field",
     note = "DynamoDB's `SET a = a + n` only adds numbers; use `set` to replace the value, or `add` to add elements to a set"
 )]
@@ -194,9 +194,10 @@ impl<M> Update<M> {
         self
     }
 
-    /// `SET path = path + n`. Fails on the server when the attribute is absent: use
-    /// [`add`](Self::add) for a counter that may not exist yet.
-    pub fn set_add<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
+    /// `SET path = path + n`: adds `n` to a number that exists, at any path (a map's entry, a
+    /// list element). Fails on the server when the attribute is absent; [`add`](Self::add)
+    /// (DynamoDB's `ADD`) is the one for a counter that may not exist yet (absent counts as 0).
+    pub fn increment<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
     where
         P: Updatable<M>,
         P::Value: NumberValue,
@@ -209,8 +210,9 @@ impl<M> Update<M> {
         self
     }
 
-    /// `SET path = path - n`. Fails on the server when the attribute is absent.
-    pub fn set_sub<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
+    /// `SET path = path - n`: subtracts `n` from a number that exists. Fails on the server when
+    /// the attribute is absent.
+    pub fn decrement<P>(mut self, path: &P, n: impl IntoKey<P::Value>) -> Self
     where
         P: Updatable<M>,
         P::Value: NumberValue,
@@ -483,7 +485,7 @@ mod tests {
         let log: Path<M, Vec<String>> = Path::attribute("log");
         let update = Update::<M>::new()
             .set(&status, "open")
-            .set_add(&count, 2)
+            .increment(&count, 2)
             .append(&log, ["x".to_owned()])
             .remove(&Path::<M, String>::attribute("size"))
             .add(&count, 1)

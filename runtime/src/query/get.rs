@@ -2,6 +2,8 @@
 
 use std::future::IntoFuture;
 
+use aws_sdk_dynamodb::types::TransactGetItem;
+
 use crate::codec::Item;
 use crate::error::{EncodeError, Result};
 use crate::model::DynamoModel;
@@ -31,6 +33,15 @@ impl<M: DynamoModel, T> std::fmt::Debug for Get<M, T> {
             .field("consistent", &self.consistent)
             .field("attributes", &self.attributes)
             .finish()
+    }
+}
+
+impl<M: DynamoModel> TableRef<M> {
+    /// `GetItem` of the item with `key` (the generated key struct, such as `PostKey`): what
+    /// `primary_key().get(..)` reads, addressed by the key struct. Await it, or put it in a
+    /// [`Client::transact_get`](crate::Client::transact_get).
+    pub fn get(&self, key: M::Key) -> Get<M> {
+        Get::new(self.clone(), crate::model::ModelKey::to_key_item(&key))
     }
 }
 
@@ -102,6 +113,55 @@ impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
             )?)),
             _ => Ok(None),
         }
+    }
+}
+
+/// How the answer of a [`Get`] in a transaction is decoded.
+#[doc(hidden)]
+pub struct GetDecoder<M, T> {
+    table: String,
+    decode: Decoder<T>,
+    _model: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M: DynamoModel, T> GetDecoder<M, T> {
+    pub(crate) fn decode(self, item: Option<Item>) -> Result<Option<T>> {
+        match item {
+            Some(item) if !item.is_empty() => Ok(Some(super::batch_get::decode_with::<M, T>(
+                &self.table,
+                item,
+                self.decode,
+            )?)),
+            _ => Ok(None),
+        }
+    }
+}
+
+impl<M: DynamoModel, T> Get<M, T> {
+    /// The read as one action of a `TransactGetItems`, and how to decode its answer.
+    pub(crate) fn into_transact(self) -> Result<(TransactGetItem, GetDecoder<M, T>)> {
+        let key = self.key?;
+        let (projection, names) = match self.attributes {
+            Some(attributes) => {
+                let (expression, names) =
+                    projection_expression(attributes, &table_key_names::<M>())?;
+                (Some(expression), names)
+            }
+            None => (None, None),
+        };
+        let get = aws_sdk_dynamodb::types::Get::builder()
+            .table_name(self.table.name())
+            .set_key(Some(key))
+            .set_projection_expression(projection)
+            .set_expression_attribute_names(names)
+            .build()
+            .map_err(crate::Error::from)?;
+        let decoder = GetDecoder {
+            table: self.table.name().to_owned(),
+            decode: self.decode,
+            _model: std::marker::PhantomData,
+        };
+        Ok((TransactGetItem::builder().get(get).build(), decoder))
     }
 }
 

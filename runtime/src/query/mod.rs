@@ -19,7 +19,7 @@ pub use batch_get::{BatchGet, BatchGetFull};
 #[cfg(feature = "sealed-cursors")]
 pub use cursor::CursorKey;
 pub use cursor::{Cursor, CursorError, ScanCursor};
-pub use get::Get;
+pub use get::{Get, GetDecoder};
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
 pub use page::{ConsumedCapacity, Count, Page, ScanPage};
 #[doc(hidden)]

@@ -39,8 +39,8 @@ pub use batch::{BatchDelete, BatchPut, WithConsumedCapacity};
 pub use single::{Delete, Put, Save, UpdateItem};
 pub use size::{MAX_ITEM_SIZE, item_size};
 pub use transaction::{
-    ConditionCheck, GetItem, IntoTransactAction, MAX_TRANSACTION_ACTIONS, TransactAction,
-    TransactGet, TransactGetTuple, TransactWrite,
+    ConditionCheck, IntoTransactAction, MAX_TRANSACTION_ACTIONS, TransactAction, TransactGet,
+    TransactGetTuple, TransactWrite,
 };
 pub use version::VersionValues;
 

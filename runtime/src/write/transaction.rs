@@ -6,20 +6,20 @@ use std::collections::HashSet;
 use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::types::{
-    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Get, Put as SdkPut,
+    ConditionCheck as SdkConditionCheck, Delete as SdkDelete, Put as SdkPut,
     ReturnConsumedCapacity, TransactGetItem, TransactWriteItem, Update as SdkUpdate,
 };
 
 use super::batch::WithConsumedCapacity;
 use super::single::{Delete, Put, UpdateItem, on_failure, render_condition};
-use super::{ReturnNothing, decode_whole, describe_key};
+use super::{ReturnNothing, describe_key};
 use crate::client::Client;
 use crate::codec::{Item, KeyIdentity};
 use crate::error::{CancellationReason, Error, Limit, Result};
 use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
-use crate::query::ConsumedCapacity;
 use crate::query::keys::table_key_identity;
+use crate::query::{ConsumedCapacity, Get, GetDecoder};
 use crate::table::TableRef;
 use crate::telemetry;
 
@@ -243,7 +243,8 @@ impl Client {
         }
     }
 
-    /// A read transaction of one item per table handle's `get_item`, decoded as a tuple of
+    /// A read transaction of the [`Get`](crate::Get)s in `gets` (a table's `get(key)`, a primary key's
+    /// `get(..)`, projected or not), decoded as a tuple of
     /// `Option`s (or a `Vec` of them): see [`TransactGet`].
     pub fn transact_get<T: TransactGetTuple>(&self, gets: T) -> TransactGet<T> {
         TransactGet {
@@ -428,105 +429,65 @@ impl CancellationReason {
 // ---------------------------------------------------------------------------------------------
 // TransactGet
 
-/// A read of one item by key: from [`TableRef::get_item`]. Part of a [`TransactGet`], or
-/// awaited alone as a strongly consistent `GetItem`.
-#[must_use = "a read does nothing until it is awaited or added to a transaction"]
-pub struct GetItem<M> {
-    table: TableRef<M>,
-    key: Result<Item>,
-}
-
-impl<M: DynamoModel> TableRef<M> {
-    /// The item with `key`, for [`Client::transact_get`] (or awaited alone).
-    pub fn get_item(&self, key: M::Key) -> GetItem<M> {
-        GetItem {
-            table: self.clone(),
-            key: key.to_key_item().map_err(Error::from),
-        }
-    }
-}
-
-impl<M: DynamoModel> GetItem<M> {
-    fn into_get(self) -> Result<TransactGetItem> {
-        let get = Get::builder()
-            .table_name(self.table.name())
-            .set_key(Some(self.key?))
-            .build()
-            .map_err(Error::from)?;
-        Ok(TransactGetItem::builder().get(get).build())
-    }
-}
-
-impl<M: DynamoModel> IntoFuture for GetItem<M> {
-    type Output = Result<Option<M>>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let span = telemetry::request(telemetry::Operation::GetItem, self.table.name());
-            span.record("aws.dynamodb.consistent_read", true);
-            let request = self
-                .table
-                .client()
-                .sdk()
-                .get_item()
-                .table_name(self.table.name())
-                .set_key(Some(self.key?))
-                .consistent_read(true)
-                .send();
-            let out = telemetry::send(&span, request).await?;
-            decode_whole(out.item)
-        })
-    }
-}
-
-/// Reads that make one `TransactGetItems`: tuples of up to 6 [`GetItem`]s of any models
-/// (`(Option<A>, Option<B>, ...)`), or a `Vec<GetItem<M>>` (`Vec<Option<M>>`).
+/// Reads that make one `TransactGetItems`: tuples of up to 6 [`Get`]s of any models, each
+/// perhaps projected (`(Option<A>, Option<B>, ...)`), or a `Vec<Get<M, T>>` (`Vec<Option<T>>`).
+/// A read in a transaction is always strongly consistent, with or without `.consistent()`.
 pub trait TransactGetTuple: Send + 'static {
     /// What the transaction returns.
     type Output: Send + 'static;
-    /// The reads, in order.
+    /// How the answers are decoded, in order.
     #[doc(hidden)]
-    fn gets(self) -> Result<Vec<TransactGetItem>>;
+    type Decode: Send + 'static;
+    /// The reads, in order, and how to decode their answers.
+    #[doc(hidden)]
+    fn gets(self) -> Result<(Vec<TransactGetItem>, Self::Decode)>;
     /// Decodes the responses, in order (`None` where no item exists).
     #[doc(hidden)]
-    fn decode(items: Vec<Option<Item>>) -> Result<Self::Output>;
+    fn decode(decode: Self::Decode, items: Vec<Option<Item>>) -> Result<Self::Output>;
 }
 
 macro_rules! transact_get_tuple {
-    ($($m:ident $g:ident),+) => {
-        impl<$($m: DynamoModel),+> TransactGetTuple for ($(GetItem<$m>,)+) {
-            type Output = ($(Option<$m>,)+);
+    ($($m:ident $t:ident $g:ident),+) => {
+        impl<$($m: DynamoModel, $t: Send + 'static),+> TransactGetTuple for ($(Get<$m, $t>,)+) {
+            type Output = ($(Option<$t>,)+);
+            type Decode = ($(GetDecoder<$m, $t>,)+);
 
-            fn gets(self) -> Result<Vec<TransactGetItem>> {
+            fn gets(self) -> Result<(Vec<TransactGetItem>, Self::Decode)> {
                 let ($($g,)+) = self;
-                Ok(vec![$($g.into_get()?),+])
+                $(let $g = $g.into_transact()?;)+
+                Ok((vec![$($g.0),+], ($($g.1,)+)))
             }
 
-            fn decode(items: Vec<Option<Item>>) -> Result<Self::Output> {
+            fn decode(decode: Self::Decode, items: Vec<Option<Item>>) -> Result<Self::Output> {
                 let mut items = items.into_iter();
-                Ok(($(decode_whole::<$m>(items.next().flatten())?,)+))
+                let ($($g,)+) = decode;
+                Ok(($($g.decode(items.next().flatten())?,)+))
             }
         }
     };
 }
 
-transact_get_tuple!(A a);
-transact_get_tuple!(A a, B b);
-transact_get_tuple!(A a, B b, C c);
-transact_get_tuple!(A a, B b, C c, D d);
-transact_get_tuple!(A a, B b, C c, D d, E e);
-transact_get_tuple!(A a, B b, C c, D d, E e, F f);
+transact_get_tuple!(A TA a);
+transact_get_tuple!(A TA a, B TB b);
+transact_get_tuple!(A TA a, B TB b, C TC c);
+transact_get_tuple!(A TA a, B TB b, C TC c, D TD d);
+transact_get_tuple!(A TA a, B TB b, C TC c, D TD d, E TE e);
+transact_get_tuple!(A TA a, B TB b, C TC c, D TD d, E TE e, F TF f);
 
-impl<M: DynamoModel> TransactGetTuple for Vec<GetItem<M>> {
-    type Output = Vec<Option<M>>;
+impl<M: DynamoModel, T: Send + 'static> TransactGetTuple for Vec<Get<M, T>> {
+    type Output = Vec<Option<T>>;
+    type Decode = Vec<GetDecoder<M, T>>;
 
-    fn gets(self) -> Result<Vec<TransactGetItem>> {
-        self.into_iter().map(GetItem::into_get).collect()
+    fn gets(self) -> Result<(Vec<TransactGetItem>, Self::Decode)> {
+        self.into_iter().map(Get::into_transact).collect()
     }
 
-    fn decode(items: Vec<Option<Item>>) -> Result<Self::Output> {
-        items.into_iter().map(decode_whole::<M>).collect()
+    fn decode(decode: Self::Decode, items: Vec<Option<Item>>) -> Result<Self::Output> {
+        decode
+            .into_iter()
+            .zip(items)
+            .map(|(decode, item)| decode.decode(item))
+            .collect()
     }
 }
 
@@ -536,7 +497,7 @@ impl<M: DynamoModel> TransactGetTuple for Vec<GetItem<M>> {
 ///
 /// ```text
 /// let (post, user): (Option<Post>, Option<User>) = client
-///     .transact_get((posts.get_item(post_key), users.get_item(user_key)))
+///     .transact_get((posts.get(post_key), users.primary_key().get("u1")))
 ///     .await?;
 /// ```
 #[must_use = "a read does nothing until it is awaited"]
@@ -554,7 +515,7 @@ impl<T: TransactGetTuple> TransactGet<T> {
 
     async fn run(self, capacity: bool) -> Result<(T::Output, Option<ConsumedCapacity>)> {
         {
-            let gets = self.gets.gets()?;
+            let (gets, decode) = self.gets.gets()?;
             let count = gets.len();
             check_action_count(count, "the read transaction")?;
             let tables = telemetry::table_names(
@@ -581,7 +542,7 @@ impl<T: TransactGetTuple> TransactGet<T> {
                 )));
             }
             Ok((
-                T::decode(responses.into_iter().map(|r| r.item).collect())?,
+                T::decode(decode, responses.into_iter().map(|r| r.item).collect())?,
                 consumed,
             ))
         }

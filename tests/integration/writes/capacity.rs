@@ -84,11 +84,11 @@ async fn batch_reads_writes_and_transactions_return_the_capacity_they_consumed()
     assert_eq!(units("transaction", written), 4.0);
     let ((post, found), read) = client
         .transact_get((
-            posts.get_item(PostKey {
+            posts.get(PostKey {
                 blog_id: "b2".into(),
                 post_id: "t1".into(),
             }),
-            users.get_item(UserKey {
+            users.get(UserKey {
                 user_id: "u1".into(),
             }),
         ))

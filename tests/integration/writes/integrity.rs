@@ -83,7 +83,10 @@ async fn if_not_exists_with_a_value_stored_as_nothing_is_refused_before_sending(
     }
     // Nothing was sent: the item is as it was, and reads back.
     assert!(!raw(&records, "r1").await.contains_key("tags"));
-    assert_eq!(records.get_item(key("r1")).await.unwrap(), Some(record));
+    assert_eq!(
+        records.get(key("r1")).consistent().await.unwrap(),
+        Some(record)
+    );
     records.delete_table().await.unwrap();
 }
 
@@ -121,7 +124,7 @@ async fn none_inside_a_list_or_map_is_written_as_null_in_its_place() {
     record.notes = BTreeMap::from([("a".to_owned(), None), ("b".to_owned(), None)]);
     assert_eq!(item, record.to_item().unwrap());
     assert_eq!(
-        records.get_item(key("r1")).await.unwrap(),
+        records.get(key("r1")).consistent().await.unwrap(),
         Some(record.clone())
     );
 
@@ -140,7 +143,7 @@ async fn none_inside_a_list_or_map_is_written_as_null_in_its_place() {
     record.slots.remove(0);
     record.notes.remove("b");
     assert_eq!(
-        records.get_item(key("r1")).await.unwrap(),
+        records.get(key("r1")).consistent().await.unwrap(),
         Some(record.clone())
     );
 
@@ -189,7 +192,10 @@ async fn an_update_of_a_key_attribute_is_refused_before_sending() {
             .unwrap_err();
         assert!(matches!(err, Error::Validation(_)), "{err}");
     }
-    assert_eq!(records.get_item(key("r1")).await.unwrap(), Some(record));
+    assert_eq!(
+        records.get(key("r1")).consistent().await.unwrap(),
+        Some(record)
+    );
     records.delete_table().await.unwrap();
 }
 

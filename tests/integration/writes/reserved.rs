@@ -68,8 +68,8 @@ async fn reserved_word_fields_work_in_conditions_updates_and_filters() {
             Reserved::update()
                 .set(&f.status, "archived")
                 .add(&f.count, 3)
-                .set_add(&f.year, 1)
-                .set_sub(&f.size, 1)
+                .increment(&f.year, 1)
+                .decrement(&f.size, 1)
                 .set_if_not_exists(&f.comment, "first"),
         )
         .condition(f.status.ne("archived") & f.status.size().gt(0))

@@ -31,14 +31,14 @@ async fn put_stores_the_item_and_get_item_reads_it_back() {
         post_id: "p1".into(),
     };
     assert_eq!(
-        posts.get_item(key.clone()).await.unwrap(),
+        posts.get(key.clone()).consistent().await.unwrap(),
         Some(post.clone())
     );
     let missing = PostKey {
         blog_id: "b1".into(),
         post_id: "nope".into(),
     };
-    assert_eq!(posts.get_item(missing).await.unwrap(), None);
+    assert_eq!(posts.get(missing).consistent().await.unwrap(), None);
 
     // A second put replaces the item; `return_all_old` gives the replaced one.
     let mut newer = post.clone();
@@ -46,7 +46,10 @@ async fn put_stores_the_item_and_get_item_reads_it_back() {
     newer.body = None;
     let old = w.put(&newer).return_all_old().await.unwrap();
     assert_eq!(old, Some(post));
-    assert_eq!(posts.get_item(key).await.unwrap(), Some(newer.clone()));
+    assert_eq!(
+        posts.get(key).consistent().await.unwrap(),
+        Some(newer.clone())
+    );
     // `return_all_old` of a put that created the item is `None`.
     let created = w
         .put(&Post::new("b1", "p2"))
@@ -84,7 +87,7 @@ async fn a_false_condition_is_a_distinct_error_and_writes_nothing() {
         post_id: "p1".into(),
     };
     assert_eq!(
-        posts.get_item(key.clone()).await.unwrap(),
+        posts.get(key.clone()).consistent().await.unwrap(),
         Some(post.clone())
     );
 
@@ -93,7 +96,7 @@ async fn a_false_condition_is_a_distinct_error_and_writes_nothing() {
         .condition(f.like_count.gt(3) & f.title.eq("title of p1"))
         .await
         .unwrap();
-    assert_eq!(posts.get_item(key).await.unwrap(), Some(changed));
+    assert_eq!(posts.get(key).consistent().await.unwrap(), Some(changed));
     posts.delete_table().await.unwrap();
 }
 
@@ -159,9 +162,12 @@ async fn put_if_absent_creates_and_replace_replaces() {
         blog_id: "b1".into(),
         post_id: "p1".into(),
     };
-    assert_eq!(posts.get_item(key.clone()).await.unwrap(), Some(post));
+    assert_eq!(
+        posts.get(key.clone()).consistent().await.unwrap(),
+        Some(post)
+    );
     w.replace(&second).await.unwrap();
-    assert_eq!(posts.get_item(key).await.unwrap(), Some(second));
+    assert_eq!(posts.get(key).consistent().await.unwrap(), Some(second));
     posts.delete_table().await.unwrap();
 }
 
@@ -207,9 +213,10 @@ async fn delete_by_item_and_by_key() {
     assert_eq!(old, Some(user));
     assert_eq!(
         users
-            .get_item(UserKey {
+            .get(UserKey {
                 user_id: "u1".into()
             })
+            .consistent()
             .await
             .unwrap(),
         None

@@ -1,6 +1,6 @@
 //! Transactions: TransactWrite across models and tables, TransactGet as a typed tuple.
 
-use dynamo_types::{ConditionCheck, DynamoModel, Error, Limit};
+use dynamo_types::{ConditionCheck, DynamoModel, DynamoProjection, Error, Limit};
 
 use super::models::{Doc, DocKey, Post, PostKey, User, UserKey, count_items, created};
 use crate::common;
@@ -50,14 +50,15 @@ async fn a_transaction_writes_across_models_and_tables() {
         post_id: id.into(),
     };
     assert_eq!(
-        posts.get_item(key("p1")).await.unwrap(),
+        posts.get(key("p1")).consistent().await.unwrap(),
         Some(Post::new("b1", "p1"))
     );
-    assert_eq!(posts.get_item(key("old")).await.unwrap(), None);
+    assert_eq!(posts.get(key("old")).consistent().await.unwrap(), None);
     let u = users
-        .get_item(UserKey {
+        .get(UserKey {
             user_id: "u1".into(),
         })
+        .consistent()
         .await
         .unwrap()
         .unwrap();
@@ -66,11 +67,11 @@ async fn a_transaction_writes_across_models_and_tables() {
     // TransactGet: a typed tuple of different models.
     let (post, found_user, none): (Option<Post>, Option<User>, Option<User>) = client
         .transact_get((
-            posts.get_item(key("p1")),
-            users.get_item(UserKey {
+            posts.get(key("p1")),
+            users.get(UserKey {
                 user_id: "u1".into(),
             }),
-            users.get_item(UserKey {
+            users.get(UserKey {
                 user_id: "nobody".into(),
             }),
         ))
@@ -80,7 +81,7 @@ async fn a_transaction_writes_across_models_and_tables() {
     assert_eq!(found_user, Some(u));
     assert_eq!(none, None);
     let all = client
-        .transact_get(vec![posts.get_item(key("p1")), posts.get_item(key("old"))])
+        .transact_get(vec![posts.get(key("p1")), posts.get(key("old"))])
         .await
         .unwrap();
     assert_eq!(all, vec![Some(Post::new("b1", "p1")), None]);
@@ -140,9 +141,10 @@ async fn a_transaction_whose_condition_fails_writes_nothing() {
     // Nothing was written.
     assert_eq!(count_items(&posts).await, 0);
     let u = users
-        .get_item(UserKey {
+        .get(UserKey {
             user_id: "u1".into(),
         })
+        .consistent()
         .await
         .unwrap()
         .unwrap();
@@ -182,9 +184,10 @@ async fn a_cancellation_reason_carries_the_current_item_when_asked() {
     );
     assert_eq!(
         users
-            .get_item(UserKey {
+            .get(UserKey {
                 user_id: "u2".into()
             })
+            .consistent()
             .await
             .unwrap(),
         None
@@ -210,7 +213,8 @@ async fn versioned_writes_in_a_transaction_check_the_version() {
         .await
         .unwrap();
     let stored = docs
-        .get_item(DocKey { id: "d1".into() })
+        .get(DocKey { id: "d1".into() })
+        .consistent()
         .await
         .unwrap()
         .unwrap();
@@ -239,7 +243,8 @@ async fn versioned_writes_in_a_transaction_check_the_version() {
         .await
         .unwrap();
     let stored = docs
-        .get_item(DocKey { id: "d1".into() })
+        .get(DocKey { id: "d1".into() })
+        .consistent()
         .await
         .unwrap()
         .unwrap();
@@ -338,9 +343,10 @@ async fn a_client_request_token_makes_a_retry_idempotent() {
             .unwrap();
     }
     let u = users
-        .get_item(UserKey {
+        .get(UserKey {
             user_id: "u1".into(),
         })
+        .consistent()
         .await
         .unwrap()
         .unwrap();
@@ -348,5 +354,63 @@ async fn a_client_request_token_makes_a_retry_idempotent() {
         u.post_count, 1,
         "the second call with the same token is not applied again"
     );
+    users.delete_table().await.unwrap();
+}
+
+#[derive(Debug, Clone, PartialEq, DynamoProjection)]
+#[dynamo(model = Post)]
+pub struct PostTitle {
+    pub post_id: String,
+    pub title: String,
+}
+
+/// Any `get` goes in a read transaction: a table's `get(key)`, a primary key's `get(..)`, and
+/// a projected one, which reads only its attributes (the transaction's `ProjectionExpression`).
+#[tokio::test]
+async fn a_read_transaction_takes_any_get_projected_or_not() {
+    let client = common::client().await;
+    let posts = created(Post::table(&client)).await;
+    let users = created(User::table(&client)).await;
+    let mut post = Post::new("b1", "p1");
+    post.title = "Hello".into();
+    post.body = Some("a long body".into());
+    posts.writer().put(&post).await.unwrap();
+    users.writer().put(&user("u1")).await.unwrap();
+
+    let (title, found, missing): (Option<PostTitle>, Option<User>, Option<Post>) = client
+        .transact_get((
+            posts.primary_key().get("b1", "p1").project::<PostTitle>(),
+            users.primary_key().get("u1"),
+            posts.get(PostKey {
+                blog_id: "b1".into(),
+                post_id: "nope".into(),
+            }),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        title,
+        Some(PostTitle {
+            post_id: "p1".into(),
+            title: "Hello".into(),
+        })
+    );
+    assert_eq!(found, Some(user("u1")));
+    assert_eq!(missing, None);
+
+    let projected: Vec<Option<PostTitle>> = client
+        .transact_get(vec![
+            posts.primary_key().get("b1", "p1").project::<PostTitle>(),
+            posts.primary_key().get("b1", "p2").project::<PostTitle>(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(projected.len(), 2);
+    assert_eq!(
+        projected[0].as_ref().map(|p| p.title.as_str()),
+        Some("Hello")
+    );
+    assert_eq!(projected[1], None);
+    posts.delete_table().await.unwrap();
     users.delete_table().await.unwrap();
 }

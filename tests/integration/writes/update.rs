@@ -56,14 +56,14 @@ async fn every_action_applies() {
     expected.meta.insert("editor".into(), "bob".into());
     expected.matrix = vec![vec![1, 20]];
     assert_eq!(
-        posts.get_item(key("p1")).await.unwrap(),
+        posts.get(key("p1")).consistent().await.unwrap(),
         Some(expected.clone())
     );
 
     // Arithmetic, prepend, and if_not_exists on an absent attribute.
     let update = Post::update()
-        .set_add(&f.score, 1.0)
-        .set_sub(&f.like_count, 3)
+        .increment(&f.score, 1.0)
+        .decrement(&f.like_count, 3)
         .prepend(&f.history, ["zero".to_owned()])
         .set_if_not_exists(&f.body, "default body");
     pk.update("b1", "p1", update).await.unwrap();
@@ -72,7 +72,7 @@ async fn every_action_applies() {
     expected.history.insert(0, "zero".into());
     expected.body = Some("default body".into());
     assert_eq!(
-        posts.get_item(key("p1")).await.unwrap(),
+        posts.get(key("p1")).consistent().await.unwrap(),
         Some(expected.clone())
     );
     // Setting a value stored as nothing (an empty set) removes the attribute, as put does.
@@ -85,7 +85,7 @@ async fn every_action_applies() {
     assert!(!raw.contains_key("tags"));
     expected.tags.clear();
     assert_eq!(
-        posts.get_item(key("p1")).await.unwrap(),
+        posts.get(key("p1")).consistent().await.unwrap(),
         Some(expected.clone())
     );
 
@@ -118,9 +118,10 @@ async fn every_action_applies() {
         .unwrap();
     assert_eq!(
         users
-            .get_item(UserKey {
+            .get(UserKey {
                 user_id: "u1".into()
             })
+            .consistent()
             .await
             .unwrap(),
         Some(User {
@@ -252,7 +253,12 @@ async fn a_counter_incremented_from_20_tasks_ends_exactly_right() {
     for handle in handles {
         handle.await.unwrap();
     }
-    let post = posts.get_item(key("counter")).await.unwrap().unwrap();
+    let post = posts
+        .get(key("counter"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(post.like_count, TASKS * EACH);
     posts.delete_table().await.unwrap();
 }

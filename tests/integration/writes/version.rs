@@ -29,7 +29,7 @@ async fn put_creates_at_version_1_and_then_requires_the_read_version() {
 
     // A new model (version 0) is stored at version 1, only if absent.
     w.put(&doc(0)).await.unwrap();
-    let stored = docs.get_item(key()).await.unwrap().unwrap();
+    let stored = docs.get(key()).consistent().await.unwrap().unwrap();
     assert_eq!(stored.version, 1);
     assert!(
         is_condition_failed(w.put(&doc(0)).await),
@@ -40,7 +40,10 @@ async fn put_creates_at_version_1_and_then_requires_the_read_version() {
     let mut read = stored.clone();
     read.body = "edited".into();
     w.put(&read).await.unwrap();
-    assert_eq!(docs.get_item(key()).await.unwrap().unwrap().version, 2);
+    assert_eq!(
+        docs.get(key()).consistent().await.unwrap().unwrap().version,
+        2
+    );
     assert!(
         is_condition_failed(w.put(&read).await),
         "a stale version loses"
@@ -49,14 +52,17 @@ async fn put_creates_at_version_1_and_then_requires_the_read_version() {
     assert!(is_condition_failed(w.put(&doc(7)).await));
 
     // `save` writes back the stored version, so the value can be saved again.
-    let mut current = docs.get_item(key()).await.unwrap().unwrap();
+    let mut current = docs.get(key()).consistent().await.unwrap().unwrap();
     current.body = "saved".into();
     w.save(&mut current).await.unwrap();
     assert_eq!(current.version, 3);
     current.body = "saved again".into();
     w.save(&mut current).await.unwrap();
     assert_eq!(current.version, 4);
-    assert_eq!(docs.get_item(key()).await.unwrap(), Some(current.clone()));
+    assert_eq!(
+        docs.get(key()).consistent().await.unwrap(),
+        Some(current.clone())
+    );
     // A failed save leaves the value alone.
     let mut stale = doc(2);
     assert!(is_condition_failed(w.save(&mut stale).await));
@@ -67,7 +73,7 @@ async fn put_creates_at_version_1_and_then_requires_the_read_version() {
     assert!(matches!(err, Error::Validation(_)), "{err}");
     assert!(is_condition_failed(w.delete(&doc(3)).await));
     w.delete(&current).await.unwrap();
-    assert_eq!(docs.get_item(key()).await.unwrap(), None);
+    assert_eq!(docs.get(key()).consistent().await.unwrap(), None);
     docs.delete_table().await.unwrap();
 }
 
@@ -124,7 +130,7 @@ async fn updates_and_deletes_by_key_state_the_version() {
     assert_eq!(new.version, 3);
     assert!(is_condition_failed(pk.delete("d1").if_version(2u64).await));
     pk.delete("d1").if_version(3u64).await.unwrap();
-    assert_eq!(docs.get_item(key()).await.unwrap(), None);
+    assert_eq!(docs.get(key()).consistent().await.unwrap(), None);
     docs.delete_table().await.unwrap();
 }
 
@@ -141,7 +147,7 @@ async fn twenty_concurrent_versioned_updates_have_one_winner_per_version() {
             let f = Doc::fields();
             let mut losses = 0;
             loop {
-                let read = docs.get_item(key()).await.unwrap().unwrap();
+                let read = docs.get(key()).consistent().await.unwrap().unwrap();
                 let update = Doc::update().append(&f.editors, [format!("task-{task}")]);
                 match docs
                     .primary_key()
@@ -170,7 +176,7 @@ async fn twenty_concurrent_versioned_updates_have_one_winner_per_version() {
         winners.keys().copied().collect::<Vec<_>>(),
         (1..=TASKS as u64).collect::<Vec<_>>()
     );
-    let last = docs.get_item(key()).await.unwrap().unwrap();
+    let last = docs.get(key()).consistent().await.unwrap().unwrap();
     assert_eq!(last.version, TASKS as u64 + 1);
     // Every task's edit is there exactly once: no lost update.
     let mut editors = last.editors.clone();
@@ -187,7 +193,7 @@ async fn twenty_puts_of_the_same_read_version_have_exactly_one_winner() {
     let client = common::client().await;
     let docs = Arc::new(created(Doc::table(&client)).await);
     docs.writer().put(&doc(0)).await.unwrap();
-    let read = docs.get_item(key()).await.unwrap().unwrap();
+    let read = docs.get(key()).consistent().await.unwrap().unwrap();
     let barrier = Arc::new(tokio::sync::Barrier::new(20));
     let mut handles = Vec::new();
     for task in 0..20 {
@@ -209,7 +215,7 @@ async fn twenty_puts_of_the_same_read_version_have_exactly_one_winner() {
     assert_eq!(winners.len(), 1, "exactly one put of version 1 wins");
     assert_eq!(winners[0].version, 2);
     assert_eq!(
-        docs.get_item(key()).await.unwrap(),
+        docs.get(key()).consistent().await.unwrap(),
         Some(winners[0].clone())
     );
     docs.delete_table().await.unwrap();

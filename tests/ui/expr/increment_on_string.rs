@@ -1,4 +1,4 @@
-// `set_add` is arithmetic: on a string field it must not compile.
+// `increment` is arithmetic: on a string field it must not compile.
 use std::collections::HashSet;
 
 use dynamo_types::DynamoModel;
@@ -17,5 +17,5 @@ pub struct Article {
 }
 
 fn main() {
-    let _ = Article::update().set_add(&Article::fields().title, "x");
+    let _ = Article::update().increment(&Article::fields().title, "x");
 }
