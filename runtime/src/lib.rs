@@ -47,6 +47,7 @@ pub use query::{
     Get, HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, IntoRange, ItemOf, KeyOf,
     KeySchemaOf, LocalSecondaryIndex, ModelOf, Page, ParallelScan, Query, RangeCondition,
     RangeKeySchemaOf, ReadItem, ReadSource, Scan, ScanCursor, ScanPage, SortKey, SortKeyRange,
+    WithConsumedCapacity,
 };
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};
@@ -56,7 +57,7 @@ pub use write::{
     BatchDelete, BatchPut, ConditionCheck, Delete, IntoTransactAction, MAX_ITEM_SIZE,
     MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
     ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
-    UpdateItem, VersionValues, WithConsumedCapacity, Writer, item_size,
+    UpdateItem, VersionValues, Writer, item_size,
 };
 
 /// The crate's internal number and key functions, for the fuzz targets in `fuzz/` only: built

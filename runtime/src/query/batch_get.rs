@@ -17,12 +17,11 @@ use crate::codec::{Item, KeyIdentity};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::DynamoModel;
 use crate::query::keys::table_key_names;
-use crate::query::page::{ConsumedCapacity, Decoder};
+use crate::query::page::{ConsumedCapacity, Decoder, WithConsumedCapacity};
 use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 use crate::telemetry;
-use crate::write::WithConsumedCapacity;
 
 /// DynamoDB's limit of keys in one `BatchGetItem` request.
 const KEYS_PER_REQUEST: usize = 100;
@@ -425,7 +424,7 @@ pub(crate) fn decode_with<M: DynamoModel, T>(
     item: Item,
     decode: Decoder<T>,
 ) -> Result<T> {
-    let key = crate::write::key_of(&M::SCHEMA, &item);
+    let key = crate::query::keys::key_of(&M::SCHEMA, &item);
     decode(item).map_err(|source| Error::Undecodable {
         table: table.to_owned(),
         key: Box::new(key),

@@ -272,6 +272,51 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A key as people read it, for messages: `blog_id = "b-1", post_id = "p-1"`.
+pub(crate) fn describe_key(schema: &TableSchema, key: &Item) -> String {
+    let mut parts = Vec::with_capacity(2);
+    for attr in std::iter::once(schema.hash).chain(schema.range) {
+        let value = key
+            .get(attr.name)
+            .map_or_else(|| "<missing>".to_owned(), describe_value);
+        parts.push(format!("{} = {value}", attr.name));
+    }
+    parts.join(", ")
+}
+
+fn describe_value(value: &AttributeValue) -> String {
+    match value {
+        // A long key (one over its size limit, say) is shortened: the error stays readable.
+        AttributeValue::S(s) if s.len() > 64 => {
+            let head: String = s.chars().take(32).collect();
+            format!("{head:?}... ({} bytes)", s.len())
+        }
+        AttributeValue::S(s) => format!("{s:?}"),
+        AttributeValue::N(n) => n.clone(),
+        AttributeValue::B(b) => {
+            let hex: String = b
+                .as_ref()
+                .iter()
+                .take(32)
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            match b.as_ref().len() {
+                len if len > 32 => format!("0x{hex}... ({len} bytes)"),
+                _ => format!("0x{hex}"),
+            }
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The key attributes of `item`, by the schema.
+pub(crate) fn key_of(schema: &TableSchema, item: &Item) -> Item {
+    std::iter::once(schema.hash.name)
+        .chain(schema.range.map(|r| r.name))
+        .filter_map(|name| item.get(name).map(|v| (name.to_owned(), v.clone())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

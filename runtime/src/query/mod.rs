@@ -10,6 +10,7 @@ mod cursor;
 mod get;
 pub(crate) mod keys;
 mod page;
+mod plan;
 mod projection;
 mod query_op;
 mod range;
@@ -21,7 +22,7 @@ pub use cursor::CursorKey;
 pub use cursor::{Cursor, CursorError, ScanCursor};
 pub use get::{Get, GetDecoder};
 pub use keys::{ByKey, ByKeyRef, ByParts, FullKeyArg, HashKeyArg};
-pub use page::{ConsumedCapacity, Count, Page, ScanPage};
+pub use page::{ConsumedCapacity, Count, Page, ScanPage, WithConsumedCapacity};
 #[doc(hidden)]
 pub use projection::{Column, ProjectionSource, ReadsAs};
 pub use projection::{DynamoProjection, ItemOf, ReadItem};

@@ -9,9 +9,8 @@ use crate::error::{EncodeError, Error, Result};
 use crate::expr::{Condition, Placeholders, check_expression};
 use crate::model::{DynamoModel, KeyAttr, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::{Cursor, CursorError};
-use crate::query::page::{
-    Decoder, Operation, Page, PagedRead, Plan, read_items, read_page, read_pages,
-};
+use crate::query::page::{Decoder, Page, PagedRead, read_items, read_page, read_pages};
+use crate::query::plan::{Operation, Plan};
 use crate::query::projection::{
     DynamoProjection, ItemOf, ReadItem, check_index_holds, projection_names,
 };

@@ -10,9 +10,10 @@ use crate::expr::{Condition, Placeholders};
 use crate::model::KeySchema;
 use crate::query::cursor::{Cursor, ScanCursor, SegmentState};
 use crate::query::page::{
-    ConsumedCapacity, Count, Decoder, Operation, Page, PagedRead, Plan, ScanPage, decode_all,
-    item_stream, read_items, read_page, read_pages,
+    ConsumedCapacity, Count, Decoder, Page, PagedRead, ScanPage, decode_all, item_stream,
+    read_items, read_page, read_pages,
 };
+use crate::query::plan::{Operation, Plan};
 use crate::query::projection::{DynamoProjection, ItemOf, ReadItem};
 use crate::query::query_op::shared_read_methods;
 use crate::query::query_op::{ReadOptions, Reads, decode_key, make_plan};

@@ -29,16 +29,16 @@ use std::future::IntoFuture;
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::StreamExt;
 
+use super::Marker;
 use super::single::Put;
 use super::size::{check_item_size, check_key_values};
 use super::transaction::MAX_TRANSACTION_ACTIONS;
-use super::{Marker, describe_key, key_of};
 use crate::client::Client;
 use crate::codec::Item;
 use crate::error::{Error, Result};
 use crate::model::{DynamoModel, TableSchema};
-use crate::query::ConsumedCapacity;
-use crate::query::keys::table_key_identity;
+use crate::query::keys::{describe_key, key_of, table_key_identity};
+use crate::query::{ConsumedCapacity, WithConsumedCapacity};
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 use crate::telemetry;
@@ -58,20 +58,6 @@ pub struct BatchPut<M> {
     checked: bool,
     _model: Marker<M>,
 }
-
-/// A batch read or write, or a write or read transaction, that also returns the capacity it
-/// consumed: from `.return_consumed_capacity()` on [`BatchGet`](crate::BatchGet),
-/// [`BatchGetFull`](crate::BatchGetFull), [`BatchPut`], [`BatchDelete`],
-/// [`TransactWrite`](crate::TransactWrite) or [`TransactGet`](crate::TransactGet). Await it.
-///
-/// The capacity is summed over the answers the call received (each batch request and each
-/// retry of its unprocessed part, each transaction of a checked put) and over the tables of a
-/// transaction; `None` when the server reports none (DynamoDB always does when asked). The
-/// SDK's own retries of a transaction return only the last answer, and a call that fails
-/// reports no capacity.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct WithConsumedCapacity<B>(pub(crate) B);
 
 /// The most a `TransactWriteItems` call holds: 100 actions, 4 MB of items.
 const TRANSACTION_BYTES: usize = 4 * 1024 * 1024;

@@ -9,12 +9,12 @@ use super::size::{check_item_size, check_key_values};
 use super::version::VersionValues;
 use super::{
     Marker, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew, ReturnUpdatedOld, Returns,
-    describe_key, key_of,
 };
 use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Names, Path, Placeholders, Update, Values, check_expression};
 use crate::model::DynamoModel;
+use crate::query::keys::{describe_key, key_of};
 use crate::table::TableRef;
 use crate::telemetry;
 

@@ -10,16 +10,16 @@ use aws_sdk_dynamodb::types::{
     ReturnConsumedCapacity, TransactGetItem, TransactWriteItem, Update as SdkUpdate,
 };
 
-use super::batch::WithConsumedCapacity;
+use super::ReturnNothing;
 use super::single::{Delete, Put, UpdateItem, on_failure, render_condition};
-use super::{ReturnNothing, describe_key};
 use crate::client::Client;
 use crate::codec::{Item, KeyIdentity};
 use crate::error::{CancellationReason, Error, Limit, Result};
 use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
+use crate::query::keys::describe_key;
 use crate::query::keys::table_key_identity;
-use crate::query::{ConsumedCapacity, Get, GetDecoder};
+use crate::query::{ConsumedCapacity, Get, GetDecoder, WithConsumedCapacity};
 use crate::table::TableRef;
 use crate::telemetry;
 
