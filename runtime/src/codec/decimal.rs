@@ -1,10 +1,15 @@
-//! DynamoDB's number text: the one parser of it ([`Decimal`]), its limits
-//! ([`check_number`]) and the one form DynamoDB keeps of it ([`normal_number`]).
+//! DynamoDB's number text: the one parser of it ([`Decimal`]), which every reader of number
+//! text in the crate goes through, its limits ([`check_number`]) and the one form DynamoDB
+//! keeps of it ([`normal_number`]).
 
-/// A decimal number as text, split into its parts: `-12.50e3` is negative, digits `1250`,
-/// with the decimal point 2 digits in, times 10^3.
-pub(super) struct Decimal<'a> {
-    pub(super) negative: bool,
+/// Number text split into its parts: `-12.50e3` is negative, digits `1250`, with the decimal
+/// point 2 digits in, times 10^3.
+///
+/// The crate's one reader of number text: the codecs, key identity and the number limits read
+/// it with [`parse`](Self::parse) (the cursor reader too, through [`check_number`]); the item
+/// size reads any text with [`scan`](Self::scan).
+pub(crate) struct Decimal<'a> {
+    negative: bool,
     int_part: &'a str,
     frac_part: &'a str,
     exponent: i64,
@@ -12,69 +17,109 @@ pub(super) struct Decimal<'a> {
 
 impl<'a> Decimal<'a> {
     /// Splits `text`; `None` unless it is `[+-]digits[.digits][(e|E)[+-]digits]` with at least
-    /// one mantissa digit.
-    pub(super) fn parse(text: &'a str) -> Option<Self> {
-        let (negative, unsigned) = match text.as_bytes().first()? {
-            b'-' => (true, &text[1..]),
-            b'+' => (false, &text[1..]),
-            _ => (false, text),
-        };
-        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-            Some(at) => {
-                let exp = &unsigned[at + 1..];
-                let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                // An exponent beyond i64 is clamped: any non-zero value is out of range then.
-                let exponent = exp.parse::<i64>().unwrap_or(if exp.starts_with('-') {
+    /// one mantissa digit. An exponent beyond i64 is clamped: any non-zero value is out of
+    /// range then.
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
+        let (mut decimal, exponent, well_formed) = Self::split(text);
+        if !well_formed {
+            return None;
+        }
+        if let Some(exponent) = exponent {
+            decimal.exponent = exponent
+                .parse::<i64>()
+                .unwrap_or(if exponent.starts_with('-') {
                     i64::MIN
                 } else {
                     i64::MAX
                 });
-                (&unsigned[..at], exponent)
-            }
-            None => (unsigned, 0),
+        }
+        Some(decimal)
+    }
+
+    /// Splits any text as [`parse`](Self::parse) does, for the item size, which counts what it
+    /// is given: signs before the number are passed over (it is negative when the text opens
+    /// with `-`), so are characters other than digits in the mantissa, and an exponent that is
+    /// no i64 (not a number, or beyond i64) counts as 0. On text `parse` takes, it reads as
+    /// `parse` does, but for an exponent beyond i64 (which DynamoDB refuses anyway).
+    pub(crate) fn scan(text: &'a str) -> Self {
+        let (mut decimal, exponent, _) = Self::split(text);
+        decimal.exponent = exponent.and_then(|e| e.parse::<i64>().ok()).unwrap_or(0);
+        decimal
+    }
+
+    /// The parts of `text` with no exponent yet, the exponent's text if any, and whether the
+    /// text is a decimal number.
+    fn split(text: &'a str) -> (Self, Option<&'a str>, bool) {
+        let negative = text.starts_with('-');
+        let unsigned = text.trim_start_matches(['-', '+']);
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+            None => (unsigned, None),
         };
         let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int_part.len() + frac_part.len() == 0
-            || !digits_only(int_part)
-            || !digits_only(frac_part)
-        {
-            return None;
-        }
-        Some(Decimal {
+        let well_formed = text.len() - unsigned.len() <= 1
+            && int_part.len() + frac_part.len() > 0
+            && digits_only(int_part)
+            && digits_only(frac_part)
+            && exponent.is_none_or(|e| {
+                let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+                !digits.is_empty() && digits_only(digits)
+            });
+        let decimal = Decimal {
             negative,
             int_part,
             frac_part,
-            exponent,
-        })
+            exponent: 0,
+        };
+        (decimal, exponent, well_formed)
     }
 
-    /// The mantissa's digits without leading zeros, and where the decimal point falls in them
-    /// (digits before the point; negative or beyond the digits when the exponent moves it).
-    /// `None` for zero.
-    pub(super) fn significant(&self) -> Option<(impl Iterator<Item = u8> + '_, usize, i64)> {
-        let leading_zeros = self
+    /// Whether the text is negative (`-0` is).
+    pub(crate) fn is_negative(&self) -> bool {
+        self.negative
+    }
+
+    /// Whether the number is zero (`-0.000e5` is).
+    pub(crate) fn is_zero(&self) -> bool {
+        self.significant().is_none()
+    }
+
+    /// The mantissa's digits without leading zeros, how many they are, and where the decimal
+    /// point falls in them (digits before the point; negative or beyond the digits when the
+    /// exponent moves it). `None` for zero. (Characters other than digits, in text
+    /// [`scan`](Self::scan)ned, are not digits, but do count in placing the point: the item
+    /// size has always counted so.)
+    pub(crate) fn significant(
+        &self,
+    ) -> Option<(impl Iterator<Item = u8> + Clone + '_, usize, i64)> {
+        let mantissa = self
             .int_part
             .bytes()
             .chain(self.frac_part.bytes())
-            .take_while(|&b| b == b'0')
-            .count();
-        let total = self.int_part.len() + self.frac_part.len();
-        if leading_zeros == total {
+            .filter(u8::is_ascii_digit);
+        let leading_zeros = mantissa.clone().take_while(|&b| b == b'0').count();
+        let digits = mantissa.skip(leading_zeros);
+        let len = digits.clone().count();
+        if len == 0 {
             return None;
         }
-        let digits = self
-            .int_part
-            .bytes()
-            .chain(self.frac_part.bytes())
-            .skip(leading_zeros);
         // Lengths of a `str` fit in an i64; the exponent saturates.
         let point =
             (self.int_part.len() as i64 - leading_zeros as i64).saturating_add(self.exponent);
-        Some((digits, total - leading_zeros, point))
+        Some((digits, len, point))
+    }
+
+    /// How many significant digits the number has (without leading or trailing zeros), and
+    /// where the decimal point falls in them (as in [`significant`](Self::significant)). `None`
+    /// for zero.
+    pub(crate) fn significant_digits(&self) -> Option<(usize, i64)> {
+        let (digits, len, point) = self.significant()?;
+        let mut trailing_zeros = 0;
+        for digit in digits {
+            trailing_zeros = if digit == b'0' { trailing_zeros + 1 } else { 0 };
+        }
+        Some((len - trailing_zeros, point))
     }
 }
 
@@ -82,14 +127,9 @@ impl<'a> Decimal<'a> {
 /// a magnitude in [1e-130, 1e126).
 pub(crate) fn check_number(text: &str) -> Result<(), String> {
     let decimal = Decimal::parse(text).ok_or_else(|| "not a decimal number".to_owned())?;
-    let Some((digits, len, point)) = decimal.significant() else {
+    let Some((significant, point)) = decimal.significant_digits() else {
         return Ok(()); // zero
     };
-    let mut trailing_zeros = 0;
-    for digit in digits {
-        trailing_zeros = if digit == b'0' { trailing_zeros + 1 } else { 0 };
-    }
-    let significant = len - trailing_zeros;
     if significant > 38 {
         return Err(format!(
             "{significant} significant digits (DynamoDB keeps at most 38)"
@@ -125,7 +165,7 @@ pub(crate) fn normal_number(text: &str) -> Option<String> {
     }
     let len = digits.len() as i64;
     let mut out = String::with_capacity(digits.len() + 8);
-    if decimal.negative {
+    if decimal.is_negative() {
         out.push('-');
     }
     let push_digits = |out: &mut String, digits: &[u8]| {
@@ -214,6 +254,66 @@ mod tests {
         assert!(normal_number("1e9223372036854775807").unwrap().len() < 24);
         for garbage in ["", "-", "1e", "abc", "NaN", "1.2.3"] {
             assert_eq!(normal_number(garbage), None, "{garbage:?}");
+        }
+    }
+
+    /// The readers of number text agree, through this one parser: the codecs and key identity
+    /// (`parse`), the number limits (`check_number`), the item size (`scan`, which sizes any
+    /// text, as DynamoDB's rule would size it were it a number) and the cursor reader (which
+    /// takes a number exactly when it is within the limits). Sizes follow DynamoDB's rule: a
+    /// byte per two significant digits on each side of the point, one more, and one for `-`.
+    #[test]
+    fn readers_of_number_text_agree() {
+        use aws_sdk_dynamodb::types::AttributeValue;
+
+        let long = "1234567890".repeat(4);
+        // text, a decimal number, within DynamoDB's limits, item size
+        let table = [
+            ("0", true, true, 1),
+            ("-0", true, true, 1),
+            ("-0.000e5", true, true, 1),
+            ("1.5", true, true, 3),
+            ("-42", true, true, 3),
+            ("+12.50e1", true, true, 3),
+            ("0.005", true, true, 2),
+            ("1.23E+2", true, true, 3),
+            (".5", true, true, 2),
+            ("5.", true, true, 2),
+            ("1e400", true, false, 2),
+            ("1e-131", true, false, 2),
+            (long.as_str(), true, false, 21),
+            // an exponent beyond i64: out of range to the limits, counted as 0 by the size
+            ("1.2e-99999999999999999999", true, false, 3),
+            ("", false, false, 1),
+            ("-", false, false, 1),
+            ("1e", false, false, 2),
+            ("--1", false, false, 3),
+            (" 12 ", false, false, 2),
+            ("12abc", false, false, 2),
+            ("1.2.3", false, false, 3),
+        ];
+        for (text, number, storable, size) in table {
+            assert_eq!(Decimal::parse(text).is_some(), number, "{text:?} parses");
+            assert_eq!(
+                normal_number(text).is_some(),
+                number,
+                "{text:?} normal form"
+            );
+            assert_eq!(check_number(text).is_ok(), storable, "{text:?} limits");
+            let item: super::super::Item = [(String::new(), AttributeValue::N(text.into()))].into();
+            assert_eq!(crate::write::item_size(&item), size, "{text:?} size");
+            let mut cursor = Vec::new();
+            crate::query::keys::write_key_item(&mut cursor, &item).unwrap();
+            let read = crate::query::keys::Reader::new(&cursor).key_item();
+            assert_eq!(read.is_some(), storable, "{text:?} read from a cursor");
+            if storable {
+                // the size is the value's: its normal form has the same
+                let normal = [(
+                    String::new(),
+                    AttributeValue::N(normal_number(text).unwrap()),
+                )];
+                assert_eq!(crate::write::item_size(&normal.into()), size, "{text:?}");
+            }
         }
     }
 }

@@ -73,7 +73,7 @@ pub use source::{
 };
 
 // For the rest of the runtime.
-pub(crate) use decimal::{check_number, normal_number};
+pub(crate) use decimal::{Decimal, check_number, normal_number};
 pub(crate) use identity::{KeyIdentity, same_key_value};
 pub(crate) use key::key_value_size;
 pub(crate) use nesting::check_nesting_at;

@@ -83,7 +83,7 @@ pub(super) fn parse_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
     }
     let point = point as usize;
     let mut whole = String::with_capacity(point + 1);
-    if decimal.negative {
+    if decimal.is_negative() {
         whole.push('-');
     }
     let mut digits = digits;
@@ -248,11 +248,9 @@ impl SetElement for u8 {
     }
 }
 
-/// Whether the mantissa of a decimal text has a digit other than 0.
-fn has_nonzero_digit(text: &str) -> bool {
-    text.split(['e', 'E'])
-        .next()
-        .is_some_and(|m| m.bytes().any(|b| matches!(b, b'1'..=b'9')))
+/// Whether number text names a number other than zero.
+fn is_nonzero(text: &str) -> bool {
+    Decimal::parse(text).is_some_and(|decimal| !decimal.is_zero())
 }
 
 macro_rules! float_codec {
@@ -281,7 +279,7 @@ macro_rules! float_codec {
                 match n.parse::<$t>() {
                     // A non-zero number too small for the type would read as 0: refuse it,
                     // as a number too large is refused.
-                    Ok(v) if v.is_finite() && (v != 0.0 || !has_nonzero_digit(n)) => Ok(v),
+                    Ok(v) if v.is_finite() && (v != 0.0 || !is_nonzero(n)) => Ok(v),
                     _ => Err(DecodeError::invalid_value(
                         concat!("a finite number that fits ", stringify!($t)),
                         n,
@@ -347,5 +345,16 @@ mod tests {
         // Exponents at the edge of i64 must not overflow.
         assert_eq!(parse_integer::<i64>("11e9223372036854775807"), None);
         assert_eq!(parse_integer::<i64>("1e-9223372036854775808"), None);
+    }
+
+    #[test]
+    fn floats_refuse_a_nonzero_number_that_reads_as_zero() {
+        for zero in ["0", "-0", "0.000e-400", "+0e99999999999999999999"] {
+            assert_eq!(f64::from_number(zero), Ok(0.0), "{zero}");
+        }
+        for tiny in ["1e-400", "-0.0001e-320"] {
+            assert!(f64::from_number(tiny).is_err(), "{tiny}");
+        }
+        assert!(f32::from_number("1e-50").is_err());
     }
 }
