@@ -13,9 +13,11 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
+use super::number::parse_integer;
+
 use super::{
     FromAttributeValue, IntoAttributeValue, KeyIdentity, check_number, normal_number,
-    parse_integer, same_key_value,
+    same_key_value,
 };
 
 fn config() -> Config {

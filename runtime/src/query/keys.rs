@@ -243,14 +243,8 @@ impl<'a> Reader<'a> {
             TAG_S => Some(AttributeValue::S(self.string()?)),
             TAG_N => {
                 let n = self.string()?;
+                // a decimal number within DynamoDB's limits
                 crate::codec::check_number(&n).ok()?;
-                if n.is_empty()
-                    || !n
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
-                {
-                    return None;
-                }
                 Some(AttributeValue::N(n))
             }
             TAG_B => Some(AttributeValue::B(Blob::new(self.bytes()?.to_vec()))),

@@ -16,7 +16,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{Item, KeyRole, check_key_value, key_value_size};
+use crate::codec::{Decimal, Item, KeyRole, check_key_value, key_value_size};
 use crate::error::{Error, Limit};
 use crate::model::TableSchema;
 
@@ -85,35 +85,13 @@ pub fn item_size(item: &Item) -> usize {
 /// significant digits on each side of the point, one byte of exponent, and one more for a
 /// negative sign (`1.5` is 3 bytes, `-42` is 3, `100` is 2, `0` is 1).
 fn number_size(text: &str) -> usize {
-    let text = text.trim();
-    let negative = text.starts_with('-');
-    let unsigned = text.trim_start_matches(['-', '+']);
-    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(at) => (
-            &unsigned[..at],
-            unsigned[at + 1..].parse::<i64>().unwrap_or(0),
-        ),
-        None => (unsigned, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits: String = int_part
-        .chars()
-        .chain(frac_part.chars())
-        .filter(char::is_ascii_digit)
-        .collect();
-    let trimmed = digits.trim_start_matches('0');
-    // Digits before the decimal point, counted from the first significant digit.
-    // Saturating: a user's raw `N` can carry an exponent near `i64::MAX`.
-    let point = (int_part.len() as i64)
-        .saturating_add(exponent)
-        .saturating_sub((digits.len() - trimmed.len()) as i64);
-    let significant = trimmed.trim_end_matches('0');
-    if significant.is_empty() {
+    let number = Decimal::scan(text.trim());
+    let Some((digits, point)) = number.significant_digits() else {
         return 1; // zero
-    }
-    let int_digits = point.clamp(0, significant.len() as i64) as usize;
-    let frac_digits = significant.len() - int_digits;
-    int_digits.div_ceil(2) + frac_digits.div_ceil(2) + 1 + usize::from(negative)
+    };
+    let int_digits = point.clamp(0, digits as i64) as usize;
+    let frac_digits = digits - int_digits;
+    int_digits.div_ceil(2) + frac_digits.div_ceil(2) + 1 + usize::from(number.is_negative())
 }
 
 fn value_size(value: &AttributeValue) -> usize {
