@@ -17,4 +17,5 @@ mod reads;
 mod sparse_index;
 mod streams;
 mod table;
+mod table_options;
 mod writes;
