@@ -105,7 +105,8 @@ impl FromMeta for CapacityArg {
 #[derive(FromMeta)]
 pub(crate) struct TagArg {
     pub(crate) key: Str,
-    pub(crate) value: Str,
+    /// Required; optional here so that its absence gets a message that says how to write it.
+    pub(crate) value: Option<Str>,
 }
 
 /// The name a `key = value` is written with.

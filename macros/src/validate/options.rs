@@ -18,8 +18,8 @@ pub(super) fn table_options(
 ) -> TableOptions {
     let provisioned = arg.billing.as_ref().is_some_and(|b| b.provisioned);
     capacity_needs_provisioned_billing(arg, gsis, provisioned, errors);
-    for (capacity, key) in capacities(arg, gsis) {
-        capacity_in_range(capacity, key, errors);
+    for (capacity, key, index) in capacities(arg, gsis) {
+        capacity_in_range(capacity, key, index, errors);
     }
     let provisioned = if provisioned {
         provisioned_needs_read_and_write(arg, errors)
@@ -38,26 +38,35 @@ pub(super) fn table_options(
         tags: arg
             .tag
             .iter()
-            .map(|t| (t.key.value(), t.value.value()))
+            .map(|t| {
+                (
+                    t.key.value(),
+                    t.value.as_ref().map(|v| v.value()).unwrap_or_default(),
+                )
+            })
             .collect(),
     }
 }
 
-/// Every capacity given, on the table and on its global indexes, with its key.
+/// Every capacity given, on the table and on its global indexes, with its key and whether it
+/// is an index's.
 fn capacities<'a>(
     arg: &'a TableOptionsArg,
     gsis: &'a [GsiArg],
-) -> Vec<(&'a CapacityArg, &'static str)> {
-    let pairs = |read: &'a Option<CapacityArg>, write: &'a Option<CapacityArg>| {
-        [(read, "read_capacity"), (write, "write_capacity")]
+) -> Vec<(&'a CapacityArg, &'static str, bool)> {
+    let pairs = |read: &'a Option<CapacityArg>, write: &'a Option<CapacityArg>, index: bool| {
+        [
+            (read, "read_capacity", index),
+            (write, "write_capacity", index),
+        ]
     };
-    pairs(&arg.read_capacity, &arg.write_capacity)
+    pairs(&arg.read_capacity, &arg.write_capacity, false)
         .into_iter()
         .chain(
             gsis.iter()
-                .flat_map(|g| pairs(&g.read_capacity, &g.write_capacity)),
+                .flat_map(|g| pairs(&g.read_capacity, &g.write_capacity, true)),
         )
-        .filter_map(|(capacity, key)| Some((capacity.as_ref()?, key)))
+        .filter_map(|(capacity, key, index)| Some((capacity.as_ref()?, key, index)))
         .collect()
 }
 
@@ -108,11 +117,21 @@ fn capacity_needs_provisioned_billing(
 
 /// A provisioned capacity is 1 or more units (DynamoDB refuses 0), and fits the API's 64-bit
 /// signed number.
-fn capacity_in_range(capacity: &CapacityArg, key: &str, errors: &mut darling::error::Accumulator) {
+fn capacity_in_range(
+    capacity: &CapacityArg,
+    key: &str,
+    index: bool,
+    errors: &mut darling::error::Accumulator,
+) {
     if capacity.units == 0 {
+        let instead = if index {
+            format!("remove it to give the index the table's `{key}`")
+        } else {
+            "for a table that costs nothing when idle, use on-demand billing (remove `billing = \"provisioned\"` and the capacities)".to_owned()
+        };
         errors.push(
             Error::custom(format!(
-                "`{key}` must be at least 1: DynamoDB refuses a provisioned capacity of 0 units; for a table that costs nothing when idle, use on-demand billing (remove `billing = \"provisioned\"` and the capacities)"
+                "`{key}` must be at least 1: DynamoDB refuses a provisioned capacity of 0 units; {instead}"
             ))
             .with_span(&capacity.span),
         );
@@ -175,7 +194,16 @@ fn tags(tags: &[TagArg], errors: &mut darling::error::Accumulator) {
     }
     for (i, tag) in tags.iter().enumerate() {
         let key = tag.key.value();
-        let value = tag.value.value();
+        let Some(value_lit) = &tag.value else {
+            errors.push(
+                Error::custom(format!(
+                    "tag `{key}` has no value: add `value = \"...\"` (an empty value is `value = \"\"`)"
+                ))
+                .with_span(&tag.key.span()),
+            );
+            continue;
+        };
+        let value = value_lit.value();
         let key_len = key.chars().count();
         if key_len == 0 {
             errors.push(
@@ -209,12 +237,12 @@ fn tags(tags: &[TagArg], errors: &mut darling::error::Accumulator) {
                 Error::custom(format!(
                     "tag value is {value_len} characters long: DynamoDB allows at most {MAX_TAG_VALUE}; shorten it"
                 ))
-                .with_span(&tag.value.span()),
+                .with_span(&value_lit.span()),
             );
         }
         for (what, text, span) in [
             ("key", &key, tag.key.span()),
-            ("value", &value, tag.value.span()),
+            ("value", &value, value_lit.span()),
         ] {
             if let Some(c) = text.chars().find(|c| !allowed_in_tag(*c)) {
                 errors.push(
