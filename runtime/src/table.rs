@@ -1170,3 +1170,138 @@ pub(crate) fn validate_table_name(name: &str) -> Result<()> {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::{
+        BillingModeSummary, GlobalSecondaryIndexDescription, TableClassSummary,
+        TableDescription as SdkTable,
+    };
+
+    use super::*;
+    use crate::model::{TableOptions, Tag};
+
+    fn throughput(read: i64, write: i64) -> ProvisionedThroughputDescription {
+        ProvisionedThroughputDescription::builder()
+            .read_capacity_units(read)
+            .write_capacity_units(write)
+            .build()
+    }
+
+    /// Fields DescribeTable leaves out read as DynamoDB's documented defaults.
+    #[test]
+    fn absent_fields_read_as_the_defaults() {
+        let table = SdkTable::builder()
+            .provisioned_throughput(throughput(3, 4))
+            .global_secondary_indexes(
+                GlobalSecondaryIndexDescription::builder()
+                    .index_name("by_owner")
+                    .provisioned_throughput(throughput(5, 6))
+                    .build(),
+            )
+            .build();
+        let live = LiveOptions::read(
+            &table,
+            Live::Unknown("no".into()),
+            Live::Unknown("no".into()),
+        );
+        // no BillingModeSummary: PROVISIONED, with the capacity DescribeTable gives
+        assert_eq!(
+            live.billing,
+            Billing::Provisioned(Capacity { read: 3, write: 4 })
+        );
+        assert_eq!(
+            live.index_capacities.get("by_owner"),
+            Some(&Capacity { read: 5, write: 6 })
+        );
+        // no TableClassSummary: STANDARD; no DeletionProtectionEnabled: off
+        assert_eq!(live.class, TableClass::Standard);
+        assert!(!live.deletion_protection);
+
+        let table = SdkTable::builder()
+            .billing_mode_summary(
+                BillingModeSummary::builder()
+                    .billing_mode(BillingMode::PayPerRequest)
+                    .build(),
+            )
+            .provisioned_throughput(throughput(0, 0))
+            .table_class_summary(
+                TableClassSummary::builder()
+                    .table_class(aws_sdk_dynamodb::types::TableClass::StandardInfrequentAccess)
+                    .build(),
+            )
+            .deletion_protection_enabled(true)
+            .build();
+        let live = LiveOptions::read(&table, Live::Known(false), Live::Known(BTreeMap::new()));
+        assert_eq!(live.billing, Billing::OnDemand);
+        assert!(live.index_capacities.is_empty());
+        assert_eq!(live.class, TableClass::StandardInfrequentAccess);
+        assert!(live.deletion_protection);
+    }
+
+    /// A setting the server cannot report is a difference only when the model declares it;
+    /// tags beyond the model's never are.
+    #[test]
+    fn unknown_and_extra_settings() {
+        const TAGS: &[Tag] = &[Tag {
+            key: "team",
+            value: "growth",
+        }];
+        let schema = |options: TableOptions| TableSchema {
+            table: "t",
+            hash: KeyAttr {
+                name: "id",
+                scalar: crate::codec::ScalarType::String,
+            },
+            range: None,
+            attributes: &["id"],
+            indexes: &[],
+            ttl: None,
+            stream: None,
+            version: None,
+            options,
+        };
+        let on_demand = SdkTable::builder()
+            .billing_mode_summary(
+                BillingModeSummary::builder()
+                    .billing_mode(BillingMode::PayPerRequest)
+                    .build(),
+            )
+            .build();
+        let unknown = || {
+            LiveOptions::read(
+                &on_demand,
+                Live::Unknown("UnknownOperationException".into()),
+                Live::Unknown("UnknownOperationException".into()),
+            )
+        };
+        assert_eq!(
+            compare_options(&schema(TableOptions::DEFAULT), &unknown()),
+            []
+        );
+        let declared = TableOptions {
+            point_in_time_recovery: true,
+            tags: TAGS,
+            ..TableOptions::DEFAULT
+        };
+        assert_eq!(
+            compare_options(&schema(declared), &unknown()),
+            [
+                SchemaDifference::PointInTimeRecovery {
+                    expected: true,
+                    found: None,
+                    reason: "UnknownOperationException".into(),
+                },
+                SchemaDifference::TagsUnknown {
+                    reason: "UnknownOperationException".into(),
+                },
+            ]
+        );
+        let tags = BTreeMap::from([
+            ("team".to_owned(), "growth".to_owned()),
+            ("owner".to_owned(), "ops".to_owned()),
+        ]);
+        let live = LiveOptions::read(&on_demand, Live::Known(true), Live::Known(tags));
+        assert_eq!(compare_options(&schema(declared), &live), []);
+    }
+}
