@@ -30,6 +30,10 @@ pub(crate) struct ModelInput {
     /// `gsi(name = "...", hash = "...", range = "...", projection = ...)`, repeatable.
     #[darling(multiple)]
     pub(crate) gsi: Vec<GsiArg>,
+    /// `billing = "on_demand" | "provisioned"`, with `read_capacity = N, write_capacity = N`;
+    /// `table_class = "..."`, `deletion_protection`, `point_in_time_recovery`, `tag(...)`.
+    #[darling(flatten)]
+    pub(crate) options: TableOptionsArg,
     /// `crate = "path"`: where the `dynamo_types` crate is.
     #[darling(rename = "crate")]
     pub(crate) krate: Option<syn::Path>,
@@ -103,6 +107,9 @@ pub(crate) struct GsiArg {
     pub(crate) hash: Option<KeyNames>,
     pub(crate) range: Option<KeyNames>,
     pub(crate) projection: Option<ProjectionArg>,
+    /// The index's own provisioned capacity (the table's by default).
+    pub(crate) read_capacity: Option<CapacityArg>,
+    pub(crate) write_capacity: Option<CapacityArg>,
 }
 
 /// The fields of an index key, in order: `hash = "field"`, or `hash("a", "b")` for a key of
@@ -153,6 +160,10 @@ impl FromMeta for KeyNames {
         }
     }
 }
+
+pub(crate) use self::options::{CapacityArg, TableOptionsArg, TagArg};
+
+mod options;
 
 mod string {
     use darling::{Error, FromMeta};

@@ -42,6 +42,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                     ttl: ::core::option::Option::None,
                     stream: ::core::option::Option::None,
                     version: ::core::option::Option::None,
+                    options: #krate::__private::TableOptions::DEFAULT,
                 };
                 fn key(&self) -> Self::Key {
                     ::core::unreachable!()

@@ -23,6 +23,8 @@ pub(crate) struct Model {
     /// The `version` field, and the span of its `version` flag.
     pub(crate) version: Option<(FieldId, Span)>,
     pub(crate) stream: Option<StreamView>,
+    /// Billing, table class, deletion protection, point-in-time recovery, tags.
+    pub(crate) options: TableOptions,
 }
 
 /// An index into `Model::fields`.
@@ -129,6 +131,9 @@ pub(crate) struct Gsi {
     /// Where `hash(...)` and `range(...)` are written.
     pub(crate) key_spans: (Span, Span),
     pub(crate) projection: Projection,
+    /// Provisioned capacity (the table's unless the index sets its own); `None` on an
+    /// on-demand table.
+    pub(crate) capacity: Option<Capacity>,
 }
 
 pub(crate) enum Projection {
@@ -136,6 +141,26 @@ pub(crate) enum Projection {
     KeysOnly,
     /// Non-key fields the index holds.
     Include(Vec<FieldId>),
+}
+
+/// The table options, each checked: capacity only with provisioned billing, tags within
+/// DynamoDB's limits.
+pub(crate) struct TableOptions {
+    /// The table's capacity with provisioned billing; `None` for on-demand.
+    pub(crate) provisioned: Option<Capacity>,
+    /// `STANDARD_INFREQUENT_ACCESS` rather than `STANDARD`.
+    pub(crate) infrequent_access: bool,
+    pub(crate) deletion_protection: bool,
+    pub(crate) point_in_time_recovery: bool,
+    /// Keys and values, keys unique.
+    pub(crate) tags: Vec<(String, String)>,
+}
+
+/// Read and write capacity units, each at least 1.
+#[derive(Clone, Copy)]
+pub(crate) struct Capacity {
+    pub(crate) read: u64,
+    pub(crate) write: u64,
 }
 
 #[derive(Clone, Copy)]

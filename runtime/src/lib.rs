@@ -32,8 +32,8 @@ pub use expr::{
     AttributeType, Condition, KeyPath, MAX_EXPRESSION_LENGTH, Path, Placeholders, Updatable, Update,
 };
 pub use model::{
-    DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection, RangeKeySchema,
-    StreamView, TableSchema,
+    Billing, Capacity, DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey,
+    Projection, RangeKeySchema, StreamView, TableClass, TableOptions, TableSchema, Tag,
 };
 #[cfg(feature = "sealed-cursors")]
 pub use query::CursorKey;
@@ -106,8 +106,8 @@ pub mod __private {
     pub use crate::error::{DecodeError, EncodeError};
     pub use crate::expr::{KeyPath, Path};
     pub use crate::model::{
-        DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey, Projection,
-        RangeKeySchema, StreamView, TableSchema,
+        Billing, Capacity, DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey,
+        Projection, RangeKeySchema, StreamView, TableClass, TableOptions, TableSchema, Tag,
     };
     pub use crate::query::{
         Column, DynamoProjection, FullGlobalSecondaryIndex, FullPrimaryKey,

@@ -112,6 +112,9 @@ pub struct TableSchema {
     pub stream: Option<StreamView>,
     /// The optimistic-locking version attribute, if any.
     pub version: Option<&'static str>,
+    /// Billing, table class, deletion protection, point-in-time recovery and tags
+    /// ([`TableOptions::DEFAULT`] when the model declares none).
+    pub options: TableOptions,
 }
 
 impl TableSchema {
@@ -152,6 +155,10 @@ pub struct IndexSchema {
     pub range: &'static [KeyAttr],
     /// Which attributes the index holds.
     pub projection: Projection,
+    /// A global secondary index's provisioned capacity on a provisioned table: the table's,
+    /// unless the index declares its own. `None` for a local index (it shares the table's) and
+    /// on an on-demand table.
+    pub capacity: Option<Capacity>,
 }
 
 impl IndexSchema {
@@ -232,4 +239,100 @@ impl StreamView {
             StreamView::NewAndOldImages => V::NewAndOldImages,
         }
     }
+}
+
+/// What a model declares about its table beyond keys and indexes. Each field's default is what
+/// DynamoDB does when CreateTable does not mention it, except billing: this crate creates
+/// on-demand tables unless the model says `billing = "provisioned"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableOptions {
+    /// On-demand (`PAY_PER_REQUEST`) or provisioned capacity.
+    pub billing: Billing,
+    /// `STANDARD` or `STANDARD_INFREQUENT_ACCESS`.
+    pub class: TableClass,
+    /// Whether DeleteTable is refused until the protection is turned off.
+    pub deletion_protection: bool,
+    /// Whether continuous backups (point-in-time recovery) are on. Not a CreateTable parameter:
+    /// `create_table` turns it on with UpdateContinuousBackups once the table is ACTIVE.
+    pub point_in_time_recovery: bool,
+    /// Tags put on the table at creation, each key once.
+    pub tags: &'static [Tag],
+}
+
+impl TableOptions {
+    /// On-demand billing, the standard class, no deletion protection, no point-in-time
+    /// recovery, no tags: what a model that declares no option gets.
+    pub const DEFAULT: TableOptions = TableOptions {
+        billing: Billing::OnDemand,
+        class: TableClass::Standard,
+        deletion_protection: false,
+        point_in_time_recovery: false,
+        tags: &[],
+    };
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions::DEFAULT
+    }
+}
+
+/// How a table pays for reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Billing {
+    /// `PAY_PER_REQUEST`: no capacity to plan.
+    #[default]
+    OnDemand,
+    /// `PROVISIONED`: the table's read and write capacity units.
+    Provisioned(Capacity),
+}
+
+impl Billing {
+    /// The SDK's name for this billing mode.
+    pub fn to_sdk(self) -> aws_sdk_dynamodb::types::BillingMode {
+        match self {
+            Billing::OnDemand => aws_sdk_dynamodb::types::BillingMode::PayPerRequest,
+            Billing::Provisioned(_) => aws_sdk_dynamodb::types::BillingMode::Provisioned,
+        }
+    }
+}
+
+/// Provisioned read and write capacity units (each at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity {
+    /// Read capacity units.
+    pub read: u64,
+    /// Write capacity units.
+    pub write: u64,
+}
+
+/// The table class: what storage costs against what reads and writes cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableClass {
+    /// `STANDARD`, DynamoDB's default.
+    #[default]
+    Standard,
+    /// `STANDARD_INFREQUENT_ACCESS`: cheaper storage, dearer reads and writes.
+    StandardInfrequentAccess,
+}
+
+impl TableClass {
+    /// The SDK's name for this class.
+    pub fn to_sdk(self) -> aws_sdk_dynamodb::types::TableClass {
+        match self {
+            TableClass::Standard => aws_sdk_dynamodb::types::TableClass::Standard,
+            TableClass::StandardInfrequentAccess => {
+                aws_sdk_dynamodb::types::TableClass::StandardInfrequentAccess
+            }
+        }
+    }
+}
+
+/// A tag the model puts on its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    /// 1 to 128 characters, not starting with `aws:`.
+    pub key: &'static str,
+    /// 0 to 256 characters.
+    pub value: &'static str,
 }

@@ -20,4 +20,5 @@ mod spans;
 mod sparse_index;
 mod streams;
 mod table;
+mod table_options;
 mod writes;

@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{Piece, bounded_generics, codec, index_key_type, key, model_type, respan};
-use crate::model::{FieldId, IndexNames, Model, Projection, StreamView};
+use crate::model::{Capacity, FieldId, IndexNames, Model, Projection, StreamView};
 
 pub(crate) fn expand(model: &Model) -> Piece {
     let krate = &model.krate;
@@ -203,6 +203,7 @@ fn schema_const(model: &Model) -> TokenStream {
             &[model.keys.hash()],
             &[lsi.range],
             &lsi.projection,
+            None,
         )
     });
     let gsis = model.gsis.iter().map(|gsi| {
@@ -213,6 +214,7 @@ fn schema_const(model: &Model) -> TokenStream {
             &gsi.hash,
             &gsi.range,
             &gsi.projection,
+            gsi.capacity,
         )
     });
     let ttl = option(model.ttl.map(|(id, _)| {
@@ -229,6 +231,7 @@ fn schema_const(model: &Model) -> TokenStream {
         StreamView::OldImage => quote!(#p::StreamView::OldImage),
         StreamView::NewAndOldImages => quote!(#p::StreamView::NewAndOldImages),
     }));
+    let options = table_options(model);
     quote! {
         #p::TableSchema {
             table: #table,
@@ -239,6 +242,7 @@ fn schema_const(model: &Model) -> TokenStream {
             ttl: #ttl,
             stream: #stream,
             version: #version,
+            options: #options,
         }
     }
 }
@@ -250,6 +254,7 @@ fn index_schema(
     hash: &[FieldId],
     range: &[FieldId],
     projection: &Projection,
+    capacity: Option<Capacity>,
 ) -> TokenStream {
     let krate = &model.krate;
     let name = &names.name;
@@ -262,6 +267,7 @@ fn index_schema(
         .iter()
         .enumerate()
         .map(|(i, id)| key_attr(model, *id, &target, true, i));
+    let capacity = self::capacity(model, capacity);
     let projection = match projection {
         Projection::All => quote!(#krate::__private::Projection::All),
         Projection::KeysOnly => quote!(#krate::__private::Projection::KeysOnly),
@@ -277,6 +283,50 @@ fn index_schema(
             hash: &[#(#hash),*],
             range: &[#(#range),*],
             projection: #projection,
+            capacity: #capacity,
+        }
+    }
+}
+
+fn capacity(model: &Model, capacity: Option<Capacity>) -> TokenStream {
+    let krate = &model.krate;
+    option(capacity.map(|Capacity { read, write }| {
+        quote!(#krate::__private::Capacity { read: #read, write: #write })
+    }))
+}
+
+/// The table options as a `TableOptions` constant; a model that declares none gets
+/// `TableOptions::DEFAULT`.
+fn table_options(model: &Model) -> TokenStream {
+    let p = {
+        let krate = &model.krate;
+        quote!(#krate::__private)
+    };
+    let o = &model.options;
+    let billing = match o.provisioned {
+        None => quote!(#p::Billing::OnDemand),
+        Some(Capacity { read, write }) => {
+            quote!(#p::Billing::Provisioned(#p::Capacity { read: #read, write: #write }))
+        }
+    };
+    let class = if o.infrequent_access {
+        quote!(#p::TableClass::StandardInfrequentAccess)
+    } else {
+        quote!(#p::TableClass::Standard)
+    };
+    let deletion_protection = o.deletion_protection;
+    let pitr = o.point_in_time_recovery;
+    let tags = o
+        .tags
+        .iter()
+        .map(|(key, value)| quote!(#p::Tag { key: #key, value: #value }));
+    quote! {
+        #p::TableOptions {
+            billing: #billing,
+            class: #class,
+            deletion_protection: #deletion_protection,
+            point_in_time_recovery: #pitr,
+            tags: &[#(#tags),*],
         }
     }
 }

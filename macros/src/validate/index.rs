@@ -311,6 +311,8 @@ pub(super) fn gsi(
         range: range?,
         key_spans: (span_of(&arg.hash), span_of(&arg.range)),
         projection,
+        // set from the table's billing by `options::gsi_capacity`
+        capacity: None,
     })
 }
 

@@ -6,6 +6,7 @@
 //! `index.rs` the rules on secondary indexes.
 
 mod index;
+mod options;
 
 use darling::Error;
 use darling::util::Flag;
@@ -76,10 +77,15 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         .iter()
         .filter_map(|arg| lsi(&input.ident, arg, &fields, &table_keys, &mut errors))
         .collect();
+    let options = options::table_options(&input.options, &input.gsi, &mut errors);
     let gsis: Vec<Gsi> = input
         .gsi
         .iter()
-        .filter_map(|arg| gsi(&input.ident, arg, &fields, &table_keys, &mut errors))
+        .filter_map(|arg| {
+            let mut gsi = gsi(&input.ident, arg, &fields, &table_keys, &mut errors)?;
+            gsi.capacity = options::gsi_capacity(arg, options.provisioned);
+            Some(gsi)
+        })
         .collect();
     index_counts(&input.lsi, &input.gsi, &mut errors);
     unique_index_names(&lsis, &gsis, &mut errors);
@@ -104,6 +110,7 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         ttl,
         version: version.map(|id| (id, raw_fields[id].version.span())),
         stream,
+        options,
     })
 }
 
