@@ -51,7 +51,7 @@ pub use table::{SchemaDifference, TableDescription, TableRef};
 pub use write::{
     BatchDelete, BatchPut, ConditionCheck, Delete, GetItem, IntoTransactAction, MAX_ITEM_SIZE,
     MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
-    ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
+    ReturnUpdatedOld, Returns, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
     UpdateItem, VersionValues, WithConsumedCapacity, Writer, item_size,
 };
 
