@@ -22,6 +22,7 @@ fn ui() {
         "key_arg",
         "expr",
         "projection",
+        "timestamp",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

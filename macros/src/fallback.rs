@@ -42,6 +42,8 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                     ttl: ::core::option::Option::None,
                     stream: ::core::option::Option::None,
                     version: ::core::option::Option::None,
+                    created_at: ::core::option::Option::None,
+                    updated_at: ::core::option::Option::None,
                 };
                 fn key(&self) -> Self::Key {
                     ::core::unreachable!()

@@ -52,7 +52,8 @@ const BATCH_WRITE_SIZE: usize = 25;
 /// [module docs](self) for what is guaranteed.
 ///
 /// Each model written holds what was stored once the call returns, as after a single
-/// [`put`](crate::Writer::put): the next version. When the call fails, the models whose write is confirmed hold what was
+/// [`put`](crate::Writer::put): the next version, the `updated_at` time (and `created_at` where
+/// the put set it). When the call fails, the models whose write is confirmed hold what was
 /// stored and the others are as they were:
 /// - [`Error::BatchWriteIncomplete`] and [`Error::BatchWriteFailed`]: every model but those
 ///   whose request is in the error's `unprocessed` or `unconfirmed` list was written (an

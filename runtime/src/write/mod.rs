@@ -1,5 +1,6 @@
 //! Writes: the [`Writer`] of a table, single writes with typed conditions and return values,
-//! updates by key, batch writes, optimistic locking ([`version`]), and transactions.
+//! updates by key, batch writes, optimistic locking ([`version`]), timestamps
+//! ([`timestamp`]), and transactions.
 //!
 //! Every operation is a builder that implements `IntoFuture`: await it directly, after adding
 //! options with its methods. The sketch below is runnable in the README and the guide of the
@@ -22,6 +23,7 @@ pub mod batch;
 mod keys;
 mod single;
 mod size;
+pub mod timestamp;
 mod transaction;
 pub mod version;
 mod written;
@@ -41,6 +43,7 @@ use single::PutKind;
 pub use batch::{BatchDelete, BatchPut, WithConsumedCapacity};
 pub use single::{Delete, Put, UpdateItem};
 pub use size::{MAX_ITEM_SIZE, item_size};
+pub use timestamp::TimestampValues;
 pub use transaction::{
     ConditionCheck, GetItem, IntoTransactAction, MAX_TRANSACTION_ACTIONS, TransactAction,
     TransactGet, TransactGetTuple, TransactWrite,

@@ -2,6 +2,7 @@
 
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+use std::time::SystemTime;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
@@ -139,7 +140,10 @@ fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
 /// Await it.
 ///
 /// Once the put succeeds, the model it was given holds what was stored: the next version of a
-/// `#[dynamo(version)]` model. A put that fails leaves the model as it was.
+/// `#[dynamo(version)]` model, and the times of `#[dynamo(created_at)]` and
+/// `#[dynamo(updated_at)]` fields. A put that fails leaves the model as it was. (A put that
+/// stored its item but whose [`return_all_old`](Self::return_all_old) item does not decode
+/// returns the decode error, with the model holding what was stored.)
 ///
 /// Options: [`condition`](Self::condition) (typed, ANDed with any version check),
 /// [`return_all_old`](Self::return_all_old) (the replaced item, decoded),
@@ -175,28 +179,57 @@ pub(crate) enum PutKind {
     Replace,
 }
 
-/// Encodes `model` for a put: the version field holds the next version, and the condition
-/// the version asks for is returned.
-fn encode_for_put<M: DynamoModel>(model: &M) -> Result<(Item, Option<Condition<M>>)> {
+/// A put's item, the condition its version asks for, and whether it sets `created_at`.
+struct Encoded<M> {
+    item: Item,
+    condition: Option<Condition<M>>,
+    created: bool,
+}
+
+/// Encodes `model` for a put at `now`: the version field holds the next version, `updated_at`
+/// holds `now`, and so does `created_at` when the item is known to be new (`put_if_absent`, a
+/// versioned model at its initial version, or an unset `created_at`); see
+/// [`timestamp`](super::timestamp).
+fn encode_for_put<M: DynamoModel>(model: &M, kind: PutKind, now: SystemTime) -> Result<Encoded<M>> {
     let mut item = model.to_item()?;
+    let mut initial = false;
     let condition = match model.__version() {
         None => None,
         Some(version) => {
             let version = version?;
             let name = version_attribute::<M>()?;
             item.insert(name.to_owned(), version.next.clone());
+            initial = version.initial;
             Some(version_condition::<M>(&version)?)
         }
     };
-    Ok((item, condition))
+    let created = kind == PutKind::IfAbsent || initial || model.__created_at_unset();
+    let stamps = M::__timestamps(now)?;
+    if let (Some(name), Some(value)) = (M::SCHEMA.created_at, stamps.created_at)
+        && created
+    {
+        item.insert(name.to_owned(), value);
+    }
+    if let (Some(name), Some(value)) = (M::SCHEMA.updated_at, stamps.updated_at) {
+        item.insert(name.to_owned(), value);
+    }
+    Ok(Encoded {
+        item,
+        condition,
+        created,
+    })
 }
 
 impl<'a, M: DynamoModel> Put<'a, M> {
     pub(crate) fn new(table: TableRef<M>, model: &'a mut M, kind: PutKind) -> Self {
         let mut conditions = Vec::new();
-        let mut item = encode_for_put(&*model).map(|(item, condition)| {
-            conditions.extend(condition);
-            item
+        // One instant per write: `created_at` and `updated_at` are equal on a create.
+        let now = SystemTime::now();
+        let mut created = false;
+        let mut item = encode_for_put(&*model, kind, now).map(|encoded| {
+            conditions.extend(encoded.condition);
+            created = encoded.created;
+            encoded.item
         });
         let version = model.__version();
         match kind {
@@ -229,7 +262,7 @@ impl<'a, M: DynamoModel> Put<'a, M> {
             item,
             conditions,
             on_failure: false,
-            written: WriteBack::new(model),
+            written: WriteBack::new(model, now, created),
             _returns: PhantomData,
         }
     }
@@ -620,6 +653,7 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
             &describe_key(&M::SCHEMA, &key),
             &update.top_level_values(&key_names),
         )?;
+        update = with_timestamps::<M>(update)?;
         if let Some(name) = M::SCHEMA.version {
             if update.touches(name) {
                 return Err(Error::Validation(format!(
@@ -675,6 +709,27 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
             R::output(out.attributes)
         })
     }
+}
+
+/// An update with the model's timestamps (see [`timestamp`](super::timestamp)): `updated_at`
+/// set to now, `created_at` set to now only where the item has none (an update that creates
+/// the item). An attribute the update acts on itself is left to that action.
+fn with_timestamps<M: DynamoModel>(mut update: Update<M>) -> Result<Update<M>> {
+    if M::SCHEMA.created_at.is_none() && M::SCHEMA.updated_at.is_none() {
+        return Ok(update);
+    }
+    let stamps = M::__timestamps(SystemTime::now())?;
+    if let (Some(name), Some(value)) = (M::SCHEMA.created_at, stamps.created_at)
+        && !update.touches(name)
+    {
+        update = update.set_if_not_exists_raw(name, value);
+    }
+    if let (Some(name), Some(value)) = (M::SCHEMA.updated_at, stamps.updated_at)
+        && !update.touches(name)
+    {
+        update = update.set_raw(name, value);
+    }
+    Ok(update)
 }
 
 /// Makes a prepared condition for transactions' `ConditionCheck`.

@@ -225,7 +225,7 @@ impl<M: DynamoModel> IntoTransactAction<'_> for ConditionCheck<M> {
 /// an item over 400 KB are refused before sending.
 ///
 /// Puts take their models as `&mut`: once the transaction committed, each holds what was
-/// stored (the next version), as after a single put. A transaction that fails
+/// stored (the next version, the timestamps), as after a single put. A transaction that fails
 /// writes nothing, and no model changes.
 #[must_use = "a transaction does nothing until it is awaited"]
 pub struct TransactWrite<'a> {
