@@ -54,10 +54,10 @@ async fn main() -> dynamo_types::Result<()> {
     posts.create_table().await?;
     println!("created table {}", posts.name());
 
-    let all: Vec<Post> = (1..=12)
+    let mut all: Vec<Post> = (1..=12)
         .map(|n| post(n, if n.is_multiple_of(3) { "bob" } else { "alice" }))
         .collect();
-    posts.writer().batch_put(&all).await?;
+    posts.writer().batch_put(&mut all).await?;
     println!("wrote {} posts with batch_put", all.len());
 
     let pk = posts.primary_key();
@@ -104,12 +104,12 @@ async fn main() -> dynamo_types::Result<()> {
     liked.like_count += 1;
     posts
         .writer()
-        .put(&liked)
+        .put(&mut liked)
         .condition(fields.like_count.eq(all[0].like_count))
         .await?;
     let stale = posts
         .writer()
-        .put(&liked)
+        .put(&mut liked)
         .condition(fields.like_count.eq(all[0].like_count))
         .await;
     println!(

@@ -86,7 +86,7 @@ async fn main() -> dynamo_types::Result<()> {
     for (id, balances) in [("alice", [100, 150, 120]), ("bob", [10, 60, 90])] {
         for balance in balances {
             writer
-                .put(&Account {
+                .put(&mut Account {
                     id: id.into(),
                     balance,
                 })

@@ -23,6 +23,7 @@ fn ui() {
         "expr",
         "projection",
         "table",
+        "timestamp",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

@@ -57,6 +57,10 @@ pub(crate) struct FieldInput {
     pub(crate) default: Flag,
     /// The optimistic-locking version.
     pub(crate) version: Flag,
+    /// Set to the time of the write that creates the item.
+    pub(crate) created_at: Flag,
+    /// Set to the time of every write.
+    pub(crate) updated_at: Flag,
     /// Stored through serde_dynamo.
     pub(crate) serde: Flag,
 }

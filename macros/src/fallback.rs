@@ -43,6 +43,8 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                     stream: ::core::option::Option::None,
                     version: ::core::option::Option::None,
                     options: #krate::__private::TableOptions::DEFAULT,
+                    created_at: ::core::option::Option::None,
+                    updated_at: ::core::option::Option::None,
                 };
                 fn key(&self) -> Self::Key {
                     ::core::unreachable!()

@@ -22,6 +22,10 @@ pub(crate) struct Model {
     pub(crate) ttl: Option<(FieldId, Span)>,
     /// The `version` field, and the span of its `version` flag.
     pub(crate) version: Option<(FieldId, Span)>,
+    /// The `created_at` field, and the span of its flag.
+    pub(crate) created_at: Option<(FieldId, Span)>,
+    /// The `updated_at` field, and the span of its flag.
+    pub(crate) updated_at: Option<(FieldId, Span)>,
     pub(crate) stream: Option<StreamView>,
     /// Billing, table class, deletion protection, point-in-time recovery, tags.
     pub(crate) options: TableOptions,

@@ -22,8 +22,8 @@ pub mod write;
 pub use client::{Client, ENDPOINT_ENV, STREAMS_ENDPOINT_ENV};
 pub use codec::{
     FromAttributeValue, IntoAttributeValue, IntoKey, IntoKeyParts, Item, KeyAttribute, KeyParts,
-    KeyRole, ListElement, MAX_NESTING_DEPTH, PrefixKey, ScalarType, SetElement, TtlAttribute,
-    VersionAttribute,
+    KeyRole, ListElement, MAX_NESTING_DEPTH, PrefixKey, ScalarType, SetElement, Timestamp,
+    TtlAttribute, VersionAttribute,
 };
 pub use error::{
     BoxError, CancellationReason, DecodeError, DecodeErrorKind, EncodeError, Error, Limit, Result,
@@ -56,8 +56,8 @@ pub use telemetry::TARGET as TRACING_TARGET;
 pub use write::{
     BatchDelete, BatchPut, ConditionCheck, Delete, IntoTransactAction, MAX_ITEM_SIZE,
     MAX_TRANSACTION_ACTIONS, Put, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew,
-    ReturnUpdatedOld, Returns, Save, TransactAction, TransactGet, TransactGetTuple, TransactWrite,
-    UpdateItem, VersionValues, Writer, item_size,
+    ReturnUpdatedOld, Returns, TimestampValues, TransactAction, TransactGet, TransactGetTuple,
+    TransactWrite, UpdateItem, VersionValues, Writer, item_size,
 };
 
 /// The crate's internal number and key functions, for the fuzz targets in `fuzz/` only: built
@@ -99,8 +99,8 @@ pub mod __private {
     pub use crate::codec::{
         FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, KeyField,
         KeyParts, ListElement, ListSource, MapSource, Nested, NumberText, OpenList, OpenMap,
-        PrefixKey, ScalarType, SetElement, SetEntry, SetKind, SetSource, StringText, TtlAttribute,
-        ValueDecoder, ValueSource, VersionAttribute,
+        PrefixKey, ScalarType, SetElement, SetEntry, SetKind, SetSource, StringText, Timestamp,
+        TtlAttribute, ValueDecoder, ValueSource, VersionAttribute,
     };
     pub use crate::codec::{KeyRole, check_key_value, check_nesting, decode_key};
     pub use crate::error::{DecodeError, EncodeError};
@@ -116,9 +116,10 @@ pub mod __private {
     };
     pub use crate::stream;
     pub use crate::table::TableRef;
-    pub use crate::write::VersionValues;
+    pub use crate::write::{TimestampValues, VersionValues};
     #[cfg(feature = "serde")]
     pub use serde;
+    pub use std::time::SystemTime;
 
     /// Stands in for the key of a model whose derive failed, so that the real error is the
     /// only one shown.

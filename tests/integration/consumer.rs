@@ -86,13 +86,13 @@ async fn write_changes(
             id: id.clone(),
             balance: 0,
         };
-        writer.put(&account).await.unwrap();
+        writer.put(&mut account).await.unwrap();
         let changes = expected.entry(id.clone()).or_default();
         changes.push("insert 0".to_owned());
         for m in 1..=modifies {
             let old = account.balance;
             account.balance = (m * 10) as i64;
-            writer.put(&account).await.unwrap();
+            writer.put(&mut account).await.unwrap();
             changes.push(format!("modify {old} -> {}", account.balance));
         }
         writer.delete(&account).await.unwrap();

@@ -41,13 +41,13 @@ async fn empty_keys_are_refused_before_sending_and_nothing_is_written() {
     let w = notes.writer();
 
     // A table key and an index key, on a single put.
-    let err = w.put(&note("", "n1", "ann")).await.unwrap_err();
+    let err = w.put(&mut note("", "n1", "ann")).await.unwrap_err();
     assert!(
         matches!(err, Error::Encode(_) | Error::Validation(_)),
         "{err}"
     );
     assert_names(&err, "folder");
-    let err = w.put(&note("f", "n1", "")).await.unwrap_err();
+    let err = w.put(&mut note("f", "n1", "")).await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err}");
     assert_names(&err, "author");
 
@@ -56,7 +56,7 @@ async fn empty_keys_are_refused_before_sending_and_nothing_is_written() {
         .map(|i| note("f", &format!("n{i}"), "ann"))
         .collect();
     many[17].author = String::new();
-    let err = w.batch_put(&many).await.unwrap_err();
+    let err = w.batch_put(&mut many).await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err}");
     assert_names(&err, "author");
     assert!(
@@ -89,7 +89,7 @@ async fn empty_keys_are_refused_before_sending_and_nothing_is_written() {
 
     // The good items still go through.
     many[17].author = "ann".into();
-    w.batch_put(&many).await.unwrap();
+    w.batch_put(&mut many).await.unwrap();
     assert_eq!(pk.query("f").limit(100).await.unwrap().items.len(), 30);
     notes.delete_table().await.unwrap();
 }

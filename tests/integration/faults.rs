@@ -36,7 +36,7 @@ fn quick(attempts: u32) -> RetryPolicy {
 async fn a_batch_write_whose_answers_are_lost_says_unconfirmed_and_sends_once_per_attempt() {
     let (proxy, direct, through) = proxied(1).await;
     Entry::table(&direct).create_table().await.unwrap();
-    let entries: Vec<Entry> = (0..5)
+    let mut entries: Vec<Entry> = (0..5)
         .map(|i| Entry {
             id: format!("e{i}"),
             amount: i,
@@ -46,7 +46,7 @@ async fn a_batch_write_whose_answers_are_lost_says_unconfirmed_and_sends_once_pe
     let result = Entry::table(&through)
         .writer()
         .retry_policy(quick(3))
-        .batch_put(&entries)
+        .batch_put(&mut entries)
         .await;
     match result {
         Err(Error::BatchWriteIncomplete {
@@ -81,7 +81,7 @@ async fn a_batch_write_whose_answers_are_lost_says_unconfirmed_and_sends_once_pe
 async fn a_batch_get_whose_answers_are_lost_is_retried_to_the_end() {
     let (proxy, direct, through) = proxied(1).await;
     Entry::table(&direct).create_table().await.unwrap();
-    let entries: Vec<Entry> = (0..5)
+    let mut entries: Vec<Entry> = (0..5)
         .map(|i| Entry {
             id: format!("e{i}"),
             amount: i,
@@ -89,7 +89,7 @@ async fn a_batch_get_whose_answers_are_lost_is_retried_to_the_end() {
         .collect();
     Entry::table(&direct)
         .writer()
-        .batch_put(&entries)
+        .batch_put(&mut entries)
         .await
         .unwrap();
     proxy.times("BatchGetItem", Fault::DropAfter, 2);
@@ -125,7 +125,7 @@ fn summary(scenario: &str, proxy: &Proxy, operation: &str, requests_needed: usiz
 async fn five_thousand_items_written_and_read_under_partial_batches_and_throttling() {
     let (proxy, direct, through) = proxied(7).await;
     Entry::table(&direct).create_table().await.unwrap();
-    let entries: Vec<Entry> = (0..5000)
+    let mut entries: Vec<Entry> = (0..5000)
         .map(|i| Entry {
             id: format!("e{i:05}"),
             amount: i,
@@ -134,7 +134,10 @@ async fn five_thousand_items_written_and_read_under_partial_batches_and_throttli
     proxy
         .at_rate("*", Fault::Throttle, 0.1)
         .at_rate("*", Fault::Partial(0.3), 1.0);
-    let written = Entry::table(&through).writer().batch_put(&entries).await;
+    let written = Entry::table(&through)
+        .writer()
+        .batch_put(&mut entries)
+        .await;
     // what the table holds, read with raw SDK calls without the proxy
     let stored: Vec<Entry> = {
         let mut all: Vec<Entry> = crate::common::raw_scan(&direct, Entry::table(&direct).name())
@@ -231,7 +234,7 @@ async fn five_thousand_items_written_and_read_under_partial_batches_and_throttli
 async fn the_capacity_of_a_batch_answered_in_part_is_summed_over_its_retries() {
     let (proxy, direct, through) = proxied(53).await;
     Entry::table(&direct).create_table().await.unwrap();
-    let entries: Vec<Entry> = (0..100)
+    let mut entries: Vec<Entry> = (0..100)
         .map(|i| Entry {
             id: format!("e{i:03}"),
             amount: i,
@@ -240,7 +243,7 @@ async fn the_capacity_of_a_batch_answered_in_part_is_summed_over_its_retries() {
     proxy.at_rate("BatchWriteItem", Fault::Partial(0.5), 1.0);
     let written = Entry::table(&through)
         .writer()
-        .batch_put(&entries)
+        .batch_put(&mut entries)
         .retry_policy(quick(30))
         .return_consumed_capacity()
         .await
@@ -275,7 +278,7 @@ async fn an_incomplete_projected_batch_get_says_its_items_are_partial() {
     use dynamo_types::DynamoProjection;
     let (proxy, direct, through) = proxied(47).await;
     Line::table(&direct).create_table().await.unwrap();
-    let lines: Vec<Line> = (0..200)
+    let mut lines: Vec<Line> = (0..200)
         .map(|n| Line {
             book: "b".into(),
             n,
@@ -284,7 +287,7 @@ async fn an_incomplete_projected_batch_get_says_its_items_are_partial() {
         .collect();
     Line::table(&direct)
         .writer()
-        .batch_put(&lines)
+        .batch_put(&mut lines)
         .await
         .unwrap();
     proxy.at_rate("BatchGetItem", Fault::Partial(0.5), 1.0);
@@ -364,14 +367,14 @@ async fn queries_scans_and_full_batch_gets_under_faults_yield_every_item_once_in
     let (proxy, direct, _) = proxied(11).await;
     let lines = Line::table(&direct);
     lines.create_table().await.unwrap();
-    let written: Vec<Line> = (0..600)
+    let mut written: Vec<Line> = (0..600)
         .map(|n| Line {
             book: format!("b{}", n % 3),
             n,
             text: format!("line {n}"),
         })
         .collect();
-    lines.writer().batch_put(&written).await.unwrap();
+    lines.writer().batch_put(&mut written).await.unwrap();
     let through = patient_client(&proxy, &direct).await;
     proxy
         .times("*", Fault::DropBefore, 1)
@@ -453,11 +456,11 @@ async fn a_stream_consumer_under_faults_handles_every_record_in_order_per_key() 
     let mut expected: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for w in 0..60 {
         for b in 0..5 {
-            let wallet = Wallet {
+            let mut wallet = Wallet {
                 id: format!("w{w:02}"),
                 balance: b,
             };
-            wallets.writer().put(&wallet).await.unwrap();
+            wallets.writer().put(&mut wallet).await.unwrap();
             expected.entry(wallet.id).or_default().push(b);
         }
     }
@@ -587,7 +590,7 @@ async fn versioned_writers(seed: u64, lost_answers: bool) {
         tags: Vec::new(),
         version: 0,
     };
-    tallies.writer().save(&mut start).await.unwrap();
+    tallies.writer().put(&mut start).await.unwrap();
     let through = patient_client(&proxy, &direct).await;
     proxy.at_rate("*", Fault::Throttle, 0.1);
     if lost_answers {
@@ -621,7 +624,7 @@ async fn versioned_writers(seed: u64, lost_answers: bool) {
                     let mut tally = read().await;
                     tally.count += 1;
                     tally.tags.push(tag.clone());
-                    match tallies.writer().save(&mut tally).await {
+                    match tallies.writer().put(&mut tally).await {
                         Ok(()) => {
                             winners.lock().unwrap().push(tally.version);
                             break;
@@ -700,7 +703,7 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
         count: 1,
         version: 0,
     };
-    counters.writer().save(&mut counter).await.unwrap();
+    counters.writer().put(&mut counter).await.unwrap();
     let timeout = TimeoutConfig::builder()
         .operation_attempt_timeout(Duration::from_millis(300))
         .build();
@@ -722,7 +725,7 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
         proxy.times("PutItem", fault, 1);
         let error = Counter::table(&through)
             .writer()
-            .save(&mut counter)
+            .put(&mut counter)
             .return_old_on_failure()
             .await
             .unwrap_err();
@@ -763,7 +766,7 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
             .times("PutItem", Fault::Throttle, 2);
         let error = Counter::table(&through)
             .writer()
-            .save(&mut next)
+            .put(&mut next)
             .await
             .unwrap_err();
         assert!(
@@ -787,7 +790,7 @@ async fn a_save_whose_answer_is_lost_is_unconfirmed_not_a_conflict() {
     let mut stale = counter.clone();
     stale.version -= 1;
     stale.count = 7;
-    match Counter::table(&through).writer().save(&mut stale).await {
+    match Counter::table(&through).writer().put(&mut stale).await {
         Err(Error::ConditionalCheckFailed { item: None }) => {}
         other => panic!("{other:?}"),
     }
@@ -816,8 +819,8 @@ async fn a_transaction_whose_answer_is_lost_is_retried_with_its_token_and_applie
     let table = Counter::table(&through);
     through
         .transact_write()
-        .put_if_absent(&table, &fresh("a"))
-        .put_if_absent(&table, &fresh("b"))
+        .put_if_absent(&table, &mut fresh("a"))
+        .put_if_absent(&table, &mut fresh("b"))
         .await
         .unwrap();
     assert_eq!(proxy.stats().requests_of("TransactWriteItems"), 2);
@@ -896,20 +899,16 @@ async fn a_lambda_handler_under_faults_handles_every_record_and_lambda_retries_f
                     };
                     // sequence numbers are decimal texts of varying length (up to 40 digits,
                     // past what an N holds): padded, their text order is their order
-                    let view = WalletView {
+                    let mut view = WalletView {
                         id: new.id,
                         balance: new.balance,
                         sequence_number: format!("{:0>40}", r.sequence_number),
                     };
                     let f = WalletView::fields();
                     // newer than what is kept, or the first: a record handled again changes nothing
-                    let written = views
-                        .writer()
-                        .put(&view)
-                        .condition(
-                            f.id.not_exists() | f.sequence_number.lt(view.sequence_number.clone()),
-                        )
-                        .await;
+                    let newer =
+                        f.id.not_exists() | f.sequence_number.lt(view.sequence_number.clone());
+                    let written = views.writer().put(&mut view).condition(newer).await;
                     match written {
                         Ok(()) | Err(Error::ConditionalCheckFailed { .. }) => Ok(()),
                         Err(e) => Err(BoxError::from(e)),

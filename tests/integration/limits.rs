@@ -68,7 +68,7 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
     let mut at_limit = entry(&hash, &range);
     at_limit.tag = Some(text(2048));
     at_limit.label = Some(text(1024));
-    w.put(&at_limit).await.unwrap();
+    w.put(&mut at_limit).await.unwrap();
     assert_eq!(pk.get(&hash, &range).await.unwrap(), Some(at_limit.clone()));
     assert_eq!(
         pk.batch_get([(hash.clone(), range.clone())]).await.unwrap(),
@@ -93,18 +93,18 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
     let part = Limit::PartitionKeySize;
     let sort = Limit::SortKeySize;
     // Writes of items: the table's keys and the index's.
-    assert_limit(w.put(&entry(&long_hash, "s")).await, part, "pk");
-    assert_limit(w.put(&entry("p", &long_range)).await, sort, "sk");
+    assert_limit(w.put(&mut entry(&long_hash, "s")).await, part, "pk");
+    assert_limit(w.put(&mut entry("p", &long_range)).await, sort, "sk");
     let mut long_tag = entry("p", "s");
     long_tag.tag = Some(format!("{}x", text(2048)));
     long_tag.label = Some("l".into());
-    let err = w.put(&long_tag).await.unwrap_err();
+    let err = w.put(&mut long_tag).await.unwrap_err();
     assert!(err.to_string().contains("index `by_tag`"), "{err}");
     assert_limit(Err::<(), _>(err), part, "tag");
     let mut long_label = entry("p", "s");
     long_label.tag = Some("t".into());
     long_label.label = Some(format!("{}x", text(1024)));
-    assert_limit(w.put(&long_label).await, sort, "label");
+    assert_limit(w.put(&mut long_label).await, sort, "label");
     // an update that sets an index's key attribute is held to the same limits
     let f = Entry::fields();
     let update = |value: String| Entry::update().set(&f.tag, value);
@@ -127,17 +127,17 @@ async fn keys_at_their_size_limits_are_stored_and_read_and_one_byte_more_is_refu
     );
     let mut many: Vec<Entry> = (0..30).map(|i| entry("p", &format!("s{i}"))).collect();
     many[21].sk = long_range.clone();
-    let err = w.batch_put(&many).await.unwrap_err();
+    let err = w.batch_put(&mut many).await.unwrap_err();
     assert!(
         err.to_string().contains("bytes)"),
         "a long key is shortened: {err}"
     );
     assert_limit(Err::<(), _>(err), sort, "sk");
-    assert_limit(w.batch_put(&many).checked().await, sort, "sk");
+    assert_limit(w.batch_put(&mut many).checked().await, sort, "sk");
     assert_limit(
         client
             .transact_write()
-            .put(&entries, &entry(&long_hash, "s"))
+            .put(&entries, &mut entry(&long_hash, "s"))
             .await,
         part,
         "pk",
@@ -245,12 +245,12 @@ async fn expressions_of_4_kb_are_sent_and_one_byte_more_is_refused_naming_the_ex
     let w = entries.writer();
 
     let at_limit = condition_of_length(MAX_EXPRESSION_LENGTH);
-    w.put(&entry("p", "at"))
+    w.put(&mut entry("p", "at"))
         .condition(at_limit.clone())
         .await
         .unwrap();
     let over = condition_of_length(MAX_EXPRESSION_LENGTH + 1);
-    match w.put(&entry("p", "over")).condition(over.clone()).await {
+    match w.put(&mut entry("p", "over")).condition(over.clone()).await {
         Err(Error::LimitExceeded {
             limit: Limit::ExpressionLength,
             found,
@@ -330,7 +330,7 @@ async fn values_nested_32_levels_are_stored_and_33_are_refused_naming_the_path()
     // servers accept that and refuse one more.
     let mut at_limit = entry("p", "32");
     at_limit.doc = Some(nested(MAX_NESTING_DEPTH - 1));
-    w.put(&at_limit).await.unwrap();
+    w.put(&mut at_limit).await.unwrap();
     assert_eq!(
         entries.primary_key().get("p", "32").await.unwrap(),
         Some(at_limit.clone())
@@ -341,7 +341,7 @@ async fn values_nested_32_levels_are_stored_and_33_are_refused_naming_the_path()
     let err = over.to_item().unwrap_err();
     assert_eq!(err.limit(), Some(Limit::NestingDepth));
     assert_eq!(err.path(), format!("doc{}", "[1]".repeat(31)));
-    let err = w.put(&over).await.unwrap_err();
+    let err = w.put(&mut over).await.unwrap_err();
     assert_eq!(err.limit(), Some(Limit::NestingDepth), "{err}");
     assert!(matches!(err, Error::Encode(_)), "{err}");
     assert!(err.to_string().contains("33 levels"), "{err}");
@@ -401,7 +401,7 @@ async fn a_read_transaction_of_100_gets_is_sent_and_101_are_refused() {
     let client = common::client().await;
     let entries = Entry::table(&client);
     entries.create_table().await.unwrap();
-    entries.writer().put(&entry("p", "s0")).await.unwrap();
+    entries.writer().put(&mut entry("p", "s0")).await.unwrap();
     let get = |i: usize| {
         entries
             .get(EntryKey {

@@ -70,8 +70,8 @@ async fn multi_attribute_keys_are_created_described_and_queried_left_to_right() 
     let client = common::client().await;
     let table = Order::table(&client);
     table.create_table().await.unwrap();
-    let all = orders();
-    table.writer().batch_put(&all).await.unwrap();
+    let mut all = orders();
+    table.writer().batch_put(&mut all).await.unwrap();
 
     // the live table has each index's keys in the model's order and types
     let description = table.describe().await.unwrap();
@@ -307,8 +307,8 @@ async fn an_item_missing_any_key_attribute_stays_out_of_a_multi_attribute_index(
     let client = common::client().await;
     let table = Order::table(&client);
     table.create_table().await.unwrap();
-    let all = orders();
-    table.writer().batch_put(&all).await.unwrap();
+    let mut all = orders();
+    table.writer().batch_put(&mut all).await.unwrap();
 
     // a partition key of a string and a number; orders without a shop are not in the index
     let index = table.by_shop();

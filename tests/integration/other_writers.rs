@@ -194,7 +194,8 @@ async fn items_other_programs_write_are_read_and_written_back_to_the_same_key() 
     );
 
     // Written back, each lands on the key it was read from: no item is added, none is lost.
-    for profile in &page.items {
+    let mut read = page.items;
+    for profile in &mut read {
         profiles.writer().put(profile).await.unwrap();
     }
     let items = raw_items(&profiles).await;
@@ -257,7 +258,7 @@ async fn timestamps_and_uuids_in_other_forms_are_read_and_written_back_to_the_sa
         .send()
         .await
         .expect("the raw SDK writes the item");
-    let read = visits.primary_key().get("v1").await.unwrap().unwrap();
+    let mut read = visits.primary_key().get("v1").await.unwrap().unwrap();
     let noon = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00Z")
         .unwrap()
         .to_utc();
@@ -274,7 +275,7 @@ async fn timestamps_and_uuids_in_other_forms_are_read_and_written_back_to_the_sa
         uuid::Uuid::parse_str("67e55044-10b1-426f-9247-bb680e5fe0c8").unwrap()
     );
     // written back to the same key, in the model's forms, and read back as read
-    visits.writer().put(&read).await.unwrap();
+    visits.writer().put(&mut read).await.unwrap();
     let items = raw_items(&visits).await;
     assert_eq!(items.len(), 1, "no second item: {items:?}");
     assert_eq!(items[0]["id"], s("v1"));

@@ -85,7 +85,11 @@ async fn every_request_has_a_span_named_and_attributed_after_the_conventions() {
     let (capture, _guard) = capture();
 
     // PutItem, GetItem (consistent, projected), UpdateItem, DeleteItem
-    table.writer().put(&patient(SECRET_KEY, 1)).await.unwrap();
+    table
+        .writer()
+        .put(&mut patient(SECRET_KEY, 1))
+        .await
+        .unwrap();
     let pk = table.primary_key();
     let got = pk
         .get(SECRET_KEY, 1)
@@ -123,8 +127,8 @@ async fn every_request_has_a_span_named_and_attributed_after_the_conventions() {
     }
 
     // BatchWriteItem: 30 puts are two requests (25 + 5), each a span of its own.
-    let many: Vec<Patient> = (0..30).map(|i| patient(SECRET_KEY, 100 + i)).collect();
-    table.writer().batch_put(&many).await.unwrap();
+    let mut many: Vec<Patient> = (0..30).map(|i| patient(SECRET_KEY, 100 + i)).collect();
+    table.writer().batch_put(&mut many).await.unwrap();
     let spans = capture.take();
     assert_eq!(spans.len(), 2, "{spans:#?}");
     let mut sizes: Vec<&str> = Vec::new();
@@ -189,11 +193,14 @@ async fn every_request_has_a_span_named_and_attributed_after_the_conventions() {
     // A transaction over one table, and a failed conditional write.
     client
         .transact_write()
-        .put(&table, &patient(SECRET_KEY, 2))
+        .put(&table, &mut patient(SECRET_KEY, 2))
         .delete(&table, &patient(SECRET_KEY, 1))
         .await
         .unwrap();
-    let failed = table.writer().put_if_absent(&patient(SECRET_KEY, 2)).await;
+    let failed = table
+        .writer()
+        .put_if_absent(&mut patient(SECRET_KEY, 2))
+        .await;
     assert!(matches!(failed, Err(Error::ConditionalCheckFailed { .. })));
     let spans = capture.take();
     assert_eq!(spans.len(), 2, "{spans:#?}");
@@ -229,7 +236,7 @@ async fn a_resent_request_says_how_often_and_a_lost_one_says_why() {
 
     // Throttled on every attempt: the span ends in DynamoDB's error code.
     proxy.at_rate("PutItem", Fault::Throttle, 1.0);
-    let put = table.writer().put(&patient(SECRET_KEY, 1)).await;
+    let put = table.writer().put(&mut patient(SECRET_KEY, 1)).await;
     assert!(put.as_ref().is_err_and(Error::is_throttling), "{put:?}");
     let spans = capture.take();
     let span = only(&spans, "DynamoDB.PutItem");

@@ -21,7 +21,7 @@ async fn only_items_with_the_key_are_in_a_sparse_index() {
     let client = common::client().await;
     let tickets = Ticket::table(&client);
     tickets.create_table().await.unwrap();
-    let all: Vec<Ticket> = (0..10)
+    let mut all: Vec<Ticket> = (0..10)
         .map(|i| Ticket {
             id: i,
             title: format!("ticket {i}"),
@@ -29,7 +29,7 @@ async fn only_items_with_the_key_are_in_a_sparse_index() {
             escalated_at: (i % 3 == 0).then_some(1_000 + i64::from(i)),
         })
         .collect();
-    tickets.writer().batch_put(&all).await.unwrap();
+    tickets.writer().batch_put(&mut all).await.unwrap();
 
     // The index is keyed by the inner types: `query("ops")`, a number range condition.
     let escalated = tickets

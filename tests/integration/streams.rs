@@ -115,10 +115,10 @@ async fn new_and_old_images_from_the_writer() {
     let posts = Post::table(&client);
     posts.create_table().await.unwrap();
     let w = posts.writer();
-    let first = post("Hello", 0);
-    let second = post("Hello, world", 1);
-    w.put(&first).await.unwrap();
-    w.put(&second).await.unwrap();
+    let mut first = post("Hello", 0);
+    let mut second = post("Hello, world", 1);
+    w.put(&mut first).await.unwrap();
+    w.put(&mut second).await.unwrap();
     posts.primary_key().delete("b-1", "p-1").await.unwrap();
 
     let raw = read_stream(&client, posts.name(), 3).await;
@@ -191,9 +191,9 @@ async fn the_other_view_types_from_the_writer() {
     )
     .unwrap();
 
-    let (c1, c2) = (Counter { id: 9, count: 1 }, Counter { id: 9, count: 2 });
-    counters.writer().put(&c1).await.unwrap();
-    counters.writer().put(&c2).await.unwrap();
+    let (mut c1, mut c2) = (Counter { id: 9, count: 1 }, Counter { id: 9, count: 2 });
+    counters.writer().put(&mut c1).await.unwrap();
+    counters.writer().put(&mut c2).await.unwrap();
     counters.primary_key().delete(9u64).await.unwrap();
     let key = CounterKey { id: 9 };
     assert_eq!(
@@ -208,7 +208,7 @@ async fn the_other_view_types_from_the_writer() {
         ]
     );
 
-    let (b1, b2) = (
+    let (mut b1, mut b2) = (
         Blob {
             id: vec![1, 2],
             size: 1,
@@ -218,8 +218,8 @@ async fn the_other_view_types_from_the_writer() {
             size: 2,
         },
     );
-    blobs.writer().put(&b1).await.unwrap();
-    blobs.writer().put(&b2).await.unwrap();
+    blobs.writer().put(&mut b1).await.unwrap();
+    blobs.writer().put(&mut b2).await.unwrap();
     blobs.writer().delete(&b2).await.unwrap();
     assert_eq!(
         decode::<BlobEvent>(read_stream(&client, blobs.name(), 3).await),
@@ -235,17 +235,17 @@ async fn the_other_view_types_from_the_writer() {
         ]
     );
 
-    let l1 = Line {
+    let mut l1 = Line {
         stream: "s".into(),
         at: -1,
         text: "a".into(),
     };
-    let l2 = Line {
+    let mut l2 = Line {
         text: "b".into(),
         ..l1.clone()
     };
-    lines.writer().put(&l1).await.unwrap();
-    lines.writer().put(&l2).await.unwrap();
+    lines.writer().put(&mut l1).await.unwrap();
+    lines.writer().put(&mut l2).await.unwrap();
     lines.writer().delete(&l2).await.unwrap();
     let key = LineKey {
         stream: "s".into(),
@@ -279,10 +279,10 @@ async fn a_router_over_two_live_tables() {
     let posts = Post::table(&client);
     let counters = Counter::table(&client);
     tokio::try_join!(posts.create_table(), counters.create_table()).unwrap();
-    posts.writer().put(&post("t", 1)).await.unwrap();
+    posts.writer().put(&mut post("t", 1)).await.unwrap();
     counters
         .writer()
-        .put(&Counter { id: 1, count: 5 })
+        .put(&mut Counter { id: 1, count: 5 })
         .await
         .unwrap();
 
@@ -348,22 +348,22 @@ async fn ttl_expiry_arrives_as_an_expired_removal() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let expired = Session {
+    let mut expired = Session {
         id: "old".into(),
         user: "ann".into(),
         expires_at: Some(now - 3600),
     };
-    let live = Session {
+    let mut live = Session {
         id: "new".into(),
         user: "bob".into(),
         expires_at: Some(now + 3600),
     };
-    let deleted = Session {
+    let mut deleted = Session {
         id: "gone".into(),
         user: "cy".into(),
         expires_at: None,
     };
-    for s in [&expired, &live, &deleted] {
+    for s in [&mut expired, &mut live, &mut deleted] {
         sessions.writer().put(s).await.unwrap();
     }
     sessions.writer().delete(&deleted).await.unwrap();

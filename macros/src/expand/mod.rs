@@ -109,7 +109,7 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
                 .push(syn::parse_quote!(#ty: ::core::default::Default));
         }
     }
-    // A generic `version` or `ttl` field needs what the attribute checks ask of it.
+    // A generic `version`, `ttl` or timestamp field needs what the attribute checks ask of it.
     let attribute_bounds = [
         model.version.map(|(id, _)| {
             (
@@ -120,6 +120,12 @@ pub(crate) fn bounded_generics(model: &Model) -> Generics {
         model
             .ttl
             .map(|(id, _)| (id, quote!(#krate::__private::TtlAttribute))),
+        model
+            .created_at
+            .map(|(id, _)| (id, quote!(#krate::__private::Timestamp))),
+        model
+            .updated_at
+            .map(|(id, _)| (id, quote!(#krate::__private::Timestamp))),
     ];
     for (id, bounds) in attribute_bounds.into_iter().flatten() {
         let ty = &model.field(id).ty;

@@ -28,6 +28,8 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let helpers = scalar_helpers(model);
     let version = version_accessors(model);
     let version_check = version_check(model);
+    let timestamps = timestamp_accessors(model);
+    let timestamp_check = timestamp_check(model);
 
     let model_impl = quote! {
         #[automatically_derived]
@@ -59,11 +61,13 @@ pub(crate) fn expand(model: &Model) -> Piece {
             }
 
             #version
+            #timestamps
         }
 
         #checks
         #helpers
         #version_check
+        #timestamp_check
     };
 
     let (primary_public, primary_private) = key_schemas(model);
@@ -133,6 +137,135 @@ fn version_check(model: &Model) -> TokenStream {
             __version: &<__M as __VersionField>::Version,
         ) -> <__M as __VersionField>::Version {
             #p::VersionAttribute::next(*__version)
+        }
+    }
+}
+
+/// The hidden timestamp methods of a model with `#[dynamo(created_at)]` or
+/// `#[dynamo(updated_at)]`: the writer encodes the time of a write for them, asks whether
+/// `created_at` is unset, and sets both after a successful put. They go through
+/// `timestamp_check`'s trait, so a type that is no timestamp is reported once.
+fn timestamp_accessors(model: &Model) -> TokenStream {
+    if model.created_at.is_none() && model.updated_at.is_none() {
+        return quote!();
+    }
+    let krate = &model.krate;
+    let p = quote!(#krate::__private);
+    let value = |field: Option<(FieldId, Span)>, encode: TokenStream| match field {
+        Some(_) => quote! {
+            ::core::option::Option::Some(<Self as __Timestamps>::#encode(__now)?)
+        },
+        None => quote!(::core::option::Option::None),
+    };
+    let created_value = value(model.created_at, quote!(__encode_created_at));
+    let updated_value = value(model.updated_at, quote!(__encode_updated_at));
+    let created = model.created_at.map(|(id, _)| {
+        let ident = &model.field(id).ident;
+        (
+            quote! {
+                fn __created_at_unset(&self) -> bool {
+                    <Self as __Timestamps>::__created_at_unset(&self.#ident)
+                }
+            },
+            quote! {
+                if __created {
+                    self.#ident = <Self as __Timestamps>::__created_at(__now);
+                }
+            },
+        )
+    });
+    let (created_unset, set_created) = created.unzip();
+    let set_updated = model.updated_at.map(|(id, _)| {
+        let ident = &model.field(id).ident;
+        quote!(self.#ident = <Self as __Timestamps>::__updated_at(__now);)
+    });
+    let created_flag = if model.created_at.is_some() {
+        quote!(__created)
+    } else {
+        quote!(_)
+    };
+    quote! {
+        fn __timestamps(
+            __now: #p::SystemTime,
+        ) -> ::core::result::Result<#p::TimestampValues, #p::EncodeError> {
+            ::core::result::Result::Ok(#p::TimestampValues {
+                created_at: #created_value,
+                updated_at: #updated_value,
+            })
+        }
+
+        #created_unset
+
+        fn __set_timestamps(&mut self, __now: #p::SystemTime, #created_flag: bool) {
+            #set_created
+            #set_updated
+        }
+    }
+}
+
+/// The timestamp fields' types, declared once in a trait impl whose bounds are spanned on the
+/// `created_at` / `updated_at` flags: a type that is no timestamp is an error on the field's
+/// type, with a note on the flag. The trait's provided methods use the types generically, so
+/// they add no error of their own.
+fn timestamp_check(model: &Model) -> TokenStream {
+    if model.created_at.is_none() && model.updated_at.is_none() {
+        return quote!();
+    }
+    let krate = &model.krate;
+    let p = quote!(#krate::__private);
+    let model_ty = model_type(model);
+    let generics = bounded_generics(model);
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let declare = |field: Option<(FieldId, Span)>, name: TokenStream, methods: TokenStream| {
+        field.map(|(id, flag)| {
+            let ty = &model.field(id).ty;
+            let bound = respan(quote!(#p::Timestamp), flag);
+            (
+                quote!(type #name: #bound; #methods),
+                quote_spanned!(ty.span()=> type #name = #ty;),
+            )
+        })
+    };
+    let created = declare(
+        model.created_at,
+        quote!(CreatedAt),
+        quote! {
+            fn __encode_created_at(
+                __now: #p::SystemTime,
+            ) -> ::core::result::Result<#p::AttributeValue, #p::EncodeError> {
+                <Self::CreatedAt as #p::Timestamp>::encode_at(__now)
+            }
+            fn __created_at(__now: #p::SystemTime) -> Self::CreatedAt {
+                <Self::CreatedAt as #p::Timestamp>::at(__now)
+            }
+            fn __created_at_unset(__value: &Self::CreatedAt) -> bool {
+                <Self::CreatedAt as #p::Timestamp>::is_unset(__value)
+            }
+        },
+    );
+    let updated = declare(
+        model.updated_at,
+        quote!(UpdatedAt),
+        quote! {
+            fn __encode_updated_at(
+                __now: #p::SystemTime,
+            ) -> ::core::result::Result<#p::AttributeValue, #p::EncodeError> {
+                <Self::UpdatedAt as #p::Timestamp>::encode_at(__now)
+            }
+            fn __updated_at(__now: #p::SystemTime) -> Self::UpdatedAt {
+                <Self::UpdatedAt as #p::Timestamp>::at(__now)
+            }
+        },
+    );
+    let (decls, types): (Vec<_>, Vec<_>) = created.into_iter().chain(updated).unzip();
+    quote! {
+        trait __Timestamps {
+            #(#decls)*
+        }
+
+        #[automatically_derived]
+        impl #impl_generics __Timestamps for #model_ty #where_clause {
+            #(#types)*
         }
     }
 }
@@ -221,10 +354,15 @@ fn schema_const(model: &Model) -> TokenStream {
         let name = &model.field(id).name;
         quote!(#name)
     }));
-    let version = option(model.version.map(|(id, _)| {
-        let name = &model.field(id).name;
-        quote!(#name)
-    }));
+    let attribute = |field: Option<(FieldId, Span)>| {
+        option(field.map(|(id, _)| {
+            let name = &model.field(id).name;
+            quote!(#name)
+        }))
+    };
+    let version = attribute(model.version);
+    let created_at = attribute(model.created_at);
+    let updated_at = attribute(model.updated_at);
     let stream = option(model.stream.map(|s| match s {
         StreamView::KeysOnly => quote!(#p::StreamView::KeysOnly),
         StreamView::NewImage => quote!(#p::StreamView::NewImage),
@@ -243,6 +381,8 @@ fn schema_const(model: &Model) -> TokenStream {
             stream: #stream,
             version: #version,
             options: #options,
+            created_at: #created_at,
+            updated_at: #updated_at,
         }
     }
 }

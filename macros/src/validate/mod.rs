@@ -52,7 +52,22 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         &input.ident,
         &mut errors,
     );
+    let created_at = single_flag(
+        &raw_fields,
+        |f| &f.created_at,
+        "created_at",
+        &input.ident,
+        &mut errors,
+    );
+    let updated_at = single_flag(
+        &raw_fields,
+        |f| &f.updated_at,
+        "updated_at",
+        &input.ident,
+        &mut errors,
+    );
     field_flags_agree(&raw_fields, &mut errors);
+    timestamp_flags_agree(&raw_fields, &mut errors);
     if hash.is_none() && !raw_fields.iter().any(|f| f.hash.is_present()) {
         errors.push(
             Error::custom("missing partition key: mark one field with `#[dynamo(hash)]`")
@@ -109,6 +124,8 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         gsis,
         ttl,
         version: version.map(|id| (id, raw_fields[id].version.span())),
+        created_at: created_at.map(|id| (id, raw_fields[id].created_at.span())),
+        updated_at: updated_at.map(|id| (id, raw_fields[id].updated_at.span())),
         stream,
         options,
     })
@@ -250,8 +267,9 @@ fn duplicate_attribute_names(
     }
 }
 
-/// A table has one partition key, at most one sort key and at most one version field: the
-/// second flag of a kind is an error, pointing at that flag.
+/// A table has one partition key, at most one sort key, at most one version field and at most
+/// one `created_at` and one `updated_at` field: the second flag of a kind is an error, pointing
+/// at that flag.
 fn single_flag(
     raw: &[FieldInput],
     flag: impl Fn(&FieldInput) -> &Flag,
@@ -276,6 +294,8 @@ fn single_flag(
                         "a table has one sort key",
                         " (to sort by this field too, declare an `lsi` on it)",
                     ),
+                    "created_at" => ("a model has one `created_at` field", ""),
+                    "updated_at" => ("a model has one `updated_at` field", ""),
                     _ => ("a model has one version field", ""),
                 };
                 let first = raw[prev].ident.as_ref().map_or_else(String::new, rust_name);
@@ -337,6 +357,47 @@ fn field_flags_agree(raw: &[FieldInput], errors: &mut darling::error::Accumulato
                     );
                 }
             }
+        }
+    }
+}
+
+/// A timestamp field is written by the writer, so it is a stored field of its own: not a key
+/// (a key never changes), not the version, not skipped, not stored through serde (the writer
+/// encodes the time itself), and not both `created_at` and `updated_at`.
+fn timestamp_flags_agree(raw: &[FieldInput], errors: &mut darling::error::Accumulator) {
+    for f in raw {
+        for (flag, name) in [(&f.created_at, "created_at"), (&f.updated_at, "updated_at")] {
+            if !flag.is_present() {
+                continue;
+            }
+            let conflict = if f.hash.is_present() || f.range.is_present() {
+                Some(format!(
+                    "a key field cannot be `{name}`: the writer sets `{name}` on writes, and a key never changes; mark another field"
+                ))
+            } else if f.version.is_present() {
+                Some(format!(
+                    "the version field cannot also be `{name}`: a version is a counter, a timestamp an instant; use two fields"
+                ))
+            } else if f.skip.is_present() {
+                Some(format!(
+                    "a `skip` field is not stored, so it cannot be `{name}`: remove `skip` or `{name}`"
+                ))
+            } else if f.serde.is_present() {
+                Some(format!(
+                    "a `{name}` field is stored by the writer, not through serde: remove `serde` or `{name}`"
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = conflict {
+                errors.push(Error::custom(message).with_span(&flag.span()));
+            }
+        }
+        if f.created_at.is_present() && f.updated_at.is_present() {
+            errors.push(
+                Error::custom("a field cannot be both `created_at` and `updated_at`: they differ after the first write; use two fields")
+                    .with_span(&f.updated_at.span()),
+            );
         }
     }
 }

@@ -67,6 +67,33 @@ string_codec!(
         .map(|d| d.with_timezone(&chrono::Utc))
 );
 
+/// `Timestamp` for an instant type and for it in an `Option`.
+#[cfg(any(feature = "chrono", feature = "time"))]
+macro_rules! timestamp {
+    ($t:ty) => {
+        impl super::Timestamp for $t {
+            fn at(now: std::time::SystemTime) -> Self {
+                <$t>::from(now)
+            }
+            fn is_unset(&self) -> bool {
+                false
+            }
+        }
+
+        impl super::Timestamp for Option<$t> {
+            fn at(now: std::time::SystemTime) -> Self {
+                Some(<$t>::from(now))
+            }
+            fn is_unset(&self) -> bool {
+                self.is_none()
+            }
+        }
+    };
+}
+
+#[cfg(feature = "chrono")]
+timestamp!(chrono::DateTime<chrono::Utc>);
+
 #[cfg(feature = "chrono")]
 string_codec!(
     chrono::NaiveDate,
@@ -103,6 +130,9 @@ string_codec!(
     },
     |s| time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).ok()
 );
+
+#[cfg(feature = "time")]
+timestamp!(time::OffsetDateTime);
 
 #[cfg(feature = "uuid")]
 string_codec!(

@@ -51,7 +51,7 @@ pub use container::ListElement;
 pub use key::{IntoKey, KeyAttribute, KeyRole, PrefixKey, ScalarType};
 pub use nesting::MAX_NESTING_DEPTH;
 pub use parts::{IntoKeyParts, KeyField, KeyParts};
-pub use roles::{TtlAttribute, VersionAttribute};
+pub use roles::{Timestamp, TtlAttribute, VersionAttribute};
 pub use set::SetElement;
 
 // Public but hidden from the docs: what generated code calls (through `__private`), and the

@@ -327,6 +327,15 @@ impl<M> Update<M> {
         self
     }
 
+    /// `SET name = if_not_exists(name, :value)` on a top-level attribute, for `created_at`.
+    pub(crate) fn set_if_not_exists_raw(mut self, name: &str, value: AttributeValue) -> Self {
+        self.set.push((
+            vec![Segment::Name(name.to_owned())],
+            SetAction::IfNotExists(Ok(Some(value))),
+        ));
+        self
+    }
+
     /// `SET name = if_not_exists(name, 0) + 1` on a top-level attribute, for the version bump
     /// of an update that skips the version check.
     pub(crate) fn increment_raw(mut self, name: &str) -> Self {

@@ -408,6 +408,8 @@ mod tests {
             stream: None,
             version: None,
             options,
+            created_at: None,
+            updated_at: None,
         };
         let on_demand = SdkTable::builder()
             .billing_mode_summary(

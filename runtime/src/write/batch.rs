@@ -30,11 +30,12 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::StreamExt;
 
 use super::Marker;
-use super::single::Put;
+use super::single::{Put, PutKind};
 use super::size::{check_item_size, check_key_values};
 use super::transaction::MAX_TRANSACTION_ACTIONS;
+use super::written::WriteBack;
 use crate::client::Client;
-use crate::codec::Item;
+use crate::codec::{Item, KeyIdentity};
 use crate::error::{Error, Result};
 use crate::model::{DynamoModel, TableSchema};
 use crate::query::keys::{describe_key, key_of, table_key_identity};
@@ -50,11 +51,23 @@ const BATCH_WRITE_SIZE: usize = 25;
 
 /// Many puts, from [`Writer::batch_put`](crate::Writer::batch_put). Await it. See the
 /// [module docs](self) for what is guaranteed.
+///
+/// Each model written holds what was stored once the call returns, as after a single
+/// [`put`](crate::Writer::put): the next version, the `updated_at` time (and `created_at` where
+/// the put set it). When the call fails, the models whose write is confirmed hold what was
+/// stored and the others are as they were:
+/// - [`Error::BatchWriteIncomplete`] and [`Error::BatchWriteFailed`]: every model but those
+///   whose request is in the error's `unprocessed` or `unconfirmed` list was written (an
+///   `unconfirmed` one may have been written too, and is left as it was);
+/// - [`Error::BatchPutStopped`] (a [`checked`](Self::checked) put): the first `written`
+///   models;
+/// - any other error (a duplicate key, an item over a limit) is found before sending: nothing
+///   was written, no model changed.
 #[must_use = "a write does nothing until it is awaited"]
-pub struct BatchPut<M> {
+pub struct BatchPut<'a, M> {
     table: TableRef<M>,
     retry: RetryPolicy,
-    puts: Vec<Put<M>>,
+    puts: Vec<Put<'a, M>>,
     checked: bool,
     _model: Marker<M>,
 }
@@ -62,15 +75,15 @@ pub struct BatchPut<M> {
 /// The most a `TransactWriteItems` call holds: 100 actions, 4 MB of items.
 const TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
 
-impl<M: DynamoModel> BatchPut<M> {
-    pub(crate) fn new<'a>(
+impl<'a, M: DynamoModel> BatchPut<'a, M> {
+    pub(crate) fn new(
         table: TableRef<M>,
         retry: RetryPolicy,
-        items: impl IntoIterator<Item = &'a M>,
+        items: impl IntoIterator<Item = &'a mut M>,
     ) -> Self {
         let puts = items
             .into_iter()
-            .map(|m| Put::new(table.clone(), m))
+            .map(|m| Put::new(table.clone(), m, PutKind::Put))
             .collect();
         BatchPut {
             table,
@@ -117,9 +130,12 @@ impl<M: DynamoModel> BatchPut<M> {
             }
             let table = self.table.name().to_owned();
             let mut requests = Vec::new();
+            let mut written = Vec::with_capacity(self.puts.len());
             for put in self.puts {
-                let item = put.into_item()?;
+                let (item, back) = put.into_item();
+                let item = item?;
                 let key = key_of(&M::SCHEMA, &item);
+                written.push((table_key_identity(&M::SCHEMA, &key), back));
                 let key_text = describe_key(&M::SCHEMA, &key);
                 check_key_values(&M::SCHEMA, &table, &key_text, &item)?;
                 check_item_size(&table, &key_text, &item)?;
@@ -129,7 +145,7 @@ impl<M: DynamoModel> BatchPut<M> {
                     .map_err(Error::from)?;
                 requests.push((key, WriteRequest::builder().put_request(put).build()));
             }
-            write_all(
+            let result = write_all(
                 self.table.client(),
                 &table,
                 &M::SCHEMA,
@@ -137,23 +153,60 @@ impl<M: DynamoModel> BatchPut<M> {
                 self.retry,
                 capacity,
             )
-            .await
+            .await;
+            write_back_confirmed::<M>(&result, written);
+            result
         }
     }
 }
 
-impl<M: DynamoModel> IntoFuture for BatchPut<M> {
+/// After a `BatchWriteItem` run: the models whose put is confirmed written take what was
+/// stored. On success that is all of them; on a failure after sending, all but those whose
+/// request the error lists (not written, or not confirmed); on a failure before sending, none.
+fn write_back_confirmed<M: DynamoModel>(
+    result: &Result<Option<ConsumedCapacity>>,
+    written: Vec<(Option<KeyIdentity>, WriteBack<'_, M>)>,
+) {
+    let pending: HashSet<KeyIdentity> = match result {
+        Ok(_) => HashSet::new(),
+        Err(
+            Error::BatchWriteIncomplete {
+                unprocessed,
+                unconfirmed,
+                ..
+            }
+            | Error::BatchWriteFailed {
+                unprocessed,
+                unconfirmed,
+                ..
+            },
+        ) => unprocessed
+            .iter()
+            .chain(unconfirmed)
+            .filter_map(|request| request.put_request())
+            .filter_map(|put| table_key_identity(&M::SCHEMA, put.item()))
+            .collect(),
+        Err(_) => return,
+    };
+    for (identity, back) in written {
+        if identity.is_some_and(|identity| !pending.contains(&identity)) {
+            back.apply();
+        }
+    }
+}
+
+impl<'a, M: DynamoModel> IntoFuture for BatchPut<'a, M> {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.run(false).await.map(|_| ()) })
     }
 }
 
-impl<M: DynamoModel> IntoFuture for WithConsumedCapacity<BatchPut<M>> {
+impl<'a, M: DynamoModel> IntoFuture for WithConsumedCapacity<BatchPut<'a, M>> {
     type Output = Result<Option<ConsumedCapacity>>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.0.run(true))
@@ -244,9 +297,11 @@ impl<M: DynamoModel> IntoFuture for WithConsumedCapacity<BatchDelete<M>> {
 }
 
 /// The puts in transactions of up to 100 puts and 4 MB, one after the other.
+///
+/// Each transaction writes back into its models once it committed.
 async fn put_checked<M: DynamoModel>(
     client: &Client,
-    puts: Vec<Put<M>>,
+    puts: Vec<Put<'_, M>>,
     capacity: bool,
 ) -> Result<Option<ConsumedCapacity>> {
     // Every put is checked before the first transaction goes: a put refused later would leave

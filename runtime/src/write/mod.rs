@@ -1,5 +1,6 @@
 //! Writes: the [`Writer`] of a table, single writes with typed conditions and return values,
-//! updates by key, batch writes, optimistic locking, and transactions.
+//! updates by key, batch writes, optimistic locking ([`version`]), timestamps
+//! ([`timestamp`]), and transactions.
 //!
 //! Every operation is a builder that implements `IntoFuture`: await it directly, after adding
 //! options with its methods. The sketch below is runnable in the README and the guide of the
@@ -7,12 +8,12 @@
 //!
 //! ```text
 //! let w = posts.writer();
-//! w.put(&post).await?;
-//! w.put(&post).condition(Post::fields().like_count.gt(3)).await?;
-//! let old: Option<Post> = w.put(&post).return_all_old().await?;
-//! w.put_if_absent(&post).await?;              // create, fail if it exists
+//! w.put(&mut post).await?;                  // `post` then holds what was stored
+//! w.put(&mut post).condition(Post::fields().like_count.gt(3)).await?;
+//! let old: Option<Post> = w.put(&mut post).return_all_old().await?;
+//! w.put_if_absent(&mut post).await?;          // create, fail if it exists
 //! w.delete(&post).await?;
-//! w.batch_put(&many).await?;
+//! w.batch_put(&mut many).await?;
 //! let pk = posts.primary_key();
 //! pk.delete("blog-1", "p-1").await?;
 //! pk.update("blog-1", "p-1", Post::update().add(&f.like_count, 1)).await?;
@@ -22,8 +23,10 @@ pub mod batch;
 mod by_key;
 mod single;
 mod size;
+pub mod timestamp;
 mod transaction;
 pub mod version;
+mod written;
 
 use std::marker::PhantomData;
 
@@ -35,9 +38,12 @@ use crate::model::DynamoModel;
 use crate::retry::RetryPolicy;
 use crate::table::TableRef;
 
+use single::PutKind;
+
 pub use batch::{BatchDelete, BatchPut};
-pub use single::{Delete, Put, Save, UpdateItem};
+pub use single::{Delete, Put, UpdateItem};
 pub use size::{MAX_ITEM_SIZE, item_size};
+pub use timestamp::TimestampValues;
 pub use transaction::{
     ConditionCheck, IntoTransactAction, MAX_TRANSACTION_ACTIONS, TransactAction, TransactGet,
     TransactGetTuple, TransactWrite,
@@ -90,33 +96,28 @@ impl<M: DynamoModel> Writer<M> {
         self
     }
 
-    /// `PutItem`: stores `item`, replacing any item with the same key.
+    /// `PutItem`: stores `item`, replacing any item with the same key. Once stored, `item`
+    /// holds what was written (see [`Put`]), so the same value can be put again.
     ///
     /// With `#[dynamo(version)]`, the put is conditional: a model at version 0 is only stored
     /// when no item has its key, a model at version n only when the stored version is n, and
-    /// the stored version is n + 1 (see [`save`](Self::save) to get it written back).
-    pub fn put(&self, item: &M) -> Put<M> {
-        Put::new(self.table.clone(), item)
+    /// the stored version is n + 1, which `item` then holds.
+    pub fn put<'a>(&self, item: &'a mut M) -> Put<'a, M> {
+        Put::new(self.table.clone(), item, PutKind::Put)
     }
 
     /// A put that only creates: it fails with [`Error::ConditionalCheckFailed`] when an item
     /// with the same key exists.
     /// ([`Error::Unconfirmed`] when an earlier attempt got no answer or a 5xx.)
-    pub fn put_if_absent(&self, item: &M) -> Put<M> {
-        Put::new(self.table.clone(), item).require_absent(item)
+    pub fn put_if_absent<'a>(&self, item: &'a mut M) -> Put<'a, M> {
+        Put::new(self.table.clone(), item, PutKind::IfAbsent)
     }
 
     /// A put that only replaces: it fails with [`Error::ConditionalCheckFailed`] when no item
     /// with the same key exists.
     /// ([`Error::Unconfirmed`] when an earlier attempt got no answer or a 5xx.)
-    pub fn replace(&self, item: &M) -> Put<M> {
-        Put::new(self.table.clone(), item).require_present(item)
-    }
-
-    /// A versioned put that, once stored, sets `item`'s version field to the stored version.
-    /// For a model without `#[dynamo(version)]` it is a plain put.
-    pub fn save<'a>(&self, item: &'a mut M) -> Save<'a, M> {
-        Save::new(self.table.clone(), item)
+    pub fn replace<'a>(&self, item: &'a mut M) -> Put<'a, M> {
+        Put::new(self.table.clone(), item, PutKind::Replace)
     }
 
     /// `DeleteItem` of `item`'s key. With `#[dynamo(version)]`, only when the stored version
@@ -125,8 +126,9 @@ impl<M: DynamoModel> Writer<M> {
         Delete::of_item(self.table.clone(), item)
     }
 
-    /// `BatchWriteItem` of many puts: see [`BatchPut`].
-    pub fn batch_put<'a>(&self, items: impl IntoIterator<Item = &'a M>) -> BatchPut<M> {
+    /// `BatchWriteItem` of many puts: see [`BatchPut`]. Each item written holds what was
+    /// stored, as after [`put`](Self::put).
+    pub fn batch_put<'a>(&self, items: impl IntoIterator<Item = &'a mut M>) -> BatchPut<'a, M> {
         BatchPut::new(self.table.clone(), self.retry, items)
     }
 }

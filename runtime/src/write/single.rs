@@ -2,11 +2,13 @@
 
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+use std::time::SystemTime;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::size::{check_item_size, check_key_values};
 use super::version::VersionValues;
+use super::written::WriteBack;
 use super::{
     Marker, ReturnAllNew, ReturnAllOld, ReturnNothing, ReturnUpdatedNew, ReturnUpdatedOld, Returns,
 };
@@ -134,18 +136,27 @@ fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
 // ---------------------------------------------------------------------------------------------
 // Put
 
-/// `PutItem` of one model, from [`Writer::put`](crate::Writer::put). Await it.
+/// `PutItem` of one model, from [`Writer::put`](crate::Writer::put),
+/// [`put_if_absent`](crate::Writer::put_if_absent) or [`replace`](crate::Writer::replace).
+/// Await it.
+///
+/// Once the put succeeds, the model it was given holds what was stored: the next version of a
+/// `#[dynamo(version)]` model, and the times of `#[dynamo(created_at)]` and
+/// `#[dynamo(updated_at)]` fields. A put that fails leaves the model as it was. (A put that
+/// stored its item but whose [`return_all_old`](Self::return_all_old) item does not decode
+/// returns the decode error, with the model holding what was stored.)
 ///
 /// Options: [`condition`](Self::condition) (typed, ANDed with any version check),
 /// [`return_all_old`](Self::return_all_old) (the replaced item, decoded),
 /// [`return_old_on_failure`](Self::return_old_on_failure) (the current item in
 /// [`Error::ConditionalCheckFailed`], also inside [`Error::Unconfirmed`]).
 #[must_use = "a write does nothing until it is awaited"]
-pub struct Put<M, R = ReturnNothing> {
+pub struct Put<'a, M, R = ReturnNothing> {
     table: TableRef<M>,
     item: Result<Item>,
     conditions: Vec<Condition<M>>,
     on_failure: bool,
+    written: WriteBack<'a, M>,
     _returns: Marker<R>,
 }
 
@@ -158,79 +169,119 @@ pub(crate) struct PreparedPut {
     pub(crate) on_failure: bool,
 }
 
-/// Encodes `model` for a put: the version field holds the next version, and the condition
-/// the version asks for is returned.
-pub(crate) fn encode_for_put<M: DynamoModel>(model: &M) -> Result<(Item, Option<Condition<M>>)> {
+/// Which put: a plain one, or one that only creates or only replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PutKind {
+    /// `put`: creates or replaces.
+    Put,
+    /// `put_if_absent`: only creates.
+    IfAbsent,
+    /// `replace`: only replaces.
+    Replace,
+}
+
+/// A put's item, the condition its version asks for, and whether it sets `created_at`.
+struct Encoded<M> {
+    item: Item,
+    condition: Option<Condition<M>>,
+    created: bool,
+}
+
+/// Encodes `model` for a put at `now`: the version field holds the next version, `updated_at`
+/// holds `now`, and so does `created_at` when the item is known to be new (`put_if_absent`, a
+/// versioned model at its initial version, or an unset `created_at`); see
+/// [`timestamp`](super::timestamp).
+fn encode_for_put<M: DynamoModel>(model: &M, kind: PutKind, now: SystemTime) -> Result<Encoded<M>> {
     let mut item = model.to_item()?;
+    let mut initial = false;
     let condition = match model.__version() {
         None => None,
         Some(version) => {
             let version = version?;
             let name = version_attribute::<M>()?;
             item.insert(name.to_owned(), version.next.clone());
+            initial = version.initial;
             Some(version_condition::<M>(&version)?)
         }
     };
-    Ok((item, condition))
+    let created = kind == PutKind::IfAbsent || initial || model.__created_at_unset();
+    let stamps = M::__timestamps(now)?;
+    if let (Some(name), Some(value)) = (M::SCHEMA.created_at, stamps.created_at)
+        && created
+    {
+        item.insert(name.to_owned(), value);
+    }
+    if let (Some(name), Some(value)) = (M::SCHEMA.updated_at, stamps.updated_at) {
+        item.insert(name.to_owned(), value);
+    }
+    Ok(Encoded {
+        item,
+        condition,
+        created,
+    })
 }
 
-impl<M: DynamoModel> Put<M> {
-    pub(crate) fn new(table: TableRef<M>, model: &M) -> Self {
+impl<'a, M: DynamoModel> Put<'a, M> {
+    pub(crate) fn new(table: TableRef<M>, model: &'a mut M, kind: PutKind) -> Self {
         let mut conditions = Vec::new();
-        let item = encode_for_put(model).map(|(item, condition)| {
-            conditions.extend(condition);
-            item
+        // One instant per write: `created_at` and `updated_at` are equal on a create.
+        let now = SystemTime::now();
+        let mut created = false;
+        let mut item = encode_for_put(&*model, kind, now).map(|encoded| {
+            conditions.extend(encoded.condition);
+            created = encoded.created;
+            encoded.item
         });
+        let version = model.__version();
+        match kind {
+            PutKind::Put => {}
+            // A versioned model read at version n > 0 says the item exists, so that
+            // combination could only fail: it is refused before sending.
+            PutKind::IfAbsent => {
+                if matches!(version, Some(Ok(ref v)) if !v.initial) {
+                    item = Err(Error::Validation(format!(
+                        "put_if_absent of a `{}` whose version is not 0: a stored version means the item exists; use `put`, which checks the version",
+                        M::SCHEMA.table
+                    )));
+                }
+                conditions.push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).not_exists());
+            }
+            // A versioned model at version 0 was never stored, so that combination could only
+            // fail: it is refused before sending.
+            PutKind::Replace => {
+                if matches!(version, Some(Ok(ref v)) if v.initial) {
+                    item = Err(Error::Validation(format!(
+                        "replace of a `{}` at version 0: version 0 means it was never stored; use `put` to create it",
+                        M::SCHEMA.table
+                    )));
+                }
+                conditions.push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).exists());
+            }
+        }
         Put {
             table,
             item,
             conditions,
             on_failure: false,
+            written: WriteBack::new(model, now, created),
             _returns: PhantomData,
         }
     }
 
-    /// Adds "the item does not exist". A versioned model read at version n > 0 says the item
-    /// exists, so that combination could only fail: it is refused before sending.
-    pub(crate) fn require_absent(mut self, model: &M) -> Self {
-        if matches!(model.__version(), Some(Ok(ref v)) if !v.initial) {
-            self.item = Err(Error::Validation(format!(
-                "put_if_absent of a `{}` whose version is not 0: a stored version means the item exists; use `put`, which checks the version",
-                M::SCHEMA.table
-            )));
-        }
-        self.conditions
-            .push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).not_exists());
-        self
-    }
-
-    /// Adds "the item exists". A versioned model at version 0 was never stored, so that
-    /// combination could only fail: it is refused before sending.
-    pub(crate) fn require_present(mut self, model: &M) -> Self {
-        if matches!(model.__version(), Some(Ok(ref v)) if v.initial) {
-            self.item = Err(Error::Validation(format!(
-                "replace of a `{}` at version 0: version 0 means it was never stored; use `put` to create it",
-                M::SCHEMA.table
-            )));
-        }
-        self.conditions
-            .push(Path::<M, ()>::attribute(M::SCHEMA.hash.name).exists());
-        self
-    }
-
     /// Returns the item this put replaced, decoded (`None` when there was none).
-    pub fn return_all_old(self) -> Put<M, ReturnAllOld> {
+    pub fn return_all_old(self) -> Put<'a, M, ReturnAllOld> {
         Put {
             table: self.table,
             item: self.item,
             conditions: self.conditions,
             on_failure: self.on_failure,
+            written: self.written,
             _returns: PhantomData,
         }
     }
 }
 
-impl<M: DynamoModel, R> Put<M, R> {
+impl<'a, M: DynamoModel, R> Put<'a, M, R> {
     /// Only writes when `condition` holds for the stored item (ANDed with earlier conditions
     /// and the version check). A false condition is [`Error::ConditionalCheckFailed`], or
     /// [`Error::Unconfirmed`] when an earlier attempt got no answer or a 5xx.
@@ -247,9 +298,10 @@ impl<M: DynamoModel, R> Put<M, R> {
         self
     }
 
-    /// The item this put writes, without its conditions (for `BatchWriteItem`).
-    pub(crate) fn into_item(self) -> Result<Item> {
-        self.item
+    /// The item this put writes, without its conditions (for `BatchWriteItem`), and what to
+    /// write back into the model once it is written.
+    pub(crate) fn into_item(self) -> (Result<Item>, WriteBack<'a, M>) {
+        (self.item, self.written)
     }
 
     /// The size of the item this put writes (0 when it could not be encoded).
@@ -280,27 +332,31 @@ impl<M: DynamoModel, R> Put<M, R> {
             .unwrap_or_default()
     }
 
-    pub(crate) fn prepare(self) -> Result<PreparedPut> {
+    /// The put ready to send, and what to write back into the model once it succeeded.
+    pub(crate) fn prepare(self) -> Result<(PreparedPut, WriteBack<'a, M>)> {
         let put = self.validated()?;
         let key = put.key();
-        Ok(PreparedPut {
-            table: put.table.name().to_owned(),
-            item: put.item?,
-            key,
-            rendered: render(put.conditions, None)?,
-            on_failure: put.on_failure,
-        })
+        Ok((
+            PreparedPut {
+                table: put.table.name().to_owned(),
+                item: put.item?,
+                key,
+                rendered: render(put.conditions, None)?,
+                on_failure: put.on_failure,
+            },
+            put.written,
+        ))
     }
 }
 
-impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
+impl<'a, M: DynamoModel, R: Returns<M>> IntoFuture for Put<'a, M, R> {
     type Output = Result<R::Output>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         let client = self.table.client().clone();
         Box::pin(async move {
-            let p = self.prepare()?;
+            let (p, written) = self.prepare()?;
             let lost = crate::retry::LostAnswers::default();
             let span = telemetry::request(telemetry::Operation::PutItem, &p.table);
             let request = client
@@ -319,47 +375,10 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for Put<M, R> {
             let out = telemetry::send(&span, request)
                 .await
                 .map_err(|e| write_outcome(e.into(), &lost))?;
+            // Stored: the model takes what was written, whether or not the returned old item
+            // decodes.
+            written.apply();
             R::output(out.attributes)
-        })
-    }
-}
-
-/// A versioned put that writes the stored version back into the model, from
-/// [`Writer::save`](crate::Writer::save). Await it.
-#[must_use = "a write does nothing until it is awaited"]
-pub struct Save<'a, M> {
-    model: &'a mut M,
-    put: Put<M>,
-}
-
-impl<'a, M: DynamoModel> Save<'a, M> {
-    pub(crate) fn new(table: TableRef<M>, model: &'a mut M) -> Self {
-        let put = Put::new(table, model);
-        Save { model, put }
-    }
-
-    /// Only writes when `condition` also holds.
-    pub fn condition(mut self, condition: Condition<M>) -> Self {
-        self.put = self.put.condition(condition);
-        self
-    }
-
-    /// On a failed condition, the current item is in the error.
-    pub fn return_old_on_failure(mut self) -> Self {
-        self.put = self.put.return_old_on_failure();
-        self
-    }
-}
-
-impl<'a, M: DynamoModel> IntoFuture for Save<'a, M> {
-    type Output = Result<()>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            self.put.await?;
-            self.model.__bump_version();
-            Ok(())
         })
     }
 }
@@ -639,6 +658,7 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
             &describe_key(&M::SCHEMA, &key),
             &update.top_level_values(&key_names),
         )?;
+        update = with_timestamps::<M>(update)?;
         if let Some(name) = M::SCHEMA.version {
             if update.touches(name) {
                 return Err(Error::Validation(format!(
@@ -696,6 +716,27 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
             R::output(out.attributes)
         })
     }
+}
+
+/// An update with the model's timestamps (see [`timestamp`](super::timestamp)): `updated_at`
+/// set to now, `created_at` set to now only where the item has none (an update that creates
+/// the item). An attribute the update acts on itself is left to that action.
+fn with_timestamps<M: DynamoModel>(mut update: Update<M>) -> Result<Update<M>> {
+    if M::SCHEMA.created_at.is_none() && M::SCHEMA.updated_at.is_none() {
+        return Ok(update);
+    }
+    let stamps = M::__timestamps(SystemTime::now())?;
+    if let (Some(name), Some(value)) = (M::SCHEMA.created_at, stamps.created_at)
+        && !update.touches(name)
+    {
+        update = update.set_if_not_exists_raw(name, value);
+    }
+    if let (Some(name), Some(value)) = (M::SCHEMA.updated_at, stamps.updated_at)
+        && !update.touches(name)
+    {
+        update = update.set_raw(name, value);
+    }
+    Ok(update)
 }
 
 /// Makes a prepared condition for transactions' `ConditionCheck`.

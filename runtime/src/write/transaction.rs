@@ -44,15 +44,17 @@ fn check_action_count(count: usize, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// One action of a transaction, ready to send.
-pub struct TransactAction {
+/// One action of a transaction, ready to send, with what a put writes back into its model
+/// once the transaction committed.
+pub struct TransactAction<'a> {
     item: TransactWriteItem,
     table: String,
     identity: (String, Option<KeyIdentity>),
     key_text: String,
+    written: Option<Box<dyn FnOnce() + Send + 'a>>,
 }
 
-impl std::fmt::Debug for TransactAction {
+impl std::fmt::Debug for TransactAction<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TransactAction")
             .field("table", &self.table)
@@ -75,15 +77,16 @@ fn identity(
 
 /// A write builder that can be an action of a [`TransactWrite`]: a [`Put`], [`Delete`] or
 /// [`UpdateItem`] without return values (transactions return none), or a [`ConditionCheck`].
-/// Their conditions, version checks and `return_old_on_failure` carry over.
-pub trait IntoTransactAction {
+/// Their conditions, version checks and `return_old_on_failure` carry over, and a put writes
+/// back into its model once the transaction committed, as a single put does.
+pub trait IntoTransactAction<'a> {
     /// Renders the action.
-    fn into_action(self) -> Result<TransactAction>;
+    fn into_action(self) -> Result<TransactAction<'a>>;
 }
 
-impl<M: DynamoModel> IntoTransactAction for Put<M, ReturnNothing> {
-    fn into_action(self) -> Result<TransactAction> {
-        let p = self.prepare()?;
+impl<'a, M: DynamoModel> IntoTransactAction<'a> for Put<'a, M, ReturnNothing> {
+    fn into_action(self) -> Result<TransactAction<'a>> {
+        let (p, written) = self.prepare()?;
         let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
         let put = SdkPut::builder()
             .table_name(&p.table)
@@ -99,12 +102,13 @@ impl<M: DynamoModel> IntoTransactAction for Put<M, ReturnNothing> {
             table: p.table,
             identity,
             key_text,
+            written: Some(written.boxed()),
         })
     }
 }
 
-impl<M: DynamoModel> IntoTransactAction for Delete<M, ReturnNothing> {
-    fn into_action(self) -> Result<TransactAction> {
+impl<M: DynamoModel> IntoTransactAction<'_> for Delete<M, ReturnNothing> {
+    fn into_action(self) -> Result<TransactAction<'static>> {
         let p = self.prepare()?;
         let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
         let delete = SdkDelete::builder()
@@ -121,12 +125,13 @@ impl<M: DynamoModel> IntoTransactAction for Delete<M, ReturnNothing> {
             table: p.table,
             identity,
             key_text,
+            written: None,
         })
     }
 }
 
-impl<M: DynamoModel> IntoTransactAction for UpdateItem<M, ReturnNothing> {
-    fn into_action(self) -> Result<TransactAction> {
+impl<M: DynamoModel> IntoTransactAction<'_> for UpdateItem<M, ReturnNothing> {
+    fn into_action(self) -> Result<TransactAction<'static>> {
         let p = self.prepare()?;
         let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
         let update = SdkUpdate::builder()
@@ -144,6 +149,7 @@ impl<M: DynamoModel> IntoTransactAction for UpdateItem<M, ReturnNothing> {
             table: p.table,
             identity,
             key_text,
+            written: None,
         })
     }
 }
@@ -176,8 +182,8 @@ impl<M: DynamoModel> ConditionCheck<M> {
     }
 }
 
-impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
-    fn into_action(self) -> Result<TransactAction> {
+impl<M: DynamoModel> IntoTransactAction<'_> for ConditionCheck<M> {
+    fn into_action(self) -> Result<TransactAction<'static>> {
         let key = self.key.to_key_item()?;
         let table = self.table.name().to_owned();
         let (identity, key_text) = identity(&table, &M::SCHEMA, &key);
@@ -196,6 +202,7 @@ impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
             table,
             identity,
             key_text,
+            written: None,
         })
     }
 }
@@ -206,7 +213,7 @@ impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
 ///
 /// ```text
 /// client.transact_write()
-///     .put(&posts, &post)
+///     .put(&posts, &mut post)
 ///     .update(&users, user_key, User::update().add(&u.post_count, 1))
 ///     .condition_check(&blogs, blog_key, Blog::fields().open.eq(true))
 ///     .delete(&drafts, &draft)
@@ -217,14 +224,18 @@ impl<M: DynamoModel> IntoTransactAction for ConditionCheck<M> {
 /// A cancelled transaction is [`Error::TransactionCanceled`] with one reason per action, in the
 /// order the actions were added. Two actions on one item, more than 100 actions, and a put of
 /// an item over 400 KB are refused before sending.
+///
+/// Puts take their models as `&mut`: once the transaction committed, each holds what was
+/// stored (the next version, the timestamps), as after a single put. A transaction that fails
+/// writes nothing, and no model changes.
 #[must_use = "a transaction does nothing until it is awaited"]
-pub struct TransactWrite {
+pub struct TransactWrite<'a> {
     client: Client,
-    actions: Vec<Result<TransactAction>>,
+    actions: Vec<Result<TransactAction<'a>>>,
     token: Option<String>,
 }
 
-impl std::fmt::Debug for TransactWrite {
+impl std::fmt::Debug for TransactWrite<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TransactWrite")
             .field("actions", &self.actions.len())
@@ -235,7 +246,7 @@ impl std::fmt::Debug for TransactWrite {
 
 impl Client {
     /// A write transaction: see [`TransactWrite`].
-    pub fn transact_write(&self) -> TransactWrite {
+    pub fn transact_write<'a>(&self) -> TransactWrite<'a> {
         TransactWrite {
             client: self.clone(),
             actions: Vec::new(),
@@ -254,21 +265,23 @@ impl Client {
     }
 }
 
-impl TransactWrite {
-    /// Adds any write builder: `writer.put(&m).condition(...)`,
+impl<'a> TransactWrite<'a> {
+    /// Adds any write builder: `writer.put(&mut m).condition(...)`,
     /// `pk.update(k, u).if_version(3)`, a [`ConditionCheck`], ...
-    pub fn action(mut self, action: impl IntoTransactAction) -> Self {
+    pub fn action(mut self, action: impl IntoTransactAction<'a>) -> Self {
         self.actions.push(action.into_action());
         self
     }
 
-    /// Puts `item` (with the version check of a versioned model).
-    pub fn put<M: DynamoModel>(self, table: &TableRef<M>, item: &M) -> Self {
+    /// Puts `item` (with the version check of a versioned model); once the transaction
+    /// committed, `item` holds what was stored.
+    pub fn put<M: DynamoModel>(self, table: &TableRef<M>, item: &'a mut M) -> Self {
         self.action(table.writer().put(item))
     }
 
-    /// Puts `item` only if no item has its key.
-    pub fn put_if_absent<M: DynamoModel>(self, table: &TableRef<M>, item: &M) -> Self {
+    /// Puts `item` only if no item has its key; once the transaction committed, `item` holds
+    /// what was stored.
+    pub fn put_if_absent<M: DynamoModel>(self, table: &TableRef<M>, item: &'a mut M) -> Self {
         self.action(table.writer().put_if_absent(item))
     }
 
@@ -316,10 +329,19 @@ impl TransactWrite {
         self.actions.is_empty()
     }
 
-    fn items(self) -> Result<(Vec<TransactWriteItem>, Option<String>)> {
+    /// The items to send, the token, and what the puts write back once committed.
+    #[allow(clippy::type_complexity)]
+    fn items(
+        self,
+    ) -> Result<(
+        Vec<TransactWriteItem>,
+        Option<String>,
+        Vec<Box<dyn FnOnce() + Send + 'a>>,
+    )> {
         check_action_count(self.actions.len(), "the transaction")?;
         let mut seen = HashSet::new();
         let mut items = Vec::with_capacity(self.actions.len());
+        let mut written = Vec::new();
         for (i, action) in self.actions.into_iter().enumerate() {
             // Whatever went wrong before sending, say which action it was.
             let action = action.map_err(|e| match e {
@@ -347,12 +369,13 @@ impl TransactWrite {
                 )));
             }
             items.push(action.item);
+            written.extend(action.written);
         }
-        Ok((items, self.token))
+        Ok((items, self.token, written))
     }
 }
 
-impl TransactWrite {
+impl<'a> TransactWrite<'a> {
     /// Also returns the write capacity the transaction consumed (over its tables): see
     /// [`WithConsumedCapacity`].
     pub fn return_consumed_capacity(self) -> WithConsumedCapacity<Self> {
@@ -361,7 +384,7 @@ impl TransactWrite {
 
     pub(crate) async fn run(self, capacity: bool) -> Result<Option<ConsumedCapacity>> {
         let client = self.client.clone();
-        let (items, token) = self.items()?;
+        let (items, token, written) = self.items()?;
         let tables = telemetry::table_names(items.iter().filter_map(|item| {
             let table = if let Some(put) = &item.put {
                 &put.table_name
@@ -388,22 +411,26 @@ impl TransactWrite {
             .send();
         let out = telemetry::send(&span, request).await?;
         telemetry::capacity(&span, out.consumed_capacity.iter().flatten());
+        // Committed: every put's model takes what was stored.
+        for write_back in written {
+            write_back();
+        }
         Ok(ConsumedCapacity::from_sdk_list(out.consumed_capacity))
     }
 }
 
-impl IntoFuture for TransactWrite {
+impl<'a> IntoFuture for TransactWrite<'a> {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.run(false).await.map(|_| ()) })
     }
 }
 
-impl IntoFuture for WithConsumedCapacity<TransactWrite> {
+impl<'a> IntoFuture for WithConsumedCapacity<TransactWrite<'a>> {
     type Output = Result<Option<ConsumedCapacity>>;
-    type IntoFuture = BoxFuture<'static, Self::Output>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.0.run(true))

@@ -15,9 +15,10 @@
 //! any other failed condition
 //! ([`Error::Unconfirmed`](crate::Error::Unconfirmed) when an earlier attempt
 //! of the write got no answer or a 5xx: the check may have failed against the write's own
-//! result). The caller's value is not changed by `put` (it takes `&M`): the stored version is
-//! the next one, which [`Writer::save`](crate::Writer::save) writes back into a `&mut M` on
-//! success.
+//! result). A put takes the model as `&mut M` and, once it succeeded, the model holds the
+//! stored version, so the same value can be put again; a put that fails leaves it as it was.
+//! The same holds for the puts of a transaction (once it committed) and of a checked
+//! `batch_put` (for the puts written: see [`BatchPut`](crate::BatchPut)).
 
 use aws_sdk_dynamodb::types::AttributeValue;
 

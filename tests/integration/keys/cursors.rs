@@ -22,7 +22,7 @@ async fn a_cursor_of_one_table_does_not_resume_another() {
     for t in [&first, &second] {
         t.create_table().await.unwrap();
         for seq in 0..4 {
-            t.writer().put(&measure(1.0, seq)).await.unwrap();
+            t.writer().put(&mut measure(1.0, seq)).await.unwrap();
         }
     }
 
@@ -105,13 +105,13 @@ async fn sealed_cursors_resume_reads_and_show_nothing() {
     let inbox = Message::table(&crate::common::client().await);
     inbox.create_table().await.unwrap();
     let email = "ann@example.com";
-    let all: Vec<Message> = (0..5)
+    let mut all: Vec<Message> = (0..5)
         .map(|id| Message {
             email: email.into(),
             id,
         })
         .collect();
-    inbox.writer().batch_put(&all).await.unwrap();
+    inbox.writer().batch_put(&mut all).await.unwrap();
 
     let key = CursorKey::generate().unwrap();
     let page = inbox.primary_key().query(email).limit(2).await.unwrap();

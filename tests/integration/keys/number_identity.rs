@@ -312,7 +312,7 @@ async fn number_keys_are_one_item_exactly_when_the_library_says_so() {
         assert_eq!(got.get("side"), Some(&s(side)), "{a} / {b}");
 
         // The library's view: two writes to one key are refused before sending.
-        let writes = [
+        let mut writes = [
             Spelled {
                 pair: format!("library-{i}"),
                 number: NumberText(a.clone()),
@@ -324,7 +324,7 @@ async fn number_keys_are_one_item_exactly_when_the_library_says_so() {
                 side: "b".to_owned(),
             },
         ];
-        let library_same = match table.writer().batch_put(&writes).await {
+        let library_same = match table.writer().batch_put(&mut writes).await {
             Ok(()) => false,
             Err(Error::Validation(message)) if message.contains("twice") => true,
             // The library sent both and the server refused them as one item.

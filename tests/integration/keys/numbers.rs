@@ -25,8 +25,8 @@ async fn batch_get_matches_a_negative_zero_key_to_its_item() {
     let client = crate::common::client().await;
     let measures = Measure::table(&client);
     measures.create_table().await.unwrap();
-    let zero = measure(-0.0, 1);
-    measures.writer().put(&zero).await.unwrap();
+    let mut zero = measure(-0.0, 1);
+    measures.writer().put(&mut zero).await.unwrap();
     let pk = measures.primary_key();
     assert_eq!(pk.get(-0.0, 1).await.unwrap(), Some(zero.clone()));
 
@@ -94,14 +94,14 @@ async fn batch_get_matches_numbers_dynamodb_normalised() {
     let client = crate::common::client().await;
     let prices = Price::table(&client);
     prices.create_table().await.unwrap();
-    let stored: Vec<Price> = [1250, 1200, 7, -1250]
+    let mut stored: Vec<Price> = [1250, 1200, 7, -1250]
         .into_iter()
         .map(|c| Price {
             amount: Cents(c),
             label: format!("{c} cents"),
         })
         .collect();
-    prices.writer().batch_put(&stored).await.unwrap();
+    prices.writer().batch_put(&mut stored).await.unwrap();
     let pk = prices.primary_key();
     assert_eq!(pk.get(Cents(1250)).await.unwrap(), Some(stored[0].clone()));
     let keys = [Cents(1250), Cents(1200), Cents(7), Cents(-1250), Cents(99)];
@@ -120,7 +120,7 @@ async fn batch_writes_refuse_one_number_key_written_twice() {
     measures.create_table().await.unwrap();
     let err = measures
         .writer()
-        .batch_put(&[measure(0.0, 1), measure(-0.0, 1)])
+        .batch_put(&mut [measure(0.0, 1), measure(-0.0, 1)])
         .await
         .unwrap_err();
     assert!(
@@ -146,8 +146,8 @@ async fn transactions_refuse_one_number_key_written_twice() {
     measures.create_table().await.unwrap();
     let err = client
         .transact_write()
-        .put(&measures, &measure(0.0, 1))
-        .put(&measures, &measure(-0.0, 1))
+        .put(&measures, &mut measure(0.0, 1))
+        .put(&measures, &mut measure(-0.0, 1))
         .await
         .unwrap_err();
     assert!(
@@ -163,7 +163,11 @@ async fn a_cursor_resumes_a_query_of_a_negative_zero_partition() {
     let measures = Measure::table(&client);
     measures.create_table().await.unwrap();
     for seq in 0..3 {
-        measures.writer().put(&measure(-0.0, seq)).await.unwrap();
+        measures
+            .writer()
+            .put(&mut measure(-0.0, seq))
+            .await
+            .unwrap();
     }
     // Written by another program in a form DynamoDB normalises.
     put_raw(

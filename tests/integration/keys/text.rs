@@ -100,7 +100,7 @@ async fn timestamps_in_another_form_are_refused_as_keys() {
     let mut page = moments.primary_key().query("mine").await.unwrap();
     let mut moment = page.items.pop().expect("the item");
     moment.note = "changed".into();
-    moments.writer().put(&moment).await.unwrap();
+    moments.writer().put(&mut moment).await.unwrap();
     let mine: Vec<_> = scan_raw(&client, moments.name())
         .await
         .into_iter()

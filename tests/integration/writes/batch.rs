@@ -61,7 +61,7 @@ fn post_key(post: &str) -> Item {
 async fn batch_put_of_1000_items_then_every_item_reads_back() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
-    let many: Vec<Post> = (0..1000)
+    let mut many: Vec<Post> = (0..1000)
         .map(|i| {
             let mut p = Post::new("b1", &format!("p{i:04}"));
             p.like_count = i;
@@ -75,7 +75,7 @@ async fn batch_put_of_1000_items_then_every_item_reads_back() {
             concurrency: 4,
             ..RetryPolicy::default()
         })
-        .batch_put(&many)
+        .batch_put(&mut many)
         .await
         .unwrap();
 
@@ -104,8 +104,8 @@ async fn batch_put_of_1000_items_then_every_item_reads_back() {
 async fn batch_delete_removes_every_key() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
-    let many: Vec<Post> = (0..60).map(|i| Post::new("b1", &format!("p{i}"))).collect();
-    posts.writer().batch_put(&many).await.unwrap();
+    let mut many: Vec<Post> = (0..60).map(|i| Post::new("b1", &format!("p{i}"))).collect();
+    posts.writer().batch_put(&mut many).await.unwrap();
     assert_eq!(count_items(&posts).await, 60);
     // Delete 55 of them (3 requests), including a key that holds nothing.
     let mut keys: Vec<(String, String)> = (0..55)
@@ -148,7 +148,7 @@ async fn two_writes_to_one_key_are_refused_before_sending() {
     let mut twin = Post::new("b1", "p7");
     twin.title = "a different value, same key".into();
     many.push(twin);
-    let err = posts.writer().batch_put(&many).await.unwrap_err();
+    let err = posts.writer().batch_put(&mut many).await.unwrap_err();
     match &err {
         Error::Validation(message) => {
             assert!(
@@ -179,7 +179,7 @@ async fn an_oversized_item_in_a_batch_is_refused_before_sending() {
     let posts = created(Post::table(&client)).await;
     let mut many: Vec<Post> = (0..30).map(|i| Post::new("b1", &format!("p{i}"))).collect();
     many[27].body = Some("z".repeat(MAX_ITEM_SIZE + 1));
-    let err = posts.writer().batch_put(&many).await.unwrap_err();
+    let err = posts.writer().batch_put(&mut many).await.unwrap_err();
     assert!(
         matches!(&err, Error::LimitExceeded { limit: Limit::ItemSize, at, .. } if at.contains("post_id = \"p27\"")),
         "{err}"
@@ -193,8 +193,8 @@ async fn a_failed_batch_returns_exactly_the_unwritten_requests() {
     let client = common::client().await;
     // The table is never created: every request fails for good.
     let posts = TableRef::<Post>::new(&client);
-    let many: Vec<Post> = (0..30).map(|i| Post::new("b1", &format!("p{i}"))).collect();
-    let err = posts.writer().batch_put(&many).await.unwrap_err();
+    let mut many: Vec<Post> = (0..30).map(|i| Post::new("b1", &format!("p{i}"))).collect();
+    let err = posts.writer().batch_put(&mut many).await.unwrap_err();
     match err {
         Error::BatchWriteFailed {
             source,
@@ -223,7 +223,7 @@ async fn a_failed_batch_returns_exactly_the_unwritten_requests() {
 async fn batch_writes_of_versioned_models_check_versions_or_need_an_opt_in() {
     let client = common::client().await;
     let docs = created(Doc::table(&client)).await;
-    let many: Vec<Doc> = (0..3)
+    let mut many: Vec<Doc> = (0..3)
         .map(|i| Doc {
             id: format!("d{i}"),
             body: "b".into(),
@@ -231,20 +231,32 @@ async fn batch_writes_of_versioned_models_check_versions_or_need_an_opt_in() {
             version: 0,
         })
         .collect();
-    let err = docs.writer().batch_put(&many).await.unwrap_err();
+    let err = docs.writer().batch_put(&mut many).await.unwrap_err();
     assert!(
         matches!(&err, Error::Validation(m) if m.contains(".checked()")),
         "{err}"
     );
     assert_eq!(count_items(&docs).await, 0);
-    // Checked: transactions whose puts check the version, storing the next one as `put` does.
-    docs.writer().batch_put(&many).checked().await.unwrap();
+    assert!(
+        many.iter().all(|d| d.version == 0),
+        "a refused batch changes nothing"
+    );
+    let mut stale = many[..1].to_vec();
+    // Checked: transactions whose puts check the version, storing the next one as `put` does,
+    // and writing it back into each model.
+    docs.writer().batch_put(&mut many).checked().await.unwrap();
     let stored = raw_get(&docs, &[("id", s("d0"))]).await.unwrap();
     assert_eq!(stored.get("version"), Some(&n(1)));
-    // A stale copy (read at version 0, stored since at 1) cannot move the version back.
+    assert!(many.iter().all(|d| d.version == 1), "written back");
+    // ... so the same models can be put again, at the version they now hold.
+    docs.writer().batch_put(&mut many).checked().await.unwrap();
+    assert!(many.iter().all(|d| d.version == 2));
+    let stored = raw_get(&docs, &[("id", s("d0"))]).await.unwrap();
+    assert_eq!(stored.get("version"), Some(&n(2)));
+    // A stale copy (read at version 0, stored since at 2) cannot move the version back.
     let err = docs
         .writer()
-        .batch_put(&many[..1])
+        .batch_put(&mut stale)
         .checked()
         .await
         .unwrap_err();
@@ -259,7 +271,8 @@ async fn batch_writes_of_versioned_models_check_versions_or_need_an_opt_in() {
         other => panic!("{other}"),
     }
     let stored = raw_get(&docs, &[("id", s("d0"))]).await.unwrap();
-    assert_eq!(stored.get("version"), Some(&n(1)), "never backwards");
+    assert_eq!(stored.get("version"), Some(&n(2)), "never backwards");
+    assert_eq!(stale[0].version, 0, "a put not written changes nothing");
     let err = docs
         .primary_key()
         .batch_delete(["d0", "d1"])
@@ -290,15 +303,18 @@ async fn a_checked_batch_put_goes_out_in_transactions_of_a_hundred_and_says_how_
     // d180 exists already: the third transaction (d200..) passes, the second (d100..d199)
     // fails as a whole
     let mut existing = many[180].clone();
-    docs.writer().save(&mut existing).await.unwrap();
-    match docs.writer().batch_put(&many).checked().await {
+    docs.writer().put(&mut existing).await.unwrap();
+    match docs.writer().batch_put(&mut many).checked().await {
         Err(Error::BatchPutStopped { written, .. }) => assert_eq!(written, 100),
         other => panic!("{other:?}"),
     }
     assert_eq!(count_items(&docs).await, 101, "the first hundred, and d180");
+    // The models of the puts written hold the stored version; the others are as they were.
+    assert!(many[..100].iter().all(|d| d.version == 1));
+    assert!(many[100..].iter().all(|d| d.version == 0));
     many.drain(..100);
     many.retain(|d| d.id != "d180");
-    docs.writer().batch_put(&many).checked().await.unwrap();
+    docs.writer().batch_put(&mut many).checked().await.unwrap();
     assert_eq!(count_items(&docs).await, 250);
     docs.delete_table().await.unwrap();
 }
@@ -316,12 +332,22 @@ async fn a_checked_batch_put_refuses_a_bad_put_anywhere_before_sending_any() {
     // put #151 (in the second transaction) has a partition key over 2,048 bytes
     let mut many: Vec<Doc> = (0..200).map(|i| doc(format!("d{i:03}"))).collect();
     many[150].id = "k".repeat(2049);
-    let err = docs.writer().batch_put(&many).checked().await.unwrap_err();
+    let err = docs
+        .writer()
+        .batch_put(&mut many)
+        .checked()
+        .await
+        .unwrap_err();
     assert!(err.limit().is_some(), "{err:?}");
     // ... and one key written twice, in different transactions
     let mut twice: Vec<Doc> = (0..200).map(|i| doc(format!("d{i:03}"))).collect();
     twice[170].id = "d007".into();
-    let err = docs.writer().batch_put(&twice).checked().await.unwrap_err();
+    let err = docs
+        .writer()
+        .batch_put(&mut twice)
+        .checked()
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Validation(m) if m.contains("twice")),
         "{err}"

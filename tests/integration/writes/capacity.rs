@@ -26,12 +26,12 @@ async fn batch_reads_writes_and_transactions_return_the_capacity_they_consumed()
     let docs = created(Doc::table(&client)).await;
 
     // 60 puts go out as 3 requests of 25, 25 and 10: the units of all three
-    let batch: Vec<Post> = (0..60)
+    let mut batch: Vec<Post> = (0..60)
         .map(|i| Post::new("b1", &format!("p{i:02}")))
         .collect();
     let put = posts
         .writer()
-        .batch_put(&batch)
+        .batch_put(&mut batch)
         .return_consumed_capacity()
         .await
         .unwrap();
@@ -69,15 +69,15 @@ async fn batch_reads_writes_and_transactions_return_the_capacity_they_consumed()
     assert_eq!(units("batch delete", deleted), 40.0);
 
     // a transaction over two tables: two units per write, summed over both tables
-    let user = User {
+    let mut user = User {
         user_id: "u1".into(),
         name: "ann".into(),
         post_count: 0,
     };
     let written = client
         .transact_write()
-        .put(&posts, &Post::new("b2", "t1"))
-        .put(&users, &user)
+        .put(&posts, &mut Post::new("b2", "t1"))
+        .put(&users, &mut user)
         .return_consumed_capacity()
         .await
         .unwrap();
@@ -100,7 +100,7 @@ async fn batch_reads_writes_and_transactions_return_the_capacity_they_consumed()
     assert_eq!(units("read transaction", read), 4.0);
 
     // a checked batch put is transactions of up to 100 puts: 150 puts, 2 transactions
-    let versioned: Vec<Doc> = (0..150)
+    let mut versioned: Vec<Doc> = (0..150)
         .map(|i| Doc {
             id: format!("d{i}"),
             body: "text".into(),
@@ -110,7 +110,7 @@ async fn batch_reads_writes_and_transactions_return_the_capacity_they_consumed()
         .collect();
     let checked = docs
         .writer()
-        .batch_put(&versioned)
+        .batch_put(&mut versioned)
         .checked()
         .return_consumed_capacity()
         .await

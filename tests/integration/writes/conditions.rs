@@ -19,7 +19,7 @@ async fn every_operator_evaluates_on_the_server() {
     post.meta.insert("owner".into(), "ann".into());
     post.meta.insert("first".into(), "created".into());
     post.matrix = vec![vec![1, 2], vec![3]];
-    posts.writer().put(&post).await.unwrap();
+    posts.writer().put(&mut post).await.unwrap();
 
     let pk = posts.primary_key();
     let f = Post::fields();
@@ -114,15 +114,15 @@ async fn invalid_conditions_are_refused_before_sending() {
     let posts = created(Post::table(&client)).await;
     let f = Post::fields();
     let w = posts.writer();
-    let post = Post::new("b1", "p1");
+    let mut post = Post::new("b1", "p1");
     let err = w
-        .put(&post)
+        .put(&mut post)
         .condition(f.title.is_in(Vec::<String>::new()))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err}");
     let err = w
-        .put(&post)
+        .put(&mut post)
         .condition(f.score.eq(f64::NAN))
         .await
         .unwrap_err();

@@ -60,8 +60,8 @@ async fn raw(table: &RecordTable, id: &str) -> dynamo_types::Item {
 async fn if_not_exists_with_a_value_stored_as_nothing_is_refused_before_sending() {
     let client = common::client().await;
     let records = created(Record::table(&client)).await;
-    let record = Record::new("r1");
-    records.writer().put(&record).await.unwrap();
+    let mut record = Record::new("r1");
+    records.writer().put(&mut record).await.unwrap();
     let f = Record::fields();
     // An empty set is stored as no attribute: `if_not_exists(tags, <nothing>)` has no value to
     // write, and writing `NULL` instead would store what `put` never does.
@@ -95,7 +95,7 @@ async fn none_inside_a_list_or_map_is_written_as_null_in_its_place() {
     let client = common::client().await;
     let records = created(Record::table(&client)).await;
     let mut record = Record::new("r1");
-    records.writer().put(&record).await.unwrap();
+    records.writer().put(&mut record).await.unwrap();
     let f = Record::fields();
     records
         .primary_key()
@@ -161,8 +161,8 @@ async fn none_inside_a_list_or_map_is_written_as_null_in_its_place() {
 async fn an_update_of_a_key_attribute_is_refused_before_sending() {
     let client = common::client().await;
     let records = created(Record::table(&client)).await;
-    let record = Record::new("r1");
-    records.writer().put(&record).await.unwrap();
+    let mut record = Record::new("r1");
+    records.writer().put(&mut record).await.unwrap();
     // `Record::fields().id` offers no update actions (a compile error, see tests/ui/path); a
     // path built by hand reaches the check made before sending.
     let by_hand = Path::<Record, String>::attribute("id");
@@ -203,7 +203,7 @@ async fn an_update_of_a_key_attribute_is_refused_before_sending() {
 async fn binary_attributes_take_begins_with_and_size() {
     let client = common::client().await;
     let records = created(Record::table(&client)).await;
-    records.writer().put(&Record::new("r1")).await.unwrap();
+    records.writer().put(&mut Record::new("r1")).await.unwrap();
     let f = Record::fields();
     for (condition, holds) in [
         (f.data.begins_with(vec![1, 2]), true),

@@ -1,5 +1,6 @@
 //! Writes: the writer, typed conditions, updates, batch writes, optimistic locking,
-//! transactions and the item size check, on a real server (embedded or `DYNAMODB_ENDPOINT`).
+//! timestamps, transactions and the item size check, on a real server (embedded or
+//! `DYNAMODB_ENDPOINT`).
 
 mod batch;
 mod capacity;
@@ -8,6 +9,7 @@ mod integrity;
 mod models;
 mod reserved;
 mod single;
+mod timestamps;
 mod transaction;
 mod update;
 mod version;

@@ -38,16 +38,22 @@ async fn reserved_word_fields_work_in_conditions_updates_and_filters() {
     let table = created(Reserved::table(&client)).await;
     let w = table.writer();
     let f = Reserved::fields();
-    w.put(&item("a", "2024-01-01", "open", 10)).await.unwrap();
-    w.put(&item("a", "2024-01-02", "closed", 20)).await.unwrap();
-    w.put(&item("b", "2024-01-01", "open", 30)).await.unwrap();
+    w.put(&mut item("a", "2024-01-01", "open", 10))
+        .await
+        .unwrap();
+    w.put(&mut item("a", "2024-01-02", "closed", 20))
+        .await
+        .unwrap();
+    w.put(&mut item("b", "2024-01-01", "open", 30))
+        .await
+        .unwrap();
 
     // Conditions on every reserved-word field.
     let mut changed = item("a", "2024-01-01", "open", 11);
     assert!(is_condition_failed(
-        w.put(&changed).condition(f.status.eq("closed")).await
+        w.put(&mut changed).condition(f.status.eq("closed")).await
     ));
-    w.put(&changed)
+    w.put(&mut changed)
         .condition(
             f.status.eq("open")
                 & f.size.between(5, 15)

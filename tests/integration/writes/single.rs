@@ -17,7 +17,7 @@ async fn put_stores_the_item_and_get_item_reads_it_back() {
     post.tags = ["rust".to_owned(), "db".to_owned()].into();
     post.meta.insert("lang".into(), "en".into());
     post.matrix = vec![vec![1, 2], vec![3]];
-    w.put(&post).await.unwrap();
+    w.put(&mut post).await.unwrap();
 
     let raw = raw_get(&posts, &[("blog_id", s("b1")), ("post_id", s("p1"))])
         .await
@@ -44,7 +44,7 @@ async fn put_stores_the_item_and_get_item_reads_it_back() {
     let mut newer = post.clone();
     newer.title = "newer".into();
     newer.body = None;
-    let old = w.put(&newer).return_all_old().await.unwrap();
+    let old = w.put(&mut newer).return_all_old().await.unwrap();
     assert_eq!(old, Some(post));
     assert_eq!(
         posts.get(key).consistent().await.unwrap(),
@@ -52,7 +52,7 @@ async fn put_stores_the_item_and_get_item_reads_it_back() {
     );
     // `return_all_old` of a put that created the item is `None`.
     let created = w
-        .put(&Post::new("b1", "p2"))
+        .put(&mut Post::new("b1", "p2"))
         .return_all_old()
         .await
         .unwrap();
@@ -68,12 +68,12 @@ async fn a_false_condition_is_a_distinct_error_and_writes_nothing() {
     let f = Post::fields();
     let mut post = Post::new("b1", "p1");
     post.like_count = 5;
-    w.put(&post).await.unwrap();
+    w.put(&mut post).await.unwrap();
 
     let mut changed = post.clone();
     changed.title = "changed".into();
     let err = w
-        .put(&changed)
+        .put(&mut changed)
         .condition(f.like_count.gt(10))
         .await
         .unwrap_err();
@@ -92,7 +92,7 @@ async fn a_false_condition_is_a_distinct_error_and_writes_nothing() {
     );
 
     // A true condition writes.
-    w.put(&changed)
+    w.put(&mut changed)
         .condition(f.like_count.gt(3) & f.title.eq("title of p1"))
         .await
         .unwrap();
@@ -109,12 +109,12 @@ async fn return_old_on_failure_carries_the_current_item() {
     let f = Post::fields();
     let mut post = Post::new("b1", "p1");
     post.like_count = 2;
-    w.put(&post).await.unwrap();
+    w.put(&mut post).await.unwrap();
 
     let mut attempt = post.clone();
     attempt.like_count = 100;
     let err = w
-        .put(&attempt)
+        .put(&mut attempt)
         .condition(f.like_count.ge(50))
         .return_old_on_failure()
         .await
@@ -150,14 +150,14 @@ async fn put_if_absent_creates_and_replace_replaces() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
     let w = posts.writer();
-    let post = Post::new("b1", "p1");
+    let mut post = Post::new("b1", "p1");
     // `replace` needs an existing item.
-    assert!(is_condition_failed(w.replace(&post).await));
+    assert!(is_condition_failed(w.replace(&mut post).await));
     assert_eq!(count_items(&posts).await, 0);
-    w.put_if_absent(&post).await.unwrap();
+    w.put_if_absent(&mut post).await.unwrap();
     let mut second = post.clone();
     second.title = "second".into();
-    assert!(is_condition_failed(w.put_if_absent(&second).await));
+    assert!(is_condition_failed(w.put_if_absent(&mut second).await));
     let key = PostKey {
         blog_id: "b1".into(),
         post_id: "p1".into(),
@@ -166,7 +166,7 @@ async fn put_if_absent_creates_and_replace_replaces() {
         posts.get(key.clone()).consistent().await.unwrap(),
         Some(post)
     );
-    w.replace(&second).await.unwrap();
+    w.replace(&mut second).await.unwrap();
     assert_eq!(posts.get(key).consistent().await.unwrap(), Some(second));
     posts.delete_table().await.unwrap();
 }
@@ -179,7 +179,7 @@ async fn delete_by_item_and_by_key() {
     let pk = posts.primary_key();
     let f = Post::fields();
     for id in ["p1", "p2", "p3"] {
-        w.put(&Post::new("b1", id)).await.unwrap();
+        w.put(&mut Post::new("b1", id)).await.unwrap();
     }
     w.delete(&Post::new("b1", "p1")).await.unwrap();
     let old = pk.delete("b1", "p2").return_all_old().await.unwrap();
@@ -198,12 +198,12 @@ async fn delete_by_item_and_by_key() {
 
     // A hash-only table.
     let users = created(User::table(&client)).await;
-    let user = User {
+    let mut user = User {
         user_id: "u1".into(),
         name: "Ann".into(),
         post_count: 0,
     };
-    users.writer().put(&user).await.unwrap();
+    users.writer().put(&mut user).await.unwrap();
     let old = users
         .primary_key()
         .delete("u1")
@@ -232,7 +232,7 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
     let w = posts.writer();
     let mut big = Post::new("b1", "big");
     big.body = Some("x".repeat(MAX_ITEM_SIZE));
-    let err = w.put(&big).await.unwrap_err();
+    let err = w.put(&mut big).await.unwrap_err();
     match &err {
         Error::LimitExceeded {
             limit: Limit::ItemSize,
@@ -264,7 +264,7 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
         dynamo_types::item_size(&fits.to_item().unwrap()),
         MAX_ITEM_SIZE
     );
-    w.put(&fits).await.unwrap();
+    w.put(&mut fits).await.unwrap();
     assert_eq!(count_items(&posts).await, 1);
     let mut over = fits.clone();
     over.post_id = "over".into();
@@ -280,7 +280,7 @@ async fn an_item_over_400_kb_is_refused_before_sending_with_its_key() {
         .await;
     let err = Error::from(raw.expect_err("the server rejects 400 KB + 1 byte"));
     assert!(err.to_string().contains("size"), "{err}");
-    match w.put(&over).await {
+    match w.put(&mut over).await {
         Err(Error::LimitExceeded {
             limit: Limit::ItemSize,
             found,
@@ -296,12 +296,12 @@ async fn a_model_whose_fields_do_not_encode_can_still_be_deleted() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
     let mut post = Post::new("b1", "nan");
-    posts.writer().put(&post).await.unwrap();
+    posts.writer().put(&mut post).await.unwrap();
     // In memory the score became NaN, which DynamoDB cannot store: the put is refused, but the
     // delete needs only the key.
     post.score = f64::NAN;
     assert!(matches!(
-        posts.writer().put(&post).await,
+        posts.writer().put(&mut post).await,
         Err(Error::Encode(_))
     ));
     posts.writer().delete(&post).await.unwrap();

@@ -18,14 +18,18 @@ async fn a_transaction_writes_across_models_and_tables() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
     let users = created(User::table(&client)).await;
-    users.writer().put(&user("u1")).await.unwrap();
-    users.writer().put(&user("u0")).await.unwrap();
-    posts.writer().put(&Post::new("b1", "old")).await.unwrap();
+    users.writer().put(&mut user("u1")).await.unwrap();
+    users.writer().put(&mut user("u0")).await.unwrap();
+    posts
+        .writer()
+        .put(&mut Post::new("b1", "old"))
+        .await
+        .unwrap();
     let uf = User::fields();
 
     client
         .transact_write()
-        .put(&posts, &Post::new("b1", "p1"))
+        .put(&posts, &mut Post::new("b1", "p1"))
         .update(
             &users,
             UserKey {
@@ -94,13 +98,13 @@ async fn a_transaction_whose_condition_fails_writes_nothing() {
     let client = common::client().await;
     let posts = created(Post::table(&client)).await;
     let users = created(User::table(&client)).await;
-    users.writer().put(&user("u1")).await.unwrap();
+    users.writer().put(&mut user("u1")).await.unwrap();
     let uf = User::fields();
     let pf = Post::fields();
 
     let err = client
         .transact_write()
-        .put(&posts, &Post::new("b1", "p1"))
+        .put(&posts, &mut Post::new("b1", "p1"))
         .update(
             &users,
             UserKey {
@@ -157,7 +161,7 @@ async fn a_transaction_whose_condition_fails_writes_nothing() {
 async fn a_cancellation_reason_carries_the_current_item_when_asked() {
     let client = common::client().await;
     let users = created(User::table(&client)).await;
-    users.writer().put(&user("u1")).await.unwrap();
+    users.writer().put(&mut user("u1")).await.unwrap();
     let uf = User::fields();
     let err = client
         .transact_write()
@@ -171,7 +175,7 @@ async fn a_cancellation_reason_carries_the_current_item_when_asked() {
             )
             .return_old_on_failure(),
         )
-        .put(&users, &user("u2"))
+        .put(&users, &mut user("u2"))
         .await
         .unwrap_err();
     let Error::TransactionCanceled { reasons } = &err else {
@@ -200,7 +204,7 @@ async fn versioned_writes_in_a_transaction_check_the_version() {
     let client = common::client().await;
     let docs = created(Doc::table(&client)).await;
     let users = created(User::table(&client)).await;
-    let new = Doc {
+    let mut new = Doc {
         id: "d1".into(),
         body: "b".into(),
         editors: vec![],
@@ -208,8 +212,8 @@ async fn versioned_writes_in_a_transaction_check_the_version() {
     };
     client
         .transact_write()
-        .put(&docs, &new)
-        .put(&users, &user("u1"))
+        .put(&docs, &mut new)
+        .put(&users, &mut user("u1"))
         .await
         .unwrap();
     let stored = docs
@@ -219,17 +223,24 @@ async fn versioned_writes_in_a_transaction_check_the_version() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.version, 1);
-    // Creating it again fails the whole transaction.
+    // Committed: the put's model holds the stored version.
+    assert_eq!(stored, new);
+    // Creating it again fails the whole transaction, and changes no model.
+    let mut again = Doc {
+        version: 0,
+        ..new.clone()
+    };
     let err = client
         .transact_write()
-        .put(&docs, &new)
-        .put(&users, &user("u2"))
+        .put(&docs, &mut again)
+        .put(&users, &mut user("u2"))
         .await
         .unwrap_err();
     assert!(
         matches!(&err, Error::TransactionCanceled { reasons } if reasons[0].is_condition_failed()),
         "{err}"
     );
+    assert_eq!(again.version, 0);
     assert_eq!(count_items(&users).await, 1);
     // An update at the read version, as an action.
     let f = Doc::fields();
@@ -274,9 +285,10 @@ async fn invalid_transactions_are_refused_before_sending() {
     let err = client.transact_write().await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err}");
 
+    let mut many: Vec<User> = (0..101).map(|i| user(&format!("u{i}"))).collect();
     let mut too_many = client.transact_write();
-    for i in 0..101 {
-        too_many = too_many.put(&users, &user(&format!("u{i}")));
+    for u in &mut many {
+        too_many = too_many.put(&users, u);
     }
     let err = too_many.await.unwrap_err();
     assert!(
@@ -293,7 +305,7 @@ async fn invalid_transactions_are_refused_before_sending() {
 
     let err = client
         .transact_write()
-        .put(&users, &user("u1"))
+        .put(&users, &mut user("u1"))
         .delete(&users, &user("u1"))
         .await
         .unwrap_err();
@@ -304,7 +316,11 @@ async fn invalid_transactions_are_refused_before_sending() {
 
     let mut big = user("big");
     big.name = "n".repeat(dynamo_types::MAX_ITEM_SIZE);
-    let err = client.transact_write().put(&users, &big).await.unwrap_err();
+    let err = client
+        .transact_write()
+        .put(&users, &mut big)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::LimitExceeded { limit: Limit::ItemSize, at, .. } if at.contains("action #0") && at.contains("user_id = \"big\"")),
         "{err}"
@@ -313,8 +329,8 @@ async fn invalid_transactions_are_refused_before_sending() {
 
     // 100 actions is the limit, and fine.
     let mut hundred = client.transact_write();
-    for i in 0..100 {
-        hundred = hundred.put(&users, &user(&format!("u{i}")));
+    for u in &mut many[..100] {
+        hundred = hundred.put(&users, u);
     }
     hundred.await.unwrap();
     assert_eq!(count_items(&users).await, 100);
@@ -325,7 +341,7 @@ async fn invalid_transactions_are_refused_before_sending() {
 async fn a_client_request_token_makes_a_retry_idempotent() {
     let client = common::client().await;
     let users = created(User::table(&client)).await;
-    users.writer().put(&user("u1")).await.unwrap();
+    users.writer().put(&mut user("u1")).await.unwrap();
     let uf = User::fields();
     // Tokens live for 10 minutes server-wide: make this one unique to the run.
     for _ in 0..2 {
@@ -374,8 +390,8 @@ async fn a_read_transaction_takes_any_get_projected_or_not() {
     let mut post = Post::new("b1", "p1");
     post.title = "Hello".into();
     post.body = Some("a long body".into());
-    posts.writer().put(&post).await.unwrap();
-    users.writer().put(&user("u1")).await.unwrap();
+    posts.writer().put(&mut post).await.unwrap();
+    users.writer().put(&mut user("u1")).await.unwrap();
 
     let (title, found, missing): (Option<PostTitle>, Option<User>, Option<Post>) = client
         .transact_get((

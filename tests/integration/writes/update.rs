@@ -30,7 +30,7 @@ async fn every_action_applies() {
     post.body = Some("to be removed".into());
     post.meta.insert("owner".into(), "ann".into());
     post.matrix = vec![vec![1, 2]];
-    posts.writer().put(&post).await.unwrap();
+    posts.writer().put(&mut post).await.unwrap();
 
     let update = Post::update()
         .set(&f.title, "new title")
@@ -140,8 +140,8 @@ async fn return_values_decode_whole_items_and_give_partial_ones_raw() {
     let posts = created(Post::table(&client)).await;
     let pk = posts.primary_key();
     let f = Post::fields();
-    let post = Post::new("b1", "p1");
-    posts.writer().put(&post).await.unwrap();
+    let mut post = Post::new("b1", "p1");
+    posts.writer().put(&mut post).await.unwrap();
 
     let old = pk
         .update("b1", "p1", Post::update().add(&f.like_count, 1))
@@ -231,7 +231,7 @@ async fn a_counter_incremented_from_20_tasks_ends_exactly_right() {
     let posts = Arc::new(created(Post::table(&client)).await);
     posts
         .writer()
-        .put(&Post::new("b1", "counter"))
+        .put(&mut Post::new("b1", "counter"))
         .await
         .unwrap();
     const TASKS: u64 = 20;

@@ -27,46 +27,50 @@ async fn put_creates_at_version_1_and_then_requires_the_read_version() {
     let docs = created(Doc::table(&client)).await;
     let w = docs.writer();
 
-    // A new model (version 0) is stored at version 1, only if absent.
-    w.put(&doc(0)).await.unwrap();
+    // A new model (version 0) is stored at version 1, only if absent, and then holds 1.
+    let mut new = doc(0);
+    w.put(&mut new).await.unwrap();
+    assert_eq!(new.version, 1, "the put wrote the stored version back");
     let stored = docs.get(key()).consistent().await.unwrap().unwrap();
-    assert_eq!(stored.version, 1);
+    assert_eq!(stored, new);
     assert!(
-        is_condition_failed(w.put(&doc(0)).await),
+        is_condition_failed(w.put(&mut doc(0)).await),
         "creating twice loses"
     );
 
-    // Writing the version read (1) stores 2; writing it again is a lost race.
+    // Writing the version read (1) stores 2, and the value holds 2: the same value can be
+    // put again, twice in a row, and what is stored is what it says.
     let mut read = stored.clone();
     read.body = "edited".into();
-    w.put(&read).await.unwrap();
+    w.put(&mut read).await.unwrap();
+    assert_eq!(read.version, 2);
+    read.body = "edited again".into();
+    w.put(&mut read).await.unwrap();
+    assert_eq!(read.version, 3);
     assert_eq!(
-        docs.get(key()).consistent().await.unwrap().unwrap().version,
-        2
+        docs.get(key()).consistent().await.unwrap(),
+        Some(read.clone())
     );
+
+    // A copy still at an older version is a lost race, and a failed put leaves it alone.
+    let mut stale = stored.clone();
     assert!(
-        is_condition_failed(w.put(&read).await),
+        is_condition_failed(w.put(&mut stale).await),
         "a stale version loses"
     );
+    assert_eq!(stale, stored, "a failed put changes nothing");
     // A version from the future loses too.
-    assert!(is_condition_failed(w.put(&doc(7)).await));
+    assert!(is_condition_failed(w.put(&mut doc(7)).await));
 
-    // `save` writes back the stored version, so the value can be saved again.
+    // `replace` and `put_if_absent` write the version back as `put` does.
     let mut current = docs.get(key()).consistent().await.unwrap().unwrap();
-    current.body = "saved".into();
-    w.save(&mut current).await.unwrap();
-    assert_eq!(current.version, 3);
-    current.body = "saved again".into();
-    w.save(&mut current).await.unwrap();
+    current.body = "replaced".into();
+    w.replace(&mut current).await.unwrap();
     assert_eq!(current.version, 4);
     assert_eq!(
         docs.get(key()).consistent().await.unwrap(),
         Some(current.clone())
     );
-    // A failed save leaves the value alone.
-    let mut stale = doc(2);
-    assert!(is_condition_failed(w.save(&mut stale).await));
-    assert_eq!(stale.version, 2);
 
     // Delete needs the current version; a model at version 0 was never stored.
     let err = w.delete(&doc(0)).await.unwrap_err();
@@ -83,7 +87,7 @@ async fn updates_and_deletes_by_key_state_the_version() {
     let docs = created(Doc::table(&client)).await;
     let pk = docs.primary_key();
     let f = Doc::fields();
-    docs.writer().put(&doc(0)).await.unwrap();
+    docs.writer().put(&mut doc(0)).await.unwrap();
 
     // Saying nothing about the version is refused before sending.
     let err = pk
@@ -138,7 +142,7 @@ async fn updates_and_deletes_by_key_state_the_version() {
 async fn twenty_concurrent_versioned_updates_have_one_winner_per_version() {
     let client = common::client().await;
     let docs = Arc::new(created(Doc::table(&client)).await);
-    docs.writer().put(&doc(0)).await.unwrap();
+    docs.writer().put(&mut doc(0)).await.unwrap();
     const TASKS: usize = 20;
     let mut handles = Vec::new();
     for task in 0..TASKS {
@@ -192,7 +196,7 @@ async fn twenty_concurrent_versioned_updates_have_one_winner_per_version() {
 async fn twenty_puts_of_the_same_read_version_have_exactly_one_winner() {
     let client = common::client().await;
     let docs = Arc::new(created(Doc::table(&client)).await);
-    docs.writer().put(&doc(0)).await.unwrap();
+    docs.writer().put(&mut doc(0)).await.unwrap();
     let read = docs.get(key()).consistent().await.unwrap().unwrap();
     let barrier = Arc::new(tokio::sync::Barrier::new(20));
     let mut handles = Vec::new();
@@ -201,7 +205,7 @@ async fn twenty_puts_of_the_same_read_version_have_exactly_one_winner() {
         handles.push(tokio::spawn(async move {
             mine.body = format!("written by {task}");
             barrier.wait().await;
-            match docs.writer().save(&mut mine).await {
+            match docs.writer().put(&mut mine).await {
                 Ok(()) => Some(mine),
                 Err(Error::ConditionalCheckFailed { .. }) => None,
                 Err(e) => panic!("{e}"),
@@ -233,15 +237,15 @@ async fn create_and_replace_helpers_refuse_versions_that_contradict_them() {
         version: 0,
     };
     // Version 0 was never stored: `replace` of it could only fail, so it is refused unsent.
-    let err = w.replace(&doc).await.unwrap_err();
+    let err = w.replace(&mut doc).await.unwrap_err();
     assert!(
         matches!(&err, Error::Validation(m) if m.contains("version 0")),
         "{err}"
     );
-    w.put_if_absent(&doc).await.unwrap();
-    doc.version = 1;
+    w.put_if_absent(&mut doc).await.unwrap();
+    assert_eq!(doc.version, 1, "written back");
     // A stored version says the item exists: `put_if_absent` of it is refused unsent.
-    let err = w.put_if_absent(&doc).await.unwrap_err();
+    let err = w.put_if_absent(&mut doc).await.unwrap_err();
     assert!(
         matches!(&err, Error::Validation(m) if m.contains("not 0")),
         "{err}"
@@ -249,7 +253,8 @@ async fn create_and_replace_helpers_refuse_versions_that_contradict_them() {
     // Neither refusal wrote anything: the stored item is still the first one.
     let stored = docs.primary_key().get("d").await.unwrap().unwrap();
     assert_eq!((stored.body.as_str(), stored.version), ("first", 1));
-    w.replace(&doc).await.unwrap();
+    w.replace(&mut doc).await.unwrap();
+    assert_eq!(doc.version, 2);
     assert_eq!(
         docs.primary_key().get("d").await.unwrap().unwrap().version,
         2

@@ -218,7 +218,7 @@ impl LeaseStore for DynamoLeaseStore {
     fn create<'a>(&'a self, lease: &'a mut Lease) -> BoxFuture<'a, Result<bool>> {
         Box::pin(async move {
             lease.counter = 0;
-            won(self.table.writer().save(lease).await)
+            won(self.table.writer().put(lease).await)
         })
     }
 
@@ -236,7 +236,7 @@ impl LeaseStore for DynamoLeaseStore {
     }
 
     fn update<'a>(&'a self, lease: &'a mut Lease) -> BoxFuture<'a, Result<bool>> {
-        Box::pin(async move { won(self.table.writer().save(lease).await) })
+        Box::pin(async move { won(self.table.writer().put(lease).await) })
     }
 
     fn delete<'a>(&'a self, lease: &'a Lease) -> BoxFuture<'a, Result<bool>> {

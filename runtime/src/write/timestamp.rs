@@ -1,0 +1,42 @@
+//! Timestamps with `#[dynamo(created_at)]` and `#[dynamo(updated_at)]`.
+//!
+//! A field marked `created_at` or `updated_at` (a `chrono::DateTime<chrono::Utc>` with the
+//! feature `chrono`, a `time::OffsetDateTime` with the feature `time`, either plain or in an
+//! `Option`) is set by the writer. Each write takes the time once, so `created_at` and
+//! `updated_at` are equal on the write that creates an item.
+//!
+//! | write | `updated_at` | `created_at` |
+//! |---|---|---|
+//! | `put`, `replace`, `batch_put`, a transaction's put | now | now when the item is known to be new (below), else the model's value |
+//! | `put_if_absent` (also in a transaction) | now | now |
+//! | `update` by key (also in a transaction) | `SET` to now | `SET created_at = if_not_exists(created_at, now)`: set when the update creates the item, never changed after |
+//!
+//! A whole-item write knows the item is new when it is a `put_if_absent`, when the model is
+//! versioned (`#[dynamo(version)]`) and at its initial version (the put requires that no item
+//! exists), or when the `created_at` field is an `Option` holding `None`. Otherwise it writes
+//! the `created_at` the model holds, which is right for a model that was read: the stored time
+//! is written back. A plain `put` of a model you built rather than read replaces the whole
+//! item, its `created_at` included, with the model's value; `update` is the write that never
+//! changes a stored `created_at`, and an `Option` field set to `None` or `put_if_absent` have
+//! the writer set it for a new item.
+//!
+//! After a successful put (single, in a transaction once it committed, or in a batch for the
+//! items written: see [`BatchPut`](crate::BatchPut)), the model holds the times stored, as it
+//! holds the stored version: put it again and what is stored is what it says. A put that fails
+//! leaves the model as it was.
+//!
+//! An update that names a timestamp attribute itself (`set`, `set_if_not_exists`, `remove`,
+//! ...) keeps that action, and the writer adds none for that attribute: that is how to
+//! correct or backfill a time.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// The timestamp fields' values at one instant, encoded. Built by the derive's hidden
+/// `__timestamps` method; not meant to be used directly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimestampValues {
+    /// The `#[dynamo(created_at)]` field's value, if the model has one.
+    pub created_at: Option<AttributeValue>,
+    /// The `#[dynamo(updated_at)]` field's value, if the model has one.
+    pub updated_at: Option<AttributeValue>,
+}

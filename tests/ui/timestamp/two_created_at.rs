@@ -1,0 +1,14 @@
+use dynamo_types::DynamoModel;
+
+#[derive(DynamoModel)]
+#[dynamo(table = "articles")]
+struct Article {
+    #[dynamo(hash)]
+    id: String,
+    #[dynamo(created_at)]
+    created_at: chrono::DateTime<chrono::Utc>,
+    #[dynamo(created_at)]
+    inserted_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn main() {}
