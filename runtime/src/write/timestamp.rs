@@ -29,14 +29,4 @@
 //! ...) keeps that action, and the writer adds none for that attribute: that is how to
 //! correct or backfill a time.
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
-/// The timestamp fields' values at one instant, encoded. Built by the derive's hidden
-/// `__timestamps` method; not meant to be used directly.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TimestampValues {
-    /// The `#[dynamo(created_at)]` field's value, if the model has one.
-    pub created_at: Option<AttributeValue>,
-    /// The `#[dynamo(updated_at)]` field's value, if the model has one.
-    pub updated_at: Option<AttributeValue>,
-}
+pub use crate::model::TimestampValues;

@@ -20,42 +20,4 @@
 //! The same holds for the puts of a transaction (once it committed) and of a checked
 //! `batch_put` (for the puts written: see [`BatchPut`](crate::BatchPut)).
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
-use crate::codec::{IntoAttributeValue, VersionAttribute};
-use crate::error::EncodeError;
-
-/// The version a model was read at and the one its next write stores, encoded. Built by the
-/// derive's hidden `__version` method; not meant to be used directly.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VersionValues {
-    /// True for a model that was never stored (version 0).
-    pub initial: bool,
-    /// The version the model holds.
-    pub current: AttributeValue,
-    /// The version the next write stores.
-    pub next: AttributeValue,
-}
-
-impl VersionValues {
-    /// Encodes `version` and its successor.
-    pub fn of<V: VersionAttribute + IntoAttributeValue>(version: V) -> Result<Self, EncodeError> {
-        let encode = |v: V| -> Result<AttributeValue, EncodeError> {
-            v.to_attribute_value()?
-                .ok_or_else(|| EncodeError::new("a version cannot be absent"))
-        };
-        let next = version.next();
-        let current = encode(version)?;
-        let next_value = encode(next)?;
-        if current == next_value {
-            return Err(EncodeError::new(
-                "the version is at the largest value of its type and cannot be incremented",
-            ));
-        }
-        Ok(VersionValues {
-            initial: version.is_initial(),
-            current,
-            next: next_value,
-        })
-    }
-}
+pub use crate::model::VersionValues;
