@@ -2,6 +2,27 @@
 //! traits the derive calls, the table handle and query objects, and the one error type.
 //!
 //! Use it through the `dynamo-types` crate, which re-exports all of it with the derive.
+//!
+//! # Layout
+//!
+//! From the bottom up (a module uses only those above it, apart from the entry points named
+//! last):
+//!
+//! - `error` (the one [`Error`]), `codec` (Rust values to attribute values, one file per kind
+//!   of value; `decimal` is the one reader of DynamoDB number text), `model` (the
+//!   [`DynamoModel`] trait and the schema the derive generates), `client`, `retry`,
+//!   `telemetry` (the tracing spans of requests).
+//! - `expr`: typed paths, conditions, update actions, and their rendering with placeholders.
+//! - `table`: the [`TableRef`] handle; creating, describing and verifying the live table.
+//! - `query`: reads (`get`, `batch_get`, query and scan through one request loop, `plan.rs`;
+//!   pages, cursors, projections) and keys as values (`query/keys.rs`).
+//! - `write`: single writes (`write/single/`), batches, transactions, the writer, writes
+//!   addressed by key (`write/by_key.rs`), item sizes, versions and timestamps.
+//! - `stream`: typed change events, records, the router, the consumer; `lambda`, `local`.
+//!
+//! The entry points of reads, writes and streams (`table.writer()`, `table.get(key)`,
+//! `client.transact_write()`, `table.consumer(name)`) are inherent methods written next to the
+//! builders they return, so that `table` and `client` do not depend on the modules above them.
 
 mod client;
 pub mod codec;
