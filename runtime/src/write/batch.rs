@@ -136,7 +136,7 @@ impl<'a, M: DynamoModel> BatchPut<'a, M> {
                 let item = item?;
                 let key = key_of(&M::SCHEMA, &item);
                 written.push((table_key_identity(&M::SCHEMA, &key), back));
-                let key_text = describe_key(&M::SCHEMA, &key);
+                let key_text = || describe_key(&M::SCHEMA, &key);
                 check_key_values(&M::SCHEMA, &table, &key_text, &item)?;
                 check_item_size(&table, &key_text, &item)?;
                 let put = PutRequest::builder()

@@ -29,7 +29,7 @@ pub const MAX_ITEM_SIZE: usize = Limit::ItemSize.max();
 pub(crate) fn check_key_values(
     schema: &TableSchema,
     table: &str,
-    key_text: &str,
+    key_text: &dyn Fn() -> String,
     item: &Item,
 ) -> Result<(), Error> {
     let table_keys = std::iter::once((schema.hash.name, KeyRole::Partition, None))
@@ -51,13 +51,16 @@ pub(crate) fn check_key_values(
         let Some(value) = item.get(name) else {
             continue;
         };
-        let role_text = match role {
-            KeyRole::Partition => "partition key",
-            KeyRole::Sort => "sort key",
-        };
-        let what = match index {
-            Some(index) => format!("the {role_text} of index `{index}`"),
-            None => format!("the table's {role_text}"),
+        // the messages are only formatted on a failure: a write that fits pays nothing for them
+        let what = || {
+            let role_text = match role {
+                KeyRole::Partition => "partition key",
+                KeyRole::Sort => "sort key",
+            };
+            match index {
+                Some(index) => format!("the {role_text} of index `{index}`"),
+                None => format!("the table's {role_text}"),
+            }
         };
         if let Some(size) = key_value_size(value)
             && size > role.max_size()
@@ -65,11 +68,15 @@ pub(crate) fn check_key_values(
             return Err(Error::LimitExceeded {
                 limit: role.limit(),
                 found: size,
-                at: format!("the item {key_text} of table `{table}`: attribute `{name}` ({what})"),
+                at: format!(
+                    "the item {} of table `{table}`: attribute `{name}` ({})",
+                    key_text(),
+                    what()
+                ),
             });
         }
         check_key_value(value, role)
-            .map_err(|e| Error::Validation(format!("item {key_text}: {}", e.at(name))))?;
+            .map_err(|e| Error::Validation(format!("item {}: {}", key_text(), e.at(name))))?;
     }
     Ok(())
 }
@@ -116,13 +123,17 @@ fn value_size(value: &AttributeValue) -> usize {
 }
 
 /// Rejects an item over 400 KB with an error naming its key.
-pub(crate) fn check_item_size(table: &str, key: &str, item: &Item) -> Result<(), Error> {
+pub(crate) fn check_item_size(
+    table: &str,
+    key_text: &dyn Fn() -> String,
+    item: &Item,
+) -> Result<(), Error> {
     let size = item_size(item);
     if size > MAX_ITEM_SIZE {
         return Err(Error::LimitExceeded {
             limit: Limit::ItemSize,
             found: size,
-            at: format!("the item {key} of table `{table}`"),
+            at: format!("the item {} of table `{table}`", key_text()),
         });
     }
     Ok(())
@@ -162,12 +173,12 @@ mod tests {
     fn limit() {
         let mut item = Item::new();
         item.insert("k".into(), AttributeValue::S("x".repeat(MAX_ITEM_SIZE - 1)));
-        assert!(check_item_size("t", "k = \"x\"", &item).is_ok());
+        assert!(check_item_size("t", &|| "k = \"x\"".to_owned(), &item).is_ok());
         // Extreme exponents neither overflow nor panic.
         assert_eq!(number_size("1e9223372036854775807"), 2);
         assert_eq!(number_size("-1e-9223372036854775808"), 3);
         item.insert("k".into(), AttributeValue::S("x".repeat(MAX_ITEM_SIZE)));
-        let err = check_item_size("t", "k = \"x\"", &item).unwrap_err();
+        let err = check_item_size("t", &|| "k = \"x\"".to_owned(), &item).unwrap_err();
         assert!(err.to_string().contains("k = \"x\""), "{err}");
     }
 }

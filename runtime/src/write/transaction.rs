@@ -17,8 +17,8 @@ use crate::codec::{Item, KeyIdentity};
 use crate::error::{CancellationReason, Error, Limit, Result};
 use crate::expr::{Condition, Update};
 use crate::model::{DynamoModel, ModelKey, TableSchema};
-use crate::query::keys::describe_key;
 use crate::query::keys::table_key_identity;
+use crate::query::keys::{describe_key, key_of};
 use crate::query::{ConsumedCapacity, Get, GetDecoder, WithConsumedCapacity};
 use crate::table::TableRef;
 use crate::telemetry;
@@ -87,7 +87,8 @@ pub trait IntoTransactAction<'a> {
 impl<'a, M: DynamoModel> IntoTransactAction<'a> for Put<'a, M, ReturnNothing> {
     fn into_action(self) -> Result<TransactAction<'a>> {
         let (p, written) = self.prepare()?;
-        let (identity, key_text) = identity(&p.table, &M::SCHEMA, &p.key);
+        let key = key_of(&M::SCHEMA, &p.item);
+        let (identity, key_text) = identity(&p.table, &M::SCHEMA, &key);
         let put = SdkPut::builder()
             .table_name(&p.table)
             .set_item(Some(p.item))

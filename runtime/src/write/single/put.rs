@@ -46,7 +46,6 @@ pub struct Put<'a, M, R = ReturnNothing> {
 pub(crate) struct PreparedPut {
     pub(crate) table: String,
     pub(crate) item: Item,
-    pub(crate) key: Item,
     pub(crate) rendered: Rendered,
     pub(crate) on_failure: bool,
 }
@@ -200,8 +199,7 @@ impl<'a, M: DynamoModel, R> Put<'a, M, R> {
     /// refused before the first is sent.
     pub(crate) fn validated(self) -> Result<Self> {
         let item = self.item?;
-        let key = key_of(&M::SCHEMA, &item);
-        let key_text = describe_key(&M::SCHEMA, &key);
+        let key_text = || describe_key(&M::SCHEMA, &key_of(&M::SCHEMA, &item));
         check_key_values(&M::SCHEMA, self.table.name(), &key_text, &item)?;
         check_item_size(self.table.name(), &key_text, &item)?;
         Ok(Put {
@@ -221,12 +219,10 @@ impl<'a, M: DynamoModel, R> Put<'a, M, R> {
     /// The put ready to send, and what to write back into the model once it succeeded.
     pub(crate) fn prepare(self) -> Result<(PreparedPut, WriteBack<'a, M>)> {
         let put = self.validated()?;
-        let key = put.key();
         Ok((
             PreparedPut {
                 table: put.table.name().to_owned(),
                 item: put.item?,
-                key,
                 rendered: render(put.conditions, None)?,
                 on_failure: put.on_failure,
             },

@@ -142,7 +142,7 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
         check_key_values(
             &M::SCHEMA,
             self.table.name(),
-            &describe_key(&M::SCHEMA, &key),
+            &|| describe_key(&M::SCHEMA, &key),
             &update.top_level_values(&key_names),
         )?;
         update = with_timestamps::<M>(update)?;
