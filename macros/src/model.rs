@@ -158,6 +158,10 @@ pub(crate) struct TableOptions {
     pub(crate) point_in_time_recovery: bool,
     /// Keys and values, keys unique.
     pub(crate) tags: Vec<(String, String)>,
+    /// `billing = ...` was written.
+    pub(crate) billing_declared: bool,
+    /// `table_class = ...` was written.
+    pub(crate) class_declared: bool,
 }
 
 /// Read and write capacity units, each at least 1.

@@ -272,6 +272,11 @@ impl StreamView {
 /// What a model declares about its table beyond keys and indexes. Each field's default is what
 /// DynamoDB does when CreateTable does not mention it, except billing: this crate creates
 /// on-demand tables unless the model says `billing = "provisioned"`.
+///
+/// `verify` compares only what the model states: its billing and class when it names them,
+/// deletion protection and point-in-time recovery when it turns them on, its tags. A table
+/// whose protection, recovery, class or capacity another tool set (Terraform, the console) is
+/// no difference for a model that says nothing about them; `describe` reports them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableOptions {
     /// On-demand (`PAY_PER_REQUEST`) or provisioned capacity.
@@ -285,6 +290,12 @@ pub struct TableOptions {
     pub point_in_time_recovery: bool,
     /// Tags put on the table at creation, each key once.
     pub tags: &'static [Tag],
+    /// Whether the model states its billing (`billing = ...`); when it does not, `verify` does
+    /// not compare the live table's billing (nor its indexes' capacities).
+    pub billing_declared: bool,
+    /// Whether the model states its table class (`table_class = ...`); when it does not,
+    /// `verify` does not compare the live table's class.
+    pub class_declared: bool,
 }
 
 impl TableOptions {
@@ -296,6 +307,8 @@ impl TableOptions {
         deletion_protection: false,
         point_in_time_recovery: false,
         tags: &[],
+        billing_declared: false,
+        class_declared: false,
     };
 }
 

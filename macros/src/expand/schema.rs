@@ -456,6 +456,7 @@ fn table_options(model: &Model) -> TokenStream {
     };
     let deletion_protection = o.deletion_protection;
     let pitr = o.point_in_time_recovery;
+    let (billing_declared, class_declared) = (o.billing_declared, o.class_declared);
     let tags = o
         .tags
         .iter()
@@ -467,6 +468,8 @@ fn table_options(model: &Model) -> TokenStream {
             deletion_protection: #deletion_protection,
             point_in_time_recovery: #pitr,
             tags: &[#(#tags),*],
+            billing_declared: #billing_declared,
+            class_declared: #class_declared,
         }
     }
 }

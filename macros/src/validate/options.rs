@@ -33,6 +33,8 @@ pub(super) fn table_options(
             .table_class
             .as_ref()
             .is_some_and(|c| c.infrequent_access),
+        billing_declared: arg.billing.is_some(),
+        class_declared: arg.table_class.is_some(),
         deletion_protection: arg.deletion_protection.is_present(),
         point_in_time_recovery: arg.point_in_time_recovery.is_present(),
         tags: arg

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType,
     LocalSecondaryIndex as SdkLsi, PointInTimeRecoverySpecification, Projection as SdkProjection,
@@ -133,6 +134,21 @@ impl<M: DynamoModel> TableRef<M> {
                 .await?;
         }
         if options.point_in_time_recovery {
+            self.turn_on_point_in_time_recovery().await?;
+        }
+        Ok(())
+    }
+
+    /// UpdateContinuousBackups on a new table. DynamoDB may answer
+    /// `ContinuousBackupsUnavailableException` while it is still enabling the new table's
+    /// backups: that is asked again with backoff, up to the same bound as waiting for ACTIVE.
+    /// Only a server without the operation (`UnknownOperationException`: a local emulator) is
+    /// let through, with a warning; a caller not allowed to call it (`AccessDeniedException` on
+    /// DynamoDB) gets the error, not a table silently without the recovery it asked for.
+    async fn turn_on_point_in_time_recovery(&self) -> Result<()> {
+        let mut delay = Duration::from_millis(100);
+        let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
+        loop {
             let enabled = self
                 .client
                 .sdk()
@@ -145,26 +161,28 @@ impl<M: DynamoModel> TableRef<M> {
                         .map_err(Error::from)?,
                 )
                 .send()
-                .await
-                .map_err(Error::from);
-            match enabled {
-                Ok(_) => {}
-                // Only a server without the operation (a local emulator) is let through: a
-                // caller who may not call it (AccessDeniedException) on DynamoDB gets the error,
-                // not a table silently without the recovery it asked for.
-                Err(e)
-                    if unsupported(&e)
-                        .is_some_and(|code| code.starts_with("UnknownOperationException")) =>
-                {
-                    tracing::warn!(
-                        table = %self.name,
-                        "the server does not implement UpdateContinuousBackups: the table has no point-in-time recovery"
-                    );
-                }
-                Err(e) => return Err(e),
+                .await;
+            let error = match enabled {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            let still_enabling = error.code() == Some("ContinuousBackupsUnavailableException");
+            let error = Error::from(error);
+            if still_enabling && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+                continue;
             }
+            if unsupported(&error).is_some_and(|code| code.starts_with("UnknownOperationException"))
+            {
+                tracing::warn!(
+                    table = %self.name,
+                    "the server does not implement UpdateContinuousBackups: the table has no point-in-time recovery"
+                );
+                return Ok(());
+            }
+            return Err(error);
         }
-        Ok(())
     }
 
     /// Creates the table unless one of that name exists already (its schema is not checked:

@@ -454,4 +454,59 @@ mod tests {
         let live = LiveOptions::read(&on_demand, Live::Known(true), Live::Known(tags));
         assert_eq!(compare_options(&schema(declared), &live), []);
     }
+
+    /// A model that states nothing about billing, class, protection or recovery is not compared
+    /// on them (another tool may have set them); one that states the defaults is.
+    #[test]
+    fn only_what_the_model_states_is_compared() {
+        let provisioned = SdkTable::builder()
+            .provisioned_throughput(throughput(5, 5))
+            .table_class_summary(
+                TableClassSummary::builder()
+                    .table_class(aws_sdk_dynamodb::types::TableClass::StandardInfrequentAccess)
+                    .build(),
+            )
+            .deletion_protection_enabled(true)
+            .build();
+        let live = LiveOptions::read(
+            &provisioned,
+            Live::Known(true),
+            Live::Known(BTreeMap::new()),
+        );
+        let schema = |options: TableOptions| TableSchema {
+            table: "t",
+            hash: KeyAttr {
+                name: "id",
+                scalar: crate::codec::ScalarType::String,
+            },
+            range: None,
+            attributes: &["id"],
+            indexes: &[],
+            ttl: None,
+            stream: None,
+            version: None,
+            options,
+            created_at: None,
+            updated_at: None,
+        };
+        assert_eq!(compare_options(&schema(TableOptions::DEFAULT), &live), []);
+        let stated = TableOptions {
+            billing_declared: true,
+            class_declared: true,
+            ..TableOptions::DEFAULT
+        };
+        assert_eq!(
+            compare_options(&schema(stated), &live),
+            [
+                SchemaDifference::Billing {
+                    expected: Billing::OnDemand,
+                    found: Billing::Provisioned(Capacity { read: 5, write: 5 }),
+                },
+                SchemaDifference::TableClass {
+                    expected: TableClass::Standard,
+                    found: TableClass::StandardInfrequentAccess,
+                },
+            ]
+        );
+    }
 }

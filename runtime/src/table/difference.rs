@@ -425,7 +425,8 @@ pub(super) fn describe_projection(projection: Option<&SdkProjection>) -> String 
 pub(super) fn compare_options(schema: &TableSchema, live: &LiveOptions) -> Vec<SchemaDifference> {
     let options = &schema.options;
     let mut out = Vec::new();
-    if options.billing != live.billing {
+    // Only what the model states is compared (see `TableOptions`).
+    if options.billing_declared && options.billing != live.billing {
         out.push(SchemaDifference::Billing {
             expected: options.billing,
             found: live.billing,
@@ -433,7 +434,7 @@ pub(super) fn compare_options(schema: &TableSchema, live: &LiveOptions) -> Vec<S
     }
     // Index capacities are compared when both sides are provisioned (a billing difference
     // says the rest), for the indexes both have (a missing index is reported as such).
-    if matches!(live.billing, Billing::Provisioned(_)) {
+    if options.billing_declared && matches!(live.billing, Billing::Provisioned(_)) {
         for index in schema.indexes {
             if index.kind != IndexKind::Global || !live.gsi_names.iter().any(|n| n == index.name) {
                 continue;
@@ -451,20 +452,20 @@ pub(super) fn compare_options(schema: &TableSchema, live: &LiveOptions) -> Vec<S
             }
         }
     }
-    if options.class != live.class {
+    if options.class_declared && options.class != live.class {
         out.push(SchemaDifference::TableClass {
             expected: options.class,
             found: live.class,
         });
     }
-    if options.deletion_protection != live.deletion_protection {
+    if options.deletion_protection && !live.deletion_protection {
         out.push(SchemaDifference::DeletionProtection {
             expected: options.deletion_protection,
             found: live.deletion_protection,
         });
     }
     match &live.point_in_time_recovery {
-        Live::Known(found) if *found != options.point_in_time_recovery => {
+        Live::Known(found) if options.point_in_time_recovery && !*found => {
             out.push(SchemaDifference::PointInTimeRecovery {
                 expected: options.point_in_time_recovery,
                 found: Some(*found),
