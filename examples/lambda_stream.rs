@@ -80,7 +80,7 @@ fn routes(builder: RouterBuilder) -> dynamo_types::Result<Router> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let prefix = std::env::var("TABLE_PREFIX").unwrap_or_default();
-    let router = routes(Router::builder().with_table_prefix(&prefix))?;
+    let router = routes(Router::builder().table_prefix(&prefix))?;
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda::lambda_runtime::tracing::init_default_subscriber();
         return lambda::run(router).await;
@@ -99,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         body: body.into(),
     };
     let event = TestEvent::new()
-        .with_table_prefix(&prefix)
+        .table_prefix(&prefix)
         .insert(&post)
         .insert(&comment("c-1", "Nice post"))
         .insert(&comment("c-2", "   "))

@@ -28,7 +28,7 @@ struct Comment {
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let prefix = std::env::var("TABLE_PREFIX").unwrap_or_default();
     let handler = CommentEvent::handler()
-        .with_table_prefix(&prefix)
+        .table_prefix(&prefix)
         .on_insert(|record| async move {
             let comment = record.event.new;
             if comment.body.trim().is_empty() {
@@ -55,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         body: body.into(),
     };
     let event = TestEvent::new()
-        .with_table_prefix(&prefix)
+        .table_prefix(&prefix)
         .insert(&comment("c-1", "Nice post"))
         .insert(&comment("c-2", "   "))
         .insert(&comment("c-3", "Never handled: Lambda retries from c-2"));

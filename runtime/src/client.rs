@@ -34,12 +34,21 @@ impl Client {
     /// counts the attempts of each request for its tracing span (see the crate's "Tracing"
     /// docs); everything else about it is `sdk`'s.
     pub fn new(sdk: aws_sdk_dynamodb::Client) -> Self {
-        let sdk = aws_sdk_dynamodb::Client::from_conf(
-            sdk.config()
-                .to_builder()
-                .interceptor(crate::telemetry::CountAttempts)
-                .build(),
-        );
+        // once: a client made from another's `sdk()` has the interceptor already, and a second
+        // one would count every attempt twice
+        let counted = sdk.config().interceptors().any(|i| {
+            aws_sdk_dynamodb::config::Intercept::name(&i) == crate::telemetry::CountAttempts::NAME
+        });
+        let sdk = if counted {
+            sdk
+        } else {
+            aws_sdk_dynamodb::Client::from_conf(
+                sdk.config()
+                    .to_builder()
+                    .interceptor(crate::telemetry::CountAttempts)
+                    .build(),
+            )
+        };
         Client {
             inner: Arc::new(Inner {
                 sdk,

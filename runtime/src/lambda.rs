@@ -122,7 +122,7 @@ impl<M: StreamModel> LambdaHandler for TableHandler<M> {
 
     fn handle_event(&self, event: Self::Event) -> BoxFuture<'_, DynamoDbEventResponse> {
         let span =
-            telemetry::stream_batch("lambda", Some(M::SCHEMA.table), None, event.records.len());
+            telemetry::stream_batch("lambda", Some(self.table_name()), None, event.records.len());
         let batch = span.clone();
         Box::pin(
             async move {

@@ -5,8 +5,9 @@
 //!
 //! # Layout
 //!
-//! From the bottom up (a module uses only those above it, apart from the entry points named
-//! last):
+//! From the bottom up: each group builds on those listed before it. (A few small uses go the
+//! other way: `model` names `query::ReadItem`, `codec::parts` uses the key helpers of
+//! `query/keys.rs`, `error` carries `query`'s cursor error; and the entry points named last.)
 //!
 //! - `error` (the one [`Error`]), `codec` (Rust values to attribute values, one file per kind
 //!   of value; `decimal` is the one reader of DynamoDB number text), `model` (the

@@ -318,8 +318,9 @@ impl Default for TableOptions {
     }
 }
 
-/// How a table pays for reads and writes.
+/// How a table pays for reads and writes. (`#[non_exhaustive]`: DynamoDB may add a mode.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Billing {
     /// `PAY_PER_REQUEST`: no capacity to plan.
     #[default]
@@ -349,6 +350,7 @@ pub struct Capacity {
 
 /// The table class: what storage costs against what reads and writes cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum TableClass {
     /// `STANDARD`, DynamoDB's default.
     #[default]

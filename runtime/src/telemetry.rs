@@ -145,9 +145,14 @@ tokio::task_local! {
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct CountAttempts;
 
+impl CountAttempts {
+    /// The interceptor's name, by which a client that has it already is told apart.
+    pub(crate) const NAME: &'static str = "dynamo_types::CountAttempts";
+}
+
 impl aws_sdk_dynamodb::config::Intercept for CountAttempts {
     fn name(&self) -> &'static str {
-        "dynamo_types::CountAttempts"
+        Self::NAME
     }
 
     fn read_before_transmit(

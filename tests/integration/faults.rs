@@ -888,7 +888,7 @@ async fn a_lambda_handler_under_faults_handles_every_record_and_lambda_retries_f
     let handler = {
         let (views, handled) = (WalletView::table(&through), handled.clone());
         WalletEvent::handler()
-            .with_table_prefix(direct.table_prefix())
+            .table_prefix(direct.table_prefix())
             .on_record(move |r: Record<WalletEvent>| {
                 let (views, handled) = (views.clone(), handled.clone());
                 async move {

@@ -1,6 +1,7 @@
 //! Tracing spans: one per request sent, named and attributed after OpenTelemetry's semantic
-//! conventions for DynamoDB, with no key or item value in any field. Spans are captured with a
-//! subscriber set for the test's thread (`#[tokio::test]` runs on one thread).
+//! conventions for DynamoDB, with no key or item value in any field. Spans are captured per test
+//! thread (`#[tokio::test]` runs on one thread) through one global subscriber
+//! (`tests/support/spans.rs`).
 
 use dynamo_types::{DynamoModel, DynamoProjection, Error};
 
@@ -106,6 +107,7 @@ async fn every_request_has_a_span_named_and_attributed_after_the_conventions() {
     )
     .await
     .unwrap();
+    pk.delete(SECRET_KEY, 7).await.unwrap();
     let spans = capture.take();
     let names: Vec<&str> = spans.iter().map(|s| s.name).collect();
     assert_eq!(
@@ -113,14 +115,20 @@ async fn every_request_has_a_span_named_and_attributed_after_the_conventions() {
         [
             "DynamoDB.PutItem",
             "DynamoDB.GetItem",
-            "DynamoDB.UpdateItem"
+            "DynamoDB.UpdateItem",
+            "DynamoDB.DeleteItem"
         ]
     );
     assert_request_span(&spans[0], "PutItem", &name);
     assert_request_span(&spans[1], "GetItem", &name);
     assert_eq!(spans[1].get("aws.dynamodb.consistent_read"), Some("true"));
-    assert_eq!(spans[1].get("aws.dynamodb.projection"), Some("ward"));
+    // what the request reads: the projection's attribute and the table's key
+    assert_eq!(
+        spans[1].get("aws.dynamodb.projection"),
+        Some("ward, email, visit")
+    );
     assert_request_span(&spans[2], "UpdateItem", &name);
+    assert_request_span(&spans[3], "DeleteItem", &name);
     for span in &spans {
         assert_eq!(span.get("otel.status_code"), None, "{span:?}");
         assert_eq!(span.get("http.request.resend_count"), None, "{span:?}");
@@ -212,6 +220,17 @@ async fn every_request_has_a_span_named_and_attributed_after_the_conventions() {
         spans[1].get("error.type"),
         Some("ConditionalCheckFailedException")
     );
+
+    // A read transaction: one span, its actions counted.
+    let (read,): (Option<Patient>,) = client
+        .transact_get((table.primary_key().get(SECRET_KEY, 2),))
+        .await
+        .unwrap();
+    assert!(read.is_some());
+    let spans = capture.take();
+    let span = only(&spans, "DynamoDB.TransactGetItems");
+    assert_request_span(span, "TransactGetItems", &name);
+    assert_eq!(span.get("dynamo_types.transaction.actions"), Some("1"));
     table.delete_table().await.unwrap();
 }
 
@@ -246,6 +265,30 @@ async fn a_resent_request_says_how_often_and_a_lost_one_says_why() {
         Some("ProvisionedThroughputExceededException")
     );
     assert_eq!(span.get("http.request.resend_count"), Some("2"));
+
+    // No answer at all: the span says so in place of an error code.
+    proxy.heal();
+    proxy.at_rate("GetItem", Fault::DropBefore, 1.0);
+    let lost = table.primary_key().get(SECRET_KEY, 1).await;
+    assert!(lost.as_ref().is_err_and(Error::is_unanswered), "{lost:?}");
+    let spans = capture.take();
+    let span = only(&spans, "DynamoDB.GetItem");
+    assert_eq!(span.get("otel.status_code"), Some("ERROR"));
+    assert_eq!(span.get("error.type"), Some("DispatchFailure"));
+
+    // A client made from another's SDK client counts each attempt once, not twice.
+    proxy.heal();
+    let again =
+        dynamo_types::Client::new(through.sdk().clone()).with_table_prefix(direct.table_prefix());
+    proxy.times("GetItem", Fault::Throttle, 1);
+    Patient::table(&again)
+        .primary_key()
+        .get(SECRET_KEY, 1)
+        .await
+        .unwrap();
+    let spans = capture.take();
+    let span = only(&spans, "DynamoDB.GetItem");
+    assert_eq!(span.get("http.request.resend_count"), Some("1"));
     proxy.heal();
     Patient::table(&direct).delete_table().await.unwrap();
 }

@@ -216,8 +216,11 @@ impl<M: DynamoModel> BatchRead<M> {
                 .map_err(|e| Error::Validation(e.to_string()))?;
             let span = telemetry::request(telemetry::Operation::BatchGetItem, table);
             span.record("aws.dynamodb.consistent_read", self.consistent);
-            if let Some(attributes) = self.attributes {
-                span.record("aws.dynamodb.projection", attributes.join(", ").as_str());
+            if let Some(projection) = &projection {
+                span.record(
+                    "aws.dynamodb.projection",
+                    telemetry::readable(projection, names.as_ref()).as_str(),
+                );
             }
             span.record("dynamo_types.batch.attempt", attempt);
             span.record(

@@ -90,8 +90,11 @@ impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
         };
         let span = telemetry::request(Operation::GetItem, self.table.name());
         span.record("aws.dynamodb.consistent_read", self.consistent);
-        if let Some(attributes) = self.attributes {
-            span.record("aws.dynamodb.projection", attributes.join(", ").as_str());
+        if let Some(projection) = &projection {
+            span.record(
+                "aws.dynamodb.projection",
+                telemetry::readable(projection, names.as_ref()).as_str(),
+            );
         }
         let request = self
             .table

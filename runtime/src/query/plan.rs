@@ -14,7 +14,7 @@ use crate::telemetry;
 
 /// What kind of request a plan sends.
 #[derive(Debug, Clone)]
-pub(crate) enum Operation {
+pub(crate) enum ReadKind {
     Query {
         key_condition: String,
         descending: bool,
@@ -30,7 +30,7 @@ pub(crate) struct Plan {
     pub(crate) client: Client,
     pub(crate) table: String,
     pub(crate) index: Option<&'static str>,
-    pub(crate) operation: Operation,
+    pub(crate) operation: ReadKind,
     pub(crate) filter: Option<String>,
     pub(crate) projection: Option<String>,
     pub(crate) names: Option<Names>,
@@ -118,7 +118,7 @@ impl Plan {
             .consumed_capacity
             .then_some(ReturnConsumedCapacity::Total);
         match &self.operation {
-            Operation::Query {
+            ReadKind::Query {
                 key_condition,
                 descending,
             } => {
@@ -155,7 +155,7 @@ impl Plan {
                     consumed_capacity: ConsumedCapacity::from_sdk(out.consumed_capacity),
                 })
             }
-            Operation::Scan { segment } => {
+            ReadKind::Scan { segment } => {
                 let span = self.span(telemetry::Operation::Scan, limit);
                 if let Some((segment, total)) = segment {
                     span.record("aws.dynamodb.segment", segment);

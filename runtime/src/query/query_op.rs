@@ -10,7 +10,7 @@ use crate::expr::{Condition, Placeholders, check_expression};
 use crate::model::{DynamoModel, KeyAttr, KeySchema, ModelKey, RangeKeySchema};
 use crate::query::cursor::{Cursor, CursorError};
 use crate::query::page::{Decoder, Page, PagedRead, read_items, read_page, read_pages};
-use crate::query::plan::{Operation, Plan};
+use crate::query::plan::{Plan, ReadKind};
 use crate::query::projection::{
     DynamoProjection, ItemOf, ReadItem, check_index_holds, projection_names,
 };
@@ -145,7 +145,7 @@ pub(crate) fn make_plan<E: ReadSource>(
     source: &E,
     options: &ReadOptions<ModelOf<E>>,
     mut p: Placeholders,
-    operation: Operation,
+    operation: ReadKind,
 ) -> Result<Plan> {
     let table = source.table_ref();
     let index = <E::Schema as KeySchema>::INDEX;
@@ -232,7 +232,7 @@ pub(crate) fn make_plan<E: ReadSource>(
             Some(projection_names(&mut p, attributes, &cursor_attributes))
         }
     };
-    if let Operation::Query { key_condition, .. } = &operation {
+    if let ReadKind::Query { key_condition, .. } = &operation {
         check_expression("KeyConditionExpression", key_condition)?;
     }
     if let Some(filter) = &filter {
@@ -557,7 +557,7 @@ impl<E: ReadSource, T: Send + 'static> Query<E, T> {
             &self.source,
             &self.options,
             p,
-            Operation::Query {
+            ReadKind::Query {
                 key_condition,
                 descending: self.descending,
             },

@@ -13,7 +13,7 @@ use crate::query::page::{
     ConsumedCapacity, Count, Decoder, Page, PagedRead, ScanPage, decode_all, item_stream,
     read_items, read_page, read_pages,
 };
-use crate::query::plan::{Operation, Plan};
+use crate::query::plan::{Plan, ReadKind};
 use crate::query::projection::{DynamoProjection, ItemOf, ReadItem};
 use crate::query::query_op::shared_read_methods;
 use crate::query::query_op::{ReadOptions, Reads, decode_key, make_plan};
@@ -142,7 +142,7 @@ impl<E: ReadSource, T: Send + 'static> Scan<E, T> {
             &self.source,
             &self.options,
             Placeholders::default(),
-            Operation::Scan { segment },
+            ReadKind::Scan { segment },
         )
     }
 }

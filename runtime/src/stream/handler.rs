@@ -165,8 +165,10 @@ impl<M: StreamModel> TableHandler<M> {
 
     /// Puts `prefix` in front of the model's table name, as a client's table prefix does: the
     /// records a Lambda function receives must come from that table.
-    pub fn with_table_prefix(mut self, prefix: &str) -> Self {
-        self.table = format!("{prefix}{}", M::SCHEMA.table);
+    pub fn table_prefix(mut self, prefix: impl Into<String>) -> Self {
+        let mut table = prefix.into();
+        table.push_str(M::SCHEMA.table);
+        self.table = table;
         self
     }
 
@@ -177,6 +179,12 @@ impl<M: StreamModel> TableHandler<M> {
 
     /// A record from another table than this handler's is refused rather than decoded as its
     /// model (it could fit by chance). Records that name no table pass.
+    /// The full name of the table this handler serves (with its prefix).
+    #[cfg(feature = "lambda")]
+    pub(crate) fn table_name(&self) -> &str {
+        &self.table
+    }
+
     pub(crate) fn check_table(
         &self,
         table: Option<&str>,
@@ -186,7 +194,7 @@ impl<M: StreamModel> TableHandler<M> {
             Some(table) if table != self.table => Err(Error::Unrouted {
                 sequence_number: sequence_number.map(str::to_owned),
                 reason: format!(
-                    "the record is from table `{table}`, and this handler serves `{}` (a table prefix is set with `with_table_prefix`)",
+                    "the record is from table `{table}`, and this handler serves `{}` (a table prefix is set with `table_prefix`)",
                     self.table
                 ),
             }),

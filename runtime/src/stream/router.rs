@@ -94,7 +94,7 @@ impl Router {
     /// A builder that puts `client`'s table prefix in front of every model's table name, as the
     /// client does.
     pub fn for_client(client: &Client) -> RouterBuilder {
-        Router::builder().with_table_prefix(client.table_prefix())
+        Router::builder().table_prefix(client.table_prefix())
     }
 
     /// The full table names routed.
@@ -190,7 +190,7 @@ impl fmt::Debug for RouterBuilder {
 
 impl RouterBuilder {
     /// Puts `prefix` in front of every model's table name (the client's table prefix).
-    pub fn with_table_prefix(mut self, prefix: impl Into<String>) -> Self {
+    pub fn table_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
     }

@@ -72,17 +72,17 @@ impl TestEvent {
 
     /// An empty event whose tables carry `client`'s table prefix.
     pub fn for_client(client: &Client) -> Self {
-        Self::new().with_table_prefix(client.table_prefix())
+        Self::new().table_prefix(client.table_prefix())
     }
 
     /// Puts `prefix` in front of the table names of the records added after this.
-    pub fn with_table_prefix(mut self, prefix: impl Into<String>) -> Self {
+    pub fn table_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
     }
 
     /// The region in the stream ARNs of the records added after this.
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = region.into();
         self
     }

@@ -7,18 +7,18 @@
 //!
 //! | write | `updated_at` | `created_at` |
 //! |---|---|---|
-//! | `put`, `replace`, `batch_put`, a transaction's put | now | now when the item is known to be new (below), else the model's value |
+//! | `put`, `replace`, `batch_put`, a transaction's put | now | now when the model says the item is new (below), else the model's value |
 //! | `put_if_absent` (also in a transaction) | now | now |
 //! | `update` by key (also in a transaction) | `SET` to now | `SET created_at = if_not_exists(created_at, now)`: set when the update creates the item, never changed after |
 //!
-//! A whole-item write knows the item is new when it is a `put_if_absent`, when the model is
+//! A whole-item write takes the item as new when it is a `put_if_absent`, when the model is
 //! versioned (`#[dynamo(version)]`) and at its initial version (the put requires that no item
-//! exists), or when the `created_at` field is an `Option` holding `None`. Otherwise it writes
-//! the `created_at` the model holds, which is right for a model that was read: the stored time
-//! is written back. A plain `put` of a model you built rather than read replaces the whole
-//! item, its `created_at` included, with the model's value; `update` is the write that never
-//! changes a stored `created_at`, and an `Option` field set to `None` or `put_if_absent` have
-//! the writer set it for a new item.
+//! exists), or when the `created_at` field is an `Option` holding `None` (a model never
+//! stored). Otherwise it writes the `created_at` the model holds, which is right for a model
+//! that was read: the stored time is written back. A put replaces the whole item, so a `put` of
+//! a model you built rather than read replaces a stored `created_at` too (with now for a
+//! `None`, with the model's value for a plain field): only `put_if_absent`, which refuses to
+//! overwrite, and `update`, which never changes a stored `created_at`, keep it.
 //!
 //! After a successful put (single, in a transaction once it committed, or in a batch for the
 //! items written: see [`BatchPut`](crate::BatchPut)), the model holds the times stored, as it

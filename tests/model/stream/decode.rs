@@ -251,8 +251,8 @@ fn metadata_and_table_names() {
         text: "x".into(),
     };
     let event = TestEvent::new()
-        .with_table_prefix("prod-eu.")
-        .with_region("us-gov-west-1")
+        .table_prefix("prod-eu.")
+        .region("us-gov-west-1")
         .insert(&line);
     let records = decode_all::<LogLineEvent>(&event);
     let record = &records[0];

@@ -213,7 +213,7 @@ fn events_are_plain_values() {
 async fn a_table_handler_refuses_records_of_other_tables() {
     let handler = PostEvent::handler().on_insert(|_| async { Ok::<_, Error>(()) });
     let prefixed = TestEvent::new()
-        .with_table_prefix("prod_")
+        .table_prefix("prod_")
         .insert(&post("p-1", "a"));
     let results = dispatch_all(&handler, prefixed.to_batch().unwrap()).await;
     match &results[0] {
@@ -225,7 +225,7 @@ async fn a_table_handler_refuses_records_of_other_tables() {
         }
         other => panic!("{other:?}"),
     }
-    let handler = handler.with_table_prefix("prod_");
+    let handler = handler.table_prefix("prod_");
     assert_eq!(handler.table(), "prod_posts");
     let results = dispatch_all(&handler, prefixed.to_batch().unwrap()).await;
     assert!(results[0].is_ok(), "{results:?}");

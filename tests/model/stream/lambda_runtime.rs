@@ -238,7 +238,7 @@ async fn the_router_example_answers_lambda_with_the_failed_record() {
         title: "Hello".into(),
         expires_at: Some(1_700_000_000),
     };
-    let events = |b: TestEvent| b.with_table_prefix(prefix);
+    let events = |b: TestEvent| b.table_prefix(prefix);
     // 1. everything succeeds
     let good = events(TestEvent::new())
         .insert(&post_value)
@@ -306,7 +306,7 @@ async fn the_router_example_answers_lambda_with_the_failed_record() {
 #[tokio::test]
 async fn the_table_example_answers_lambda_with_the_failed_record() {
     let prefix = "dev-";
-    let events = |b: TestEvent| b.with_table_prefix(prefix);
+    let events = |b: TestEvent| b.table_prefix(prefix);
     let good = events(TestEvent::new()).insert(&comment("c-1", "Nice"));
     let refused = events(TestEvent::new())
         .insert(&comment("c-2", "ok"))

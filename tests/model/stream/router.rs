@@ -61,7 +61,7 @@ async fn run(router: &Router, event: &TestEvent) -> Vec<Result<(), Error>> {
 async fn by_table_with_a_prefix_and_tricky_names() {
     let log: Log = Arc::default();
     let router = Router::builder()
-        .with_table_prefix("prod-eu.west_")
+        .table_prefix("prod-eu.west_")
         .table::<Post>(logging::<PostEvent>(&log, "post"))
         .table::<LogLine>(logging::<LogLineEvent>(&log, "line"))
         .build()
@@ -76,8 +76,8 @@ async fn by_table_with_a_prefix_and_tricky_names() {
         text: "t".into(),
     };
     let event = TestEvent::new()
-        .with_table_prefix("prod-eu.west_")
-        .with_region("us-gov-west-1")
+        .table_prefix("prod-eu.west_")
+        .region("us-gov-west-1")
         .insert(&post("p-1", "a"))
         .insert(&line);
     let results = run(&router, &event).await;

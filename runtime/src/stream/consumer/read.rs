@@ -217,12 +217,17 @@ where
             };
             let records = page.records.unwrap_or_default();
             let count = records.len();
-            let batch = telemetry::stream_batch(
-                "consumer",
-                Some(&self.shared.table),
-                Some(&self.shard_id),
-                count,
-            );
+            // an empty page (an idle shard's poll) is no batch: no span for it
+            let batch = if count == 0 {
+                tracing::Span::none()
+            } else {
+                telemetry::stream_batch(
+                    "consumer",
+                    Some(&self.shared.table),
+                    Some(&self.shard_id),
+                    count,
+                )
+            };
             let mut handled = 0;
             let outcome = self
                 .handle_all(records, &mut handled)

@@ -69,7 +69,7 @@ pub(super) struct Encoded<M> {
 }
 
 /// Encodes `model` for a put at `now`: the version field holds the next version, `updated_at`
-/// holds `now`, and so does `created_at` when the item is known to be new (`put_if_absent`, a
+/// holds `now`, and so does `created_at` when the model says the item is new (`put_if_absent`, a
 /// versioned model at its initial version, or an unset `created_at`); see
 /// [`timestamp`](crate::write::timestamp).
 pub(super) fn encode_for_put<M: DynamoModel>(
