@@ -256,6 +256,16 @@ async fn measure(
     measured
 }
 
+/// How long the proxy's `sleep(delay)` really takes on this runtime (the timer rounds up to
+/// the millisecond, and a busy machine wakes it late): the mean of 40 sleeps.
+async fn effective_delay(delay: Duration) -> Duration {
+    let start = Instant::now();
+    for _ in 0..40 {
+        tokio::time::sleep(delay).await;
+    }
+    start.elapsed() / 40
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1e3)
 }
@@ -271,7 +281,13 @@ fn median(times: &[Duration]) -> Duration {
     }
 }
 
-fn print_table(measured: &[Measured], delay: Duration, items: usize, rounds: usize) {
+fn print_table(
+    measured: &[Measured],
+    delay: Duration,
+    slept: Duration,
+    items: usize,
+    rounds: usize,
+) {
     println!();
     if delay.is_zero() {
         println!("### No added delay (through the proxy), {rounds} rounds");
@@ -320,6 +336,31 @@ fn print_table(measured: &[Measured], delay: Duration, items: usize, rounds: usi
                 },
             );
         }
+    }
+    println!();
+    for op in [Op::Get, Op::Put] {
+        let requests = op.requests(items);
+        let sequential = measured
+            .iter()
+            .find(|m| m.side.op == op && m.side.concurrency.is_none())
+            .map(|m| median(&m.times))
+            .expect("sequential side");
+        let beyond = sequential.saturating_sub(delay * u32::try_from(requests).unwrap());
+        println!(
+            "- {}: the sequential loop takes {} ms per request beyond the delay.",
+            op.name(),
+            format!(
+                "{:.2}",
+                (beyond / u32::try_from(requests).unwrap()).as_secs_f64() * 1e3
+            ),
+        );
+    }
+    if !delay.is_zero() {
+        println!(
+            "- The proxy's `sleep({} ms)` took {:.2} ms on average (40 in a row, before the rounds).",
+            delay.as_millis(),
+            slept.as_secs_f64() * 1e3
+        );
     }
 }
 
@@ -396,8 +437,9 @@ fn main() {
             "## batch_get and batch_put of {items} items through the delaying proxy (embedded server)"
         );
         for (delay, rounds) in plan {
+            let slept = effective_delay(delay).await;
             let measured = measure(&mut bench, &proxy, delay, rounds).await;
-            print_table(&measured, delay, items as usize, rounds);
+            print_table(&measured, delay, slept, items as usize, rounds);
         }
         println!();
         println!(
