@@ -347,12 +347,9 @@ fn print_table(
             .expect("sequential side");
         let beyond = sequential.saturating_sub(delay * u32::try_from(requests).unwrap());
         println!(
-            "- {}: the sequential loop takes {} ms per request beyond the delay.",
+            "- {}: the sequential loop takes {:.2} ms per request beyond the delay.",
             op.name(),
-            format!(
-                "{:.2}",
-                (beyond / u32::try_from(requests).unwrap()).as_secs_f64() * 1e3
-            ),
+            (beyond / u32::try_from(requests).unwrap()).as_secs_f64() * 1e3,
         );
     }
     if !delay.is_zero() {
