@@ -4,6 +4,21 @@
 use std::time::Duration;
 
 /// Retry and concurrency settings of a batch operation.
+///
+/// A batch call of n requests (100 keys or 25 items each) takes at least
+/// `ceil(n / concurrency)` round trips. With 32 in flight (the default), 10,000 items through a
+/// 20 ms round trip were read 7-9x and written 17-19x faster than by a sequential loop
+/// (`benches/latency.rs`, results in `benches/RESULTS-latency.md`). For bigger batches or slower links, raise it on the call:
+///
+/// ```
+/// # use dynamo_types_runtime::RetryPolicy;
+/// let policy = RetryPolicy { concurrency: 64, ..RetryPolicy::default() };
+/// // table.primary_key().batch_get(keys).retry_policy(policy)
+/// // table.writer().retry_policy(policy).batch_put(&mut items)
+/// ```
+///
+/// Each request in flight holds a connection and, for a read, up to 16 MB of answer; a
+/// provisioned table throttles sooner (the unprocessed part is retried as below).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// How many times one request (with what is left of it) is sent at most, the first included.
@@ -17,7 +32,7 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 10 attempts, 25 ms doubling up to 2 s with full jitter, 8 requests in flight: about 8 s of
+    /// 10 attempts, 25 ms doubling up to 2 s with full jitter, 32 requests in flight: about 8 s of
     /// waiting in the worst case before the unprocessed remainder is returned as an error.
     /// These are the only retries of a batch call: the SDK's own retry is off for them.
     fn default() -> Self {
@@ -25,7 +40,7 @@ impl Default for RetryPolicy {
             max_attempts: 10,
             base_delay: Duration::from_millis(25),
             max_delay: Duration::from_secs(2),
-            concurrency: 8,
+            concurrency: 32,
         }
     }
 }
