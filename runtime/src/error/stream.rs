@@ -27,7 +27,7 @@ impl fmt::Display for Image {
 }
 
 /// What is wrong with a stream record that does not decode. The record's sequence number is in
-/// [`Error::StreamRecord`].
+/// [`Error::StreamRecord`](crate::Error::StreamRecord).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecordError {
