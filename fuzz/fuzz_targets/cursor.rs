@@ -19,7 +19,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use dynamo_types::{Cursor, CursorKey, ScanCursor};
 use libfuzzer_sys::fuzz_target;
 
-/// The library's magics (runtime/src/query/cursor.rs).
+/// The library's magics (runtime/src/query/cursor/encoding.rs).
 const CURSOR_MAGIC: &[u8] = b"dt2";
 const SCAN_MAGIC: &[u8] = b"ds2";
 const SEALED_MAGIC: &[u8] = b"dx1";

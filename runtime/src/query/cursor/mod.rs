@@ -16,12 +16,13 @@
 //! A cursor that leaves the server (to a browser, in a URL) should be sealed (feature
 //! `sealed-cursors`): [`Cursor::seal`] encrypts and authenticates it with a key of yours, and
 //! [`Cursor::open`] refuses anything that was not sealed with that key.
+//!
+//! Here: the two cursors, [`Cursor`] and [`ScanCursor`], their binary form and the
+//! [`CursorError`]s that refuse them. `encoding.rs` turns the binary form into text (magic,
+//! checksum, base64) and back; `sealed.rs` seals it instead (feature `sealed-cursors`).
 
 use std::fmt;
 use std::str::FromStr;
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -32,12 +33,13 @@ use crate::query::ReadSource;
 use crate::query::keys::{Reader, write_key_item};
 use crate::query::query_op::cursor_key_attributes;
 
-/// The first bytes of a cursor's binary form. Version 1 (`dt1`, `ds1`) had no table.
-const CURSOR_MAGIC: &[u8; 3] = b"dt2";
-const SCAN_MAGIC: &[u8; 3] = b"ds2";
-const OLD_MAGICS: [&[u8; 3]; 2] = [b"dt1", b"ds1"];
-/// The first bytes of a sealed cursor (either kind; the kind is inside).
-const SEALED_MAGIC: &[u8; 3] = b"dx1";
+mod encoding;
+#[cfg(feature = "sealed-cursors")]
+mod sealed;
+
+use encoding::{CURSOR_MAGIC, SCAN_MAGIC, decode_checked, encode_checked, malformed};
+#[cfg(feature = "sealed-cursors")]
+pub use sealed::CursorKey;
 
 /// Why a cursor cannot be used: it is not one of ours, or it was made by another read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -501,217 +503,6 @@ impl FromStr for ScanCursor {
     }
 }
 
-/// 64-bit FNV-1a: enough to catch an edited or truncated cursor.
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-/// `body` (magic first) with its checksum, as URL-safe base64.
-fn encode_checked(mut body: Vec<u8>) -> String {
-    let sum = checksum(&body);
-    body.extend_from_slice(&sum.to_be_bytes());
-    URL_SAFE_NO_PAD.encode(body)
-}
-
-fn decode_checked(text: &str, magic: &[u8; 3], what: &str) -> Result<Vec<u8>, CursorError> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(text.trim().as_bytes())
-        .map_err(|_| malformed(what, "it is not URL-safe base64"))?;
-    if bytes.starts_with(SEALED_MAGIC) {
-        return Err(CursorError::Sealed);
-    }
-    if bytes.len() < magic.len() + 8 {
-        return Err(malformed(what, "it is too short"));
-    }
-    let (content, sum) = bytes.split_at(bytes.len() - 8);
-    let mut sum_bytes = [0u8; 8];
-    sum_bytes.copy_from_slice(sum);
-    if checksum(content) != u64::from_be_bytes(sum_bytes) {
-        return Err(malformed(
-            what,
-            "its checksum does not match (it was changed or cut short)",
-        ));
-    }
-    strip_magic(content, magic, what).map(<[u8]>::to_vec)
-}
-
-/// The binary form after `magic`, or why it is not one of `what`.
-fn strip_magic<'a>(
-    content: &'a [u8],
-    magic: &[u8; 3],
-    what: &str,
-) -> Result<&'a [u8], CursorError> {
-    match content.strip_prefix(magic.as_slice()) {
-        Some(body) => Ok(body),
-        None if OLD_MAGICS.iter().any(|old| content.starts_with(*old)) => Err(malformed(
-            what,
-            "it was made by an earlier version of dynamo-types, whose cursors did not name their table; start the read again",
-        )),
-        None => Err(malformed(
-            what,
-            "it is not a cursor of this kind (a query cursor given for a parallel scan, or the reverse?)",
-        )),
-    }
-}
-
-fn malformed(what: &str, why: &str) -> CursorError {
-    CursorError::Malformed(format!("{what}: {why}"))
-}
-
-#[cfg(feature = "sealed-cursors")]
-pub use sealed::CursorKey;
-
-/// Sealed cursors: XChaCha20-Poly1305 over the cursor's binary form.
-///
-/// The text is URL-safe base64 of `dx1`, a random 24-byte nonce, and the ciphertext with its
-/// 16-byte tag; `dx1` is authenticated with it. A random nonce of 24 bytes never repeats in
-/// practice, so one key can seal any number of cursors.
-#[cfg(feature = "sealed-cursors")]
-mod sealed {
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use chacha20poly1305::aead::rand_core::RngCore;
-    use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
-    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-
-    use super::{CURSOR_MAGIC, Cursor, CursorError, SCAN_MAGIC, SEALED_MAGIC, ScanCursor};
-    use crate::error::{Error, Result};
-
-    const NONCE_LEN: usize = 24;
-    const TAG_LEN: usize = 16;
-
-    /// The secret key that seals and opens cursors: 32 bytes, kept on the server (load them
-    /// from your secret store). Anyone with the key can read and make cursors; without it, a
-    /// sealed cursor shows nothing and cannot be changed or made up.
-    #[derive(Clone)]
-    pub struct CursorKey {
-        bytes: [u8; 32],
-    }
-
-    impl CursorKey {
-        /// A key from its 32 bytes.
-        pub fn new(bytes: [u8; 32]) -> Self {
-            CursorKey { bytes }
-        }
-
-        /// A key from a slice, which must hold exactly 32 bytes.
-        pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-            let bytes: [u8; 32] = bytes.try_into().map_err(|_| {
-                Error::Validation(format!("a cursor key is 32 bytes, not {}", bytes.len()))
-            })?;
-            Ok(CursorKey { bytes })
-        }
-
-        /// A new random key from the operating system's generator (for tests, or to make one
-        /// to store).
-        pub fn generate() -> Result<Self> {
-            let mut bytes = [0u8; 32];
-            OsRng.try_fill_bytes(&mut bytes).map_err(|e| {
-                Error::Validation(format!("the system's random generator failed: {e}"))
-            })?;
-            Ok(CursorKey { bytes })
-        }
-
-        /// The key's 32 bytes, to store it.
-        pub fn to_bytes(&self) -> [u8; 32] {
-            self.bytes
-        }
-
-        fn cipher(&self) -> XChaCha20Poly1305 {
-            XChaCha20Poly1305::new(&self.bytes.into())
-        }
-    }
-
-    impl std::fmt::Debug for CursorKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("CursorKey(..)")
-        }
-    }
-
-    /// Encrypts `body` (a cursor's magic and binary form).
-    fn seal(body: &[u8], key: &CursorKey) -> Result<String> {
-        let mut nonce = [0u8; NONCE_LEN];
-        OsRng
-            .try_fill_bytes(&mut nonce)
-            .map_err(|e| Error::Validation(format!("the system's random generator failed: {e}")))?;
-        let sealed = key
-            .cipher()
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: body,
-                    aad: SEALED_MAGIC,
-                },
-            )
-            .map_err(|_| Error::Validation("the cursor could not be sealed".to_owned()))?;
-        let mut out = Vec::with_capacity(SEALED_MAGIC.len() + NONCE_LEN + sealed.len());
-        out.extend_from_slice(SEALED_MAGIC);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        Ok(URL_SAFE_NO_PAD.encode(out))
-    }
-
-    /// Decrypts a sealed cursor's text into its magic and binary form.
-    fn open(text: &str, key: &CursorKey) -> Result<Vec<u8>, CursorError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(text.trim().as_bytes())
-            .map_err(|_| CursorError::Malformed("cursor: it is not URL-safe base64".to_owned()))?;
-        let Some(rest) = bytes.strip_prefix(SEALED_MAGIC.as_slice()) else {
-            return Err(CursorError::NotSealed);
-        };
-        if rest.len() < NONCE_LEN + TAG_LEN {
-            return Err(CursorError::SealBroken);
-        }
-        let (nonce, sealed) = rest.split_at(NONCE_LEN);
-        key.cipher()
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: SEALED_MAGIC,
-                },
-            )
-            .map_err(|_| CursorError::SealBroken)
-    }
-
-    impl Cursor {
-        /// The cursor as sealed text: encrypted and authenticated with `key`, so that it shows
-        /// neither the key values nor the table, and cannot be changed or made up. Read it
-        /// back with [`Cursor::open`] and the same key. Each call gives another text.
-        pub fn seal(&self, key: &CursorKey) -> Result<String> {
-            seal(&self.body()?, key)
-        }
-
-        /// Reads a cursor sealed with `key`. A plain cursor's text is refused
-        /// ([`CursorError::NotSealed`]), as is one sealed with another key or changed
-        /// ([`CursorError::SealBroken`]). To rotate keys, try the new key, then the old.
-        pub fn open(text: &str, key: &CursorKey) -> Result<Self> {
-            let body = open(text, key)?;
-            let body = super::strip_magic(&body, CURSOR_MAGIC, "cursor")?;
-            Ok(Cursor::from_body(body)?)
-        }
-    }
-
-    impl ScanCursor {
-        /// The scan cursor as sealed text; see [`Cursor::seal`].
-        pub fn seal(&self, key: &CursorKey) -> Result<String> {
-            seal(&self.body()?, key)
-        }
-
-        /// Reads a scan cursor sealed with `key`; see [`Cursor::open`].
-        pub fn open(text: &str, key: &CursorKey) -> Result<Self> {
-            let body = open(text, key)?;
-            let body = super::strip_magic(&body, SCAN_MAGIC, "scan cursor")?;
-            Ok(ScanCursor::from_body(body)?)
-        }
-    }
-}
-
 #[cfg(feature = "serde")]
 mod serde_impls {
     use super::{Cursor, ScanCursor};
@@ -741,7 +532,7 @@ mod tests {
 
     use super::*;
 
-    fn sample() -> Cursor {
+    pub(super) fn sample() -> Cursor {
         Cursor::new(
             "dev_posts",
             Some("by_author"),
@@ -755,7 +546,7 @@ mod tests {
         .unwrap()
     }
 
-    fn scan_sample() -> ScanCursor {
+    pub(super) fn scan_sample() -> ScanCursor {
         ScanCursor::new(
             "dev_posts",
             Some("by_author"),
@@ -765,47 +556,6 @@ mod tests {
                 SegmentState::Done,
             ],
         )
-    }
-
-    #[test]
-    fn round_trips_as_text() {
-        let cursor = sample();
-        let text = cursor.to_string();
-        assert!(
-            text.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
-        assert_eq!(Cursor::parse(&text).unwrap(), cursor);
-        let scan = scan_sample();
-        assert_eq!(ScanCursor::parse(&scan.to_string()).unwrap(), scan);
-    }
-
-    #[test]
-    fn rejects_tampering_and_garbage() {
-        let text = sample().to_string();
-        let mut chars: Vec<char> = text.chars().collect();
-        chars[6] = if chars[6] == 'A' { 'B' } else { 'A' };
-        let edited: String = chars.into_iter().collect();
-        for bad in [
-            edited.as_str(),
-            &text[..text.len() - 2],
-            "",
-            "not a cursor!",
-            "AAAAAAAAAAAAAAAAAAAA",
-        ] {
-            let err = Cursor::parse(bad).unwrap_err();
-            assert!(
-                matches!(&err, Error::Cursor(CursorError::Malformed(_)))
-                    && err.to_string().starts_with("invalid cursor: "),
-                "{bad}: {err}"
-            );
-        }
-        assert!(ScanCursor::parse(&text).is_err());
-        // A cursor of the version without a table is refused with a reason.
-        let mut old = b"dt1".to_vec();
-        old.extend_from_slice(&sample().body().unwrap()[3..]);
-        let err = Cursor::parse(&encode_checked(old)).unwrap_err();
-        assert!(err.to_string().contains("earlier version"), "{err}");
     }
 
     #[test]
@@ -839,71 +589,5 @@ mod tests {
         assert!(scan.check("dev_posts", Some("by_author"), 3).is_ok());
         assert!(scan.check("prod_posts", Some("by_author"), 3).is_err());
         assert!(scan.check("dev_posts", Some("by_author"), 4).is_err());
-    }
-
-    #[cfg(feature = "sealed-cursors")]
-    #[test]
-    fn sealed_cursors_hide_their_content_and_open_with_their_key_only() {
-        let key = CursorKey::new([7; 32]);
-        let cursor = sample();
-        let sealed = cursor.seal(&key).unwrap();
-        let bytes = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
-        assert!(
-            !bytes.windows(9).any(|w| w == b"dev_posts"),
-            "the table name shows"
-        );
-        assert_ne!(
-            cursor.seal(&key).unwrap(),
-            sealed,
-            "a fresh nonce each time"
-        );
-        assert_eq!(Cursor::open(&sealed, &key).unwrap(), cursor);
-
-        let scan = scan_sample();
-        let sealed_scan = scan.seal(&key).unwrap();
-        assert_eq!(ScanCursor::open(&sealed_scan, &key).unwrap(), scan);
-        // Each kind opens as its own kind only.
-        assert!(matches!(
-            Cursor::open(&sealed_scan, &key),
-            Err(Error::Cursor(CursorError::Malformed(_)))
-        ));
-
-        let other = CursorKey::new([8; 32]);
-        for (text, expected) in [
-            (sealed.clone(), CursorError::Sealed),
-            (cursor.to_string(), CursorError::NotSealed),
-        ] {
-            let err = if expected == CursorError::Sealed {
-                Cursor::parse(&text).unwrap_err()
-            } else {
-                Cursor::open(&text, &key).unwrap_err()
-            };
-            assert!(matches!(&err, Error::Cursor(e) if *e == expected), "{err}");
-        }
-        let err = Cursor::open(&sealed, &other).unwrap_err();
-        assert!(
-            matches!(&err, Error::Cursor(CursorError::SealBroken)),
-            "{err}"
-        );
-        // Any changed byte, or a cut, breaks the seal.
-        let mut bytes = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
-        for at in [3, 10, 30, bytes.len() - 1] {
-            bytes[at] ^= 1;
-            let err = Cursor::open(&URL_SAFE_NO_PAD.encode(&bytes), &key).unwrap_err();
-            assert!(
-                matches!(&err, Error::Cursor(CursorError::SealBroken)),
-                "{at}: {err}"
-            );
-            bytes[at] ^= 1;
-        }
-        for cut in [3, 20, 40, bytes.len() - 1] {
-            let err = Cursor::open(&URL_SAFE_NO_PAD.encode(&bytes[..cut]), &key).unwrap_err();
-            assert!(
-                matches!(&err, Error::Cursor(CursorError::SealBroken)),
-                "{cut}: {err}"
-            );
-        }
-        assert!(CursorKey::from_slice(&[1; 31]).is_err());
-        assert_eq!(format!("{key:?}"), "CursorKey(..)");
     }
 }
