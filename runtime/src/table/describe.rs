@@ -389,13 +389,9 @@ mod tests {
 
     /// A setting the server cannot report is a difference only when the model declares it;
     /// tags beyond the model's never are.
-    #[test]
-    fn unknown_and_extra_settings() {
-        const TAGS: &[Tag] = &[Tag {
-            key: "team",
-            value: "growth",
-        }];
-        let schema = |options: TableOptions| TableSchema {
+    /// A one-key table's schema with `options`.
+    fn schema(options: TableOptions) -> TableSchema {
+        TableSchema {
             table: "t",
             hash: KeyAttr {
                 name: "id",
@@ -410,7 +406,15 @@ mod tests {
             options,
             created_at: None,
             updated_at: None,
-        };
+        }
+    }
+
+    #[test]
+    fn unknown_and_extra_settings() {
+        const TAGS: &[Tag] = &[Tag {
+            key: "team",
+            value: "growth",
+        }];
         let on_demand = SdkTable::builder()
             .billing_mode_summary(
                 BillingModeSummary::builder()
@@ -473,22 +477,6 @@ mod tests {
             Live::Known(true),
             Live::Known(BTreeMap::new()),
         );
-        let schema = |options: TableOptions| TableSchema {
-            table: "t",
-            hash: KeyAttr {
-                name: "id",
-                scalar: crate::codec::ScalarType::String,
-            },
-            range: None,
-            attributes: &["id"],
-            indexes: &[],
-            ttl: None,
-            stream: None,
-            version: None,
-            options,
-            created_at: None,
-            updated_at: None,
-        };
         assert_eq!(compare_options(&schema(TableOptions::DEFAULT), &live), []);
         let stated = TableOptions {
             billing_declared: true,
