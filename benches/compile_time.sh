@@ -69,10 +69,10 @@ EOF
   fi
   {
     echo "#![allow(dead_code)]"
-    echo "use std::collections::HashMap;"
     if [ "$side" = derive ]; then
       echo "use dynamo_types::DynamoModel;"
     else
+      echo "use std::collections::HashMap;"
       echo "use serde::{Deserialize, Serialize};"
       echo "use aws_sdk_dynamodb::types::AttributeValue;"
     fi
