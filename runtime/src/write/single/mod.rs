@@ -54,6 +54,29 @@ pub(crate) fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFail
     asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
 }
 
+/// Sends one single write (built by `request` with the interceptor it must carry) inside
+/// `span`, and reads a failure through [`write_outcome`]: the send path put, delete and update
+/// share.
+pub(super) async fn send_write<T, E, F>(
+    span: &tracing::Span,
+    request: impl FnOnce(crate::retry::LostAnswers) -> F,
+) -> Result<T>
+where
+    F: Future<
+        Output = std::result::Result<
+            T,
+            aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
+        >,
+    >,
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    Error: From<aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>>,
+{
+    let lost = crate::retry::LostAnswers::default();
+    crate::telemetry::send(span, request(lost.clone()))
+        .await
+        .map_err(|e| write_outcome(e.into(), &lost))
+}
+
 /// What a write's failure means after `lost` watched its attempts: once one was sent and got
 /// no answer (or a 5xx), a later attempt's failure leaves the write open, whether its condition
 /// was false (perhaps against that attempt's own result) or it was throttled. A failure that

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
-use super::{Rendered, on_failure, render, version_attribute, version_condition, write_outcome};
+use super::{Rendered, on_failure, render, send_write, version_attribute, version_condition};
 use crate::codec::Item;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Path};
@@ -239,24 +239,23 @@ impl<'a, M: DynamoModel, R: Returns<M>> IntoFuture for Put<'a, M, R> {
         let client = self.table.client().clone();
         Box::pin(async move {
             let (p, written) = self.prepare()?;
-            let lost = crate::retry::LostAnswers::default();
             let span = telemetry::request(telemetry::Operation::PutItem, &p.table);
-            let request = client
-                .sdk()
-                .put_item()
-                .table_name(p.table)
-                .set_item(Some(p.item))
-                .set_condition_expression(p.rendered.condition)
-                .set_expression_attribute_names(p.rendered.names)
-                .set_expression_attribute_values(p.rendered.values)
-                .set_return_values(R::return_value())
-                .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
-                .customize()
-                .interceptor(lost.clone())
-                .send();
-            let out = telemetry::send(&span, request)
-                .await
-                .map_err(|e| write_outcome(e.into(), &lost))?;
+            let out = send_write(&span, |lost| {
+                client
+                    .sdk()
+                    .put_item()
+                    .table_name(p.table)
+                    .set_item(Some(p.item))
+                    .set_condition_expression(p.rendered.condition)
+                    .set_expression_attribute_names(p.rendered.names)
+                    .set_expression_attribute_values(p.rendered.values)
+                    .set_return_values(R::return_value())
+                    .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                    .customize()
+                    .interceptor(lost)
+                    .send()
+            })
+            .await?;
             // Stored: the model takes what was written, whether or not the returned old item
             // decodes.
             written.apply();

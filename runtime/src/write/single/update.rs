@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use futures::future::BoxFuture;
 
 use super::{
-    Rendered, VersionMode, missing_version, on_failure, render, version_condition, write_outcome,
+    Rendered, VersionMode, missing_version, on_failure, render, send_write, version_condition,
 };
 use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
 use crate::error::{Error, Result};
@@ -181,25 +181,24 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
         let client = self.table.client().clone();
         Box::pin(async move {
             let p = self.prepare()?;
-            let lost = crate::retry::LostAnswers::default();
             let span = telemetry::request(telemetry::Operation::UpdateItem, &p.table);
-            let request = client
-                .sdk()
-                .update_item()
-                .table_name(p.table)
-                .set_key(Some(p.key))
-                .set_update_expression(p.rendered.update)
-                .set_condition_expression(p.rendered.condition)
-                .set_expression_attribute_names(p.rendered.names)
-                .set_expression_attribute_values(p.rendered.values)
-                .set_return_values(R::return_value())
-                .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
-                .customize()
-                .interceptor(lost.clone())
-                .send();
-            let out = telemetry::send(&span, request)
-                .await
-                .map_err(|e| write_outcome(e.into(), &lost))?;
+            let out = send_write(&span, |lost| {
+                client
+                    .sdk()
+                    .update_item()
+                    .table_name(p.table)
+                    .set_key(Some(p.key))
+                    .set_update_expression(p.rendered.update)
+                    .set_condition_expression(p.rendered.condition)
+                    .set_expression_attribute_names(p.rendered.names)
+                    .set_expression_attribute_values(p.rendered.values)
+                    .set_return_values(R::return_value())
+                    .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
+                    .customize()
+                    .interceptor(lost)
+                    .send()
+            })
+            .await?;
             R::output(out.attributes)
         })
     }
