@@ -7,42 +7,18 @@
 
 #![allow(missing_docs)]
 
-use std::collections::HashMap;
+#[path = "batch/mod.rs"]
+mod batch;
+
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use batch::{Order, order, sequential_get};
 use criterion::{Criterion, criterion_group, criterion_main};
 use dynamo_types::{DynamoModel, Item, ModelKey, TableRef};
 use futures::StreamExt;
 
 const ITEMS: u32 = 10_000;
-
-/// A typical small item (~250 bytes).
-#[derive(Debug, Clone, PartialEq, DynamoModel, serde::Deserialize)]
-#[dynamo(table = "bench_orders")]
-pub struct Order {
-    #[dynamo(hash)]
-    pub customer: String,
-    #[dynamo(range)]
-    pub order: u32,
-    pub status: String,
-    pub total_cents: u64,
-    pub lines: Vec<String>,
-    pub note: Option<String>,
-}
-
-fn order(i: u32) -> Order {
-    Order {
-        customer: format!("customer-{:04}", i % 1_000),
-        order: i,
-        status: ["new", "paid", "shipped"][(i % 3) as usize].to_owned(),
-        total_cents: u64::from(i) * 137,
-        lines: (0..3).map(|l| format!("sku-{i}-{l}")).collect(),
-        note: i
-            .is_multiple_of(5)
-            .then(|| "leave at the door, please".to_owned()),
-    }
-}
 
 async fn setup() -> (dynamo_types::Client, TableRef<Order>) {
     let client = dynamo_types::local::client().await.expect("local server");
@@ -87,37 +63,6 @@ async fn setup() -> (dynamo_types::Client, TableRef<Order>) {
     (client, TableRef::clone(&table))
 }
 
-/// The plain way: one request of 100 keys after the other, unprocessed keys sent again.
-async fn raw_batch_get(sdk: &aws_sdk_dynamodb::Client, table: &str, keys: &[Item]) -> Vec<Order> {
-    let mut items: Vec<HashMap<String, AttributeValue>> = Vec::with_capacity(keys.len());
-    for chunk in keys.chunks(100) {
-        let mut pending = chunk.to_vec();
-        while !pending.is_empty() {
-            let out = sdk
-                .batch_get_item()
-                .request_items(
-                    table,
-                    KeysAndAttributes::builder()
-                        .set_keys(Some(pending))
-                        .build()
-                        .expect("keys"),
-                )
-                .send()
-                .await
-                .expect("batch get");
-            if let Some(found) = out.responses.and_then(|mut r| r.remove(table)) {
-                items.extend(found);
-            }
-            pending = out
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(table))
-                .map(|k| k.keys)
-                .unwrap_or_default();
-        }
-    }
-    serde_dynamo::from_items(items).expect("decode")
-}
-
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -139,7 +84,7 @@ fn bench(c: &mut Criterion) {
         .expect("batch_get");
     assert_eq!(ours.len(), ITEMS as usize);
     assert_eq!(ours[1234], order(1234));
-    let raw = runtime.block_on(raw_batch_get(client.sdk(), table.name(), &raw_keys));
+    let raw = runtime.block_on(sequential_get(client.sdk(), table.name(), &raw_keys));
     assert_eq!(raw.len(), ITEMS as usize);
 
     let mut group = c.benchmark_group("batch_get_10000");
@@ -152,7 +97,7 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("sdk_sequential_loop_serde_dynamo", |b| {
         b.to_async(&runtime)
-            .iter(|| raw_batch_get(client.sdk(), table.name(), &raw_keys));
+            .iter(|| sequential_get(client.sdk(), table.name(), &raw_keys));
     });
     group.finish();
 }
