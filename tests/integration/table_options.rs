@@ -126,6 +126,22 @@ mod every_option {
     }
 }
 
+/// The live table as the raw SDK describes it: what the server itself reports.
+async fn raw_table<M: DynamoModel>(
+    table: &TableRef<M>,
+) -> aws_sdk_dynamodb::types::TableDescription {
+    table
+        .client()
+        .sdk()
+        .describe_table()
+        .table_name(table.name())
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap()
+}
+
 /// Turns deletion protection off (with the SDK: the model has no say in it) and deletes.
 async fn unprotect_and_delete<M: DynamoModel>(table: &TableRef<M>) {
     table
@@ -150,15 +166,7 @@ async fn a_model_without_options_gets_the_defaults() {
     let client = common::client().await;
     let table = plain::Item::table(&client);
     table.create_table().await.unwrap();
-    let raw = client
-        .sdk()
-        .describe_table()
-        .table_name(table.name())
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap();
+    let raw = raw_table(&table).await;
     assert_eq!(
         raw.billing_mode_summary().and_then(|b| b.billing_mode()),
         Some(&BillingMode::PayPerRequest)
@@ -186,15 +194,7 @@ async fn provisioned_billing_gives_the_table_and_each_index_capacity() {
     let client = common::client().await;
     let table = Provisioned::table(&client);
     table.create_table().await.unwrap();
-    let raw = client
-        .sdk()
-        .describe_table()
-        .table_name(table.name())
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap();
+    let raw = raw_table(&table).await;
     // A provisioned table has no BillingModeSummary on either server (nor, new, on DynamoDB).
     assert_ne!(
         raw.billing_mode_summary().and_then(|b| b.billing_mode()),
@@ -249,15 +249,7 @@ async fn table_class_is_created_and_compared() {
     let client = common::client().await;
     let table = Archive::table(&client);
     table.create_table().await.unwrap();
-    let raw = client
-        .sdk()
-        .describe_table()
-        .table_name(table.name())
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap();
+    let raw = raw_table(&table).await;
     let d = table.describe().await.unwrap();
     match raw.table_class_summary() {
         Some(summary) => {
@@ -352,16 +344,7 @@ async fn declared_tags_must_be_there_and_extra_tags_are_listed() {
     let table = Tagged::table(&client);
     table.create_table().await.unwrap();
     let sdk = client.sdk();
-    let arn = sdk
-        .describe_table()
-        .table_name(table.name())
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap()
-        .table_arn
-        .unwrap();
+    let arn = raw_table(&table).await.table_arn.unwrap();
     let raw = sdk.list_tags_of_resource().resource_arn(&arn).send().await;
     if code(&raw) == Some("UnknownOperationException") {
         // DynamoDB Local: "Tagging is not currently supported in DynamoDB Local." It accepts
@@ -524,15 +507,7 @@ async fn verify_compares_only_the_options_a_model_states() {
     let client = common::client().await;
     let live = every_option::Item::table(&client);
     live.create_table().await.unwrap();
-    let raw = client
-        .sdk()
-        .describe_table()
-        .table_name(live.name())
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap();
+    let raw = raw_table(&live).await;
     // The index's capacity: its own write capacity, the table's read capacity.
     let d = live.describe().await.unwrap();
     assert_eq!(
