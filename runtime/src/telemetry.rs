@@ -125,6 +125,10 @@ pub(crate) fn batch_handled(span: &tracing::Span, handled: usize, error: Option<
 
 /// The table names of a request over several tables, each once, in first-seen order.
 pub(crate) fn table_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    // nothing to build when no subscriber takes the span
+    if !tracing::enabled!(target: "dynamo_types", tracing::Level::INFO) {
+        return String::new();
+    }
     let mut seen: Vec<&str> = Vec::new();
     for name in names {
         if !seen.contains(&name) {
@@ -261,6 +265,21 @@ fn json_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Records the projection a request sends, as attribute names (only when the span is
+/// recorded: a read does not build the text for nobody).
+pub(crate) fn projection(
+    span: &tracing::Span,
+    expression: &str,
+    names: Option<&crate::expr::Names>,
+) {
+    if !span.is_disabled() {
+        span.record(
+            "aws.dynamodb.projection",
+            readable(expression, names).as_str(),
+        );
+    }
 }
 
 /// An expression with its `#name` placeholders replaced by the attribute names they stand for

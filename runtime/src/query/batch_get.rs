@@ -217,10 +217,7 @@ impl<M: DynamoModel> BatchRead<M> {
             let span = telemetry::request(telemetry::Operation::BatchGetItem, table);
             span.record("aws.dynamodb.consistent_read", self.consistent);
             if let Some(projection) = &projection {
-                span.record(
-                    "aws.dynamodb.projection",
-                    telemetry::readable(projection, names.as_ref()).as_str(),
-                );
+                telemetry::projection(&span, projection, names.as_ref());
             }
             span.record("dynamo_types.batch.attempt", attempt);
             span.record(

@@ -91,10 +91,7 @@ impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
         let span = telemetry::request(Operation::GetItem, self.table.name());
         span.record("aws.dynamodb.consistent_read", self.consistent);
         if let Some(projection) = &projection {
-            span.record(
-                "aws.dynamodb.projection",
-                telemetry::readable(projection, names.as_ref()).as_str(),
-            );
+            telemetry::projection(&span, projection, names.as_ref());
         }
         let request = self
             .table

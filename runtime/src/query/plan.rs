@@ -98,10 +98,7 @@ impl Plan {
             span.record("aws.dynamodb.select", "COUNT");
         } else if let Some(projection) = &self.projection {
             span.record("aws.dynamodb.select", "SPECIFIC_ATTRIBUTES");
-            span.record(
-                "aws.dynamodb.projection",
-                telemetry::readable(projection, self.names.as_ref()).as_str(),
-            );
+            telemetry::projection(&span, projection, self.names.as_ref());
         }
         span
     }
