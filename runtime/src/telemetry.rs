@@ -129,6 +129,11 @@ pub(crate) fn table_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Strin
     if !tracing::enabled!(target: "dynamo_types", tracing::Level::INFO) {
         return String::new();
     }
+    join_unique(names)
+}
+
+/// `names`, each once, in first-seen order, joined with `,`.
+fn join_unique<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let mut seen: Vec<&str> = Vec::new();
     for name in names {
         if !seen.contains(&name) {
@@ -323,7 +328,7 @@ mod tests {
             capacity_json(&capacity),
             r#"{"TableName":"t\"1","CapacityUnits":1.5}"#
         );
-        assert_eq!(table_names(["a", "b", "a"]), "a,b");
+        assert_eq!(join_unique(["a", "b", "a"]), "a,b");
         let names: crate::expr::Names = [
             ("#a".to_owned(), "title".to_owned()),
             ("#b_1".to_owned(), "x.y".to_owned()),
