@@ -27,6 +27,7 @@ mod batch;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../tests/integration/proxy.rs"]
 mod proxy;
+mod report;
 
 use std::time::{Duration, Instant};
 
@@ -303,6 +304,50 @@ fn print_table(
     }
 }
 
+/// For the summary: at the default concurrency, each operation against the sequential loop
+/// (goal: at least 5x faster) and against the physical limit (goal: within 1.3x).
+fn comparisons(measured: &[Measured], delay: Duration, items: usize) -> Vec<report::Comparison> {
+    let default = RetryPolicy::default().concurrency;
+    let mut out = Vec::new();
+    for op in [Op::Get, Op::Put] {
+        let median_ms = |concurrency| {
+            let side = measured
+                .iter()
+                .find(|m| m.side.op == op && m.side.concurrency == concurrency)
+                .expect("every side is measured");
+            median(&side.times).as_secs_f64() * 1e3
+        };
+        let ours = median_ms(Some(default));
+        let case = format!(
+            "{} of {items} items, {} ms per request",
+            op.name(),
+            delay.as_millis()
+        );
+        let ours_name = format!("dynamo-types, {default} in flight");
+        out.push(report::Comparison::new(
+            "latency",
+            case.clone(),
+            (&ours_name, ours),
+            ("sequential SDK + serde_dynamo loop", median_ms(None)),
+            "ms",
+            Some(0.2),
+        ));
+        let limit = delay * u32::try_from(op.requests(items).div_ceil(default)).unwrap();
+        out.push(report::Comparison::new(
+            "latency",
+            case,
+            (&ours_name, ours),
+            (
+                "limit: requests / in flight x delay",
+                limit.as_secs_f64() * 1e3,
+            ),
+            "ms",
+            Some(1.3),
+        ));
+    }
+    out
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let full = args.iter().any(|a| a == "--bench");
@@ -375,15 +420,22 @@ fn main() {
         println!(
             "## batch_get and batch_put of {items} items through the delaying proxy (embedded server)"
         );
+        let mut summary = Vec::new();
         for (delay, rounds) in plan {
             let slept = effective_delay(delay).await;
             let measured = measure(&mut bench, &proxy, delay, rounds).await;
             print_table(&measured, delay, slept, items as usize, rounds);
+            if !delay.is_zero() {
+                summary.extend(comparisons(&measured, delay, items as usize));
+            }
         }
         println!();
         println!(
             "limit = ceil(requests / in flight) x delay. Total run time: {:.0} s.",
             started.elapsed().as_secs_f64()
         );
+        if full {
+            report::save("latency", &summary);
+        }
     });
 }
