@@ -173,6 +173,21 @@ pub(crate) fn from_lambda(
     record: &aws_lambda_events::event::dynamodb::EventRecord,
 ) -> Result<RawRecord> {
     let change = &record.change;
+    let mut raw = lambda_metadata(record);
+    check_lambda_images(record, &raw)?;
+    let image = |item: &serde_dynamo::Item| (!item.is_empty()).then(|| lambda_item(item));
+    raw.keys = image(&change.keys);
+    raw.new_image = image(&change.new_image);
+    raw.old_image = image(&change.old_image);
+    Ok(raw)
+}
+
+/// Everything of a Lambda record but its images.
+#[cfg(feature = "lambda")]
+pub(crate) fn lambda_metadata(
+    record: &aws_lambda_events::event::dynamodb::EventRecord,
+) -> RawRecord {
+    let change = &record.change;
     let mut raw = RawRecord {
         event_name: record.event_name.clone(),
         sequence_number: change.sequence_number.clone(),
@@ -189,45 +204,42 @@ pub(crate) fn from_lambda(
     };
     let time = SystemTime::from(change.approximate_creation_date_time);
     raw.approximate_creation_time = (time != SystemTime::UNIX_EPOCH).then_some(time);
-    let sequence = raw.sequence_number.clone();
-    let image = |item: &serde_dynamo::Item, which: Image| -> Result<Option<Item>> {
-        if item.is_empty() {
-            return Ok(None);
-        }
-        lambda_item(item, which)
-            .map(Some)
-            .map_err(|problem| Error::StreamRecord {
-                sequence_number: sequence.clone(),
-                problem,
-            })
-    };
-    raw.keys = image(&change.keys, Image::Keys)?;
-    raw.new_image = image(&change.new_image, Image::NewImage)?;
-    raw.old_image = image(&change.old_image, Image::OldImage)?;
-    Ok(raw)
+    raw
 }
 
+/// Checks the three images of a Lambda record (nothing nested deeper than [`MAX_DEPTH`]: the
+/// only thing that can be wrong with values serde_dynamo has read), in the order of the
+/// raw conversion, so that a record is refused the same way whichever way it is decoded.
 #[cfg(feature = "lambda")]
-fn lambda_item(item: &serde_dynamo::Item, image: Image) -> std::result::Result<Item, RecordError> {
-    let mut out = Item::with_capacity(item.len());
-    for (name, value) in item.iter() {
-        let value =
-            lambda_value(value, 0).map_err(|(path, reason)| RecordError::InvalidAttribute {
-                image,
-                path: join_path(name, &path),
-                reason,
+pub(crate) fn check_lambda_images(
+    record: &aws_lambda_events::event::dynamodb::EventRecord,
+    raw: &RawRecord,
+) -> Result<()> {
+    let change = &record.change;
+    for (item, image) in [
+        (&change.keys, Image::Keys),
+        (&change.new_image, Image::NewImage),
+        (&change.old_image, Image::OldImage),
+    ] {
+        for (name, value) in item.iter() {
+            check_lambda_value(value, 0).map_err(|(path, reason)| {
+                raw.error(RecordError::InvalidAttribute {
+                    image,
+                    path: join_path(name, &path),
+                    reason,
+                })
             })?;
-        out.insert(name.clone(), value);
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
+/// On failure, the path below `value` and the reason.
 #[cfg(feature = "lambda")]
-fn lambda_value(
+fn check_lambda_value(
     value: &serde_dynamo::AttributeValue,
     depth: usize,
-) -> std::result::Result<AttributeValue, (String, String)> {
-    use aws_sdk_dynamodb::primitives::Blob;
+) -> std::result::Result<(), (String, String)> {
     use serde_dynamo::AttributeValue as L;
     if depth > MAX_DEPTH {
         return Err((
@@ -235,7 +247,37 @@ fn lambda_value(
             format!("nested deeper than {MAX_DEPTH} levels"),
         ));
     }
-    Ok(match value {
+    match value {
+        L::L(list) => {
+            for (i, v) in list.iter().enumerate() {
+                check_lambda_value(v, depth + 1).map_err(|(p, r)| (step(p, Step::Index(i)), r))?;
+            }
+        }
+        L::M(map) => {
+            for (k, v) in map {
+                check_lambda_value(v, depth + 1).map_err(|(p, r)| (step(p, Step::Key(k)), r))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// An image of a Lambda record, checked by [`check_lambda_images`] first, as an item.
+#[cfg(feature = "lambda")]
+pub(crate) fn lambda_item(item: &serde_dynamo::Item) -> Item {
+    item.iter()
+        .map(|(name, value)| (name.clone(), lambda_value(value)))
+        .collect()
+}
+
+/// A value of a Lambda record, checked by [`check_lambda_images`] first (so its recursion is
+/// bounded), as the SDK's value.
+#[cfg(feature = "lambda")]
+pub(crate) fn lambda_value(value: &serde_dynamo::AttributeValue) -> AttributeValue {
+    use aws_sdk_dynamodb::primitives::Blob;
+    use serde_dynamo::AttributeValue as L;
+    match value {
         L::S(s) => AttributeValue::S(s.clone()),
         L::N(n) => AttributeValue::N(n.clone()),
         L::B(b) => AttributeValue::B(Blob::new(b.clone())),
@@ -244,24 +286,13 @@ fn lambda_value(
         L::Ss(v) => AttributeValue::Ss(v.clone()),
         L::Ns(v) => AttributeValue::Ns(v.clone()),
         L::Bs(v) => AttributeValue::Bs(v.iter().map(|b| Blob::new(b.clone())).collect()),
-        L::L(list) => {
-            let mut out = Vec::with_capacity(list.len());
-            for (i, v) in list.iter().enumerate() {
-                out.push(
-                    lambda_value(v, depth + 1).map_err(|(p, r)| (step(p, Step::Index(i)), r))?,
-                );
-            }
-            AttributeValue::L(out)
-        }
-        L::M(map) => {
-            let mut out = Item::with_capacity(map.len());
-            for (k, v) in map {
-                let v = lambda_value(v, depth + 1).map_err(|(p, r)| (step(p, Step::Key(k)), r))?;
-                out.insert(k.clone(), v);
-            }
-            AttributeValue::M(out)
-        }
-    })
+        L::L(list) => AttributeValue::L(list.iter().map(lambda_value).collect()),
+        L::M(map) => AttributeValue::M(
+            map.iter()
+                .map(|(k, v)| (k.clone(), lambda_value(v)))
+                .collect(),
+        ),
+    }
 }
 
 #[cfg(test)]

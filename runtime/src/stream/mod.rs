@@ -28,6 +28,8 @@ mod record;
 mod router;
 #[cfg(feature = "lambda")]
 pub mod testing;
+#[cfg(feature = "lambda")]
+mod typed_lambda;
 
 pub use handler::{Dispatch, Handler, TableHandler};
 #[cfg(feature = "json")]

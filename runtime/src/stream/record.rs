@@ -303,7 +303,7 @@ pub trait StreamEvent: Sized + Send + Sync + 'static {
     fn from_lambda(
         record: &aws_lambda_events::event::dynamodb::EventRecord,
     ) -> Result<Record<Self>> {
-        Self::from_raw(super::convert::from_lambda(record)?)
+        super::typed_lambda::decode(record)
     }
 
     /// Decodes a record of a Lambda Kinesis event carrying a DynamoDB change (Kinesis Data

@@ -265,14 +265,14 @@ fn numbers_that_decode_as_floats_are_finite() {
     );
 }
 
-/// The stream reader that decodes images straight from JSON into the model (no item in
-/// between) agrees with `from_item` on thousands of arbitrary items: the same model when both
-/// decode, an error when either refuses.
+/// The stream readers that decode images straight into the model (no item in between: from
+/// JSON, and `from_lambda` from serde_dynamo's values) agree with `from_item` on thousands of
+/// arbitrary items: the same model when both decode, an error when either refuses.
 #[test]
 fn images_read_straight_from_json_decode_as_items_do() {
     use dynamo_types::ModelKey;
     use dynamo_types::stream::testing::item_json;
-    use dynamo_types::stream::{Batch, EventBatch, RawRecord};
+    use dynamo_types::stream::{Batch, EventBatch, RawRecord, StreamEvent};
 
     let valid = sample().to_item().unwrap();
     let mut generator = Gen(fastrand::Rng::with_seed(0x0571_2EA3));
@@ -283,11 +283,16 @@ fn images_read_straight_from_json_decode_as_items_do() {
             "Records": [{
                 "eventID": "e-1",
                 "eventName": "INSERT",
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-1",
                 "eventSourceARN": "arn:aws:dynamodb:us-east-1:1:table/everything/stream/x",
                 "dynamodb": {
                     "Keys": item_json(&sample().key().to_key_item().unwrap()),
                     "NewImage": item_json(&item),
                     "SequenceNumber": "1",
+                    "SizeBytes": 100,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
                 },
             }]
         })
@@ -302,6 +307,27 @@ fn images_read_straight_from_json_decode_as_items_do() {
             .records
             .remove(0);
         let direct = Everything::from_item(item.clone());
+        // `from_lambda` reads serde_dynamo's values in place: the same result, error included,
+        // as the raw Lambda record decoded through items
+        let lambda: aws_lambda_events::event::dynamodb::Event =
+            serde_json::from_str(&text).expect("aws_lambda_events reads the event");
+        let in_place = EverythingEvent::from_lambda(&lambda.records[0]);
+        let raw = RawRecord::from_lambda(&lambda.records[0])
+            .and_then(RawRecord::decode::<EverythingEvent>);
+        match (&in_place, &raw) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "round {round}: from_lambda"),
+            (Err(a), Err(b)) => assert_eq!(
+                format!("{a:?}"),
+                format!("{b:?}"),
+                "round {round}: from_lambda"
+            ),
+            _ => panic!("round {round}: from_lambda {in_place:?}, through items {raw:?}"),
+        }
+        assert_eq!(
+            in_place.is_ok(),
+            via_items.is_ok(),
+            "round {round}: from_lambda against our JSON reader"
+        );
         match (&via_items, &straight) {
             (Ok(a), Ok(b)) => {
                 assert_eq!(a, b, "round {round}");
