@@ -12,8 +12,14 @@ pub const MAX_NESTING_DEPTH: usize = crate::error::Limit::NestingDepth.max();
 /// [`EncodeError`] naming the path of the list or map past the limit otherwise. Called by
 /// `to_item` on every attribute, without recursion, so a value of any depth is safe to check.
 #[doc(hidden)]
+#[inline]
 pub fn check_nesting(value: &AttributeValue) -> Result<(), EncodeError> {
-    check_nesting_at(value, 1)
+    // a scalar or a set is no level of its own: the call is left out for most attributes
+    if is_container(value) {
+        check_nesting_at(value, 1)
+    } else {
+        Ok(())
+    }
 }
 
 /// [`check_nesting`] for a value placed at `level` (1 for a top-level attribute, one more per
