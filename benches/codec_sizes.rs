@@ -202,7 +202,7 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    let rounds: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(6000);
+    let rounds: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(4000);
     let only = args.iter().find(|a| a.parse::<usize>().is_err());
 
     let mut rng = fastrand::Rng::with_seed(42);
