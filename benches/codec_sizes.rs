@@ -315,7 +315,7 @@ fn main() {
                 Some(goal),
             );
             cells.push(format!(
-                "{:.0} / {:.0} | {:.2}x ({:.2}x min) {}",
+                "{:.0} / {:.0} | {:.3}x ({:.2}x min) {}",
                 min(&other.samples),
                 comparison.theirs,
                 comparison.ratio(),
