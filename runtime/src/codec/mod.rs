@@ -207,6 +207,7 @@ pub trait FromAttributeValue: Sized {
 }
 
 /// Wraps an absent nested value as `NULL`, since lists and maps cannot have holes.
+#[inline]
 fn nested(value: Option<AttributeValue>) -> AttributeValue {
     value.unwrap_or(AttributeValue::Null(true))
 }

@@ -12,17 +12,23 @@ pub const MAX_NESTING_DEPTH: usize = crate::error::Limit::NestingDepth.max();
 /// [`EncodeError`] naming the path of the list or map past the limit otherwise. Called by
 /// `to_item` on every attribute, without recursion, so a value of any depth is safe to check.
 #[doc(hidden)]
+#[inline]
 pub fn check_nesting(value: &AttributeValue) -> Result<(), EncodeError> {
-    check_nesting_at(value, 1)
+    // a scalar or a set is no level of its own: the call is left out for most attributes
+    if is_container(value) {
+        check_nesting_at(value, 1)
+    } else {
+        Ok(())
+    }
 }
 
 /// [`check_nesting`] for a value placed at `level` (1 for a top-level attribute, one more per
 /// path segment: an update's `SET meta.a[2] = :v` places it at 3).
 pub(crate) fn check_nesting_at(value: &AttributeValue, level: usize) -> Result<(), EncodeError> {
-    let deepest = nesting_depth(value, level);
-    if deepest <= MAX_NESTING_DEPTH {
+    if within_limit(value, level) {
         return Ok(());
     }
+    let deepest = nesting_depth(value, level);
     // Over the limit (rare): walk again, keeping paths, to name the first list or map whose
     // contents lie past it.
     #[derive(Clone, Copy)]
@@ -68,6 +74,23 @@ pub(crate) fn check_nesting_at(value: &AttributeValue, level: usize) -> Result<(
         };
     }
     Err(error)
+}
+
+/// Whether `value`, placed at `level`, reaches no deeper than [`MAX_NESTING_DEPTH`]: the test
+/// of every attribute `to_item` writes, so it allocates nothing. Recursive, but no deeper than
+/// the limit: it descends into a list or map only while its contents are within it, and stops
+/// at the first one past it.
+fn within_limit(value: &AttributeValue, level: usize) -> bool {
+    match value {
+        // A list or map at `level` holds values one level down.
+        AttributeValue::L(items) => {
+            level < MAX_NESTING_DEPTH && items.iter().all(|item| within_limit(item, level + 1))
+        }
+        AttributeValue::M(map) => {
+            level < MAX_NESTING_DEPTH && map.values().all(|item| within_limit(item, level + 1))
+        }
+        _ => level <= MAX_NESTING_DEPTH,
+    }
 }
 
 fn is_container(value: &AttributeValue) -> bool {
@@ -137,6 +160,40 @@ mod tests {
         assert_eq!(err.path(), "k.".repeat(28).trim_end_matches('.'));
         // Scalars and sets are no level of their own.
         assert!(check_nesting_at(&AttributeValue::Ss(vec!["a".into()]), 32).is_ok());
+    }
+
+    #[test]
+    fn the_quick_test_agrees_with_the_measure() {
+        let map = |inner: AttributeValue| {
+            AttributeValue::M(
+                [
+                    ("a".to_owned(), AttributeValue::Bool(true)),
+                    ("k".to_owned(), inner),
+                ]
+                .into(),
+            )
+        };
+        for depth in [0, 1, 2, 29, 30, 31, 32, 33, 40] {
+            for level in [1, 2, 3, 31, 32, 33] {
+                for value in [
+                    lists(depth),
+                    (0..depth).fold(AttributeValue::S("x".into()), |v, _| map(v)),
+                ] {
+                    assert_eq!(
+                        within_limit(&value, level),
+                        nesting_depth(&value, level) <= MAX_NESTING_DEPTH,
+                        "{depth} levels placed at {level}"
+                    );
+                }
+            }
+        }
+        // Past the limit the quick test stops: a value of any depth is safe to give it.
+        let deep = lists(200_000);
+        assert!(!within_limit(&deep, 1));
+        let mut value = deep;
+        while let AttributeValue::L(mut items) = value {
+            value = items.pop().unwrap();
+        }
     }
 
     #[test]

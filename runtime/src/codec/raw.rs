@@ -6,12 +6,14 @@ use super::{FromAttributeValue, IntoAttributeValue};
 use crate::error::{DecodeError, EncodeError};
 
 impl IntoAttributeValue for bool {
+    #[inline]
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
         Ok(Some(AttributeValue::Bool(*self)))
     }
 }
 
 impl FromAttributeValue for bool {
+    #[inline]
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
             AttributeValue::Bool(b) => Ok(b),

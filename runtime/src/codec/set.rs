@@ -76,13 +76,18 @@ fn encode_set<'a, T: SetElement + 'a>(
 }
 
 fn decode_set<T: SetElement, C: FromIterator<T>>(value: AttributeValue) -> Result<C, DecodeError> {
-    let entries: Vec<SetEntry> = match (T::KIND, value) {
-        (SetKind::String, AttributeValue::Ss(v)) | (SetKind::Number, AttributeValue::Ns(v)) => {
-            v.into_iter().map(SetEntry::Text).collect()
-        }
+    // member by member straight into `C`, with no list of entries in between
+    let member = |i: usize, entry: SetEntry| T::from_set_entry(entry).map_err(|e| e.at_index(i));
+    match (T::KIND, value) {
+        (SetKind::String, AttributeValue::Ss(v)) | (SetKind::Number, AttributeValue::Ns(v)) => v
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| member(i, SetEntry::Text(text)))
+            .collect(),
         (SetKind::Binary, AttributeValue::Bs(v)) => v
             .into_iter()
-            .map(|b| SetEntry::Bytes(b.into_inner()))
+            .enumerate()
+            .map(|(i, b)| member(i, SetEntry::Bytes(b.into_inner())))
             .collect(),
         (kind, other) => {
             let expected = match kind {
@@ -90,14 +95,9 @@ fn decode_set<T: SetElement, C: FromIterator<T>>(value: AttributeValue) -> Resul
                 SetKind::Number => "a number set (NS)",
                 SetKind::Binary => "a binary set (BS)",
             };
-            return Err(DecodeError::wrong_type(expected, &other));
+            Err(DecodeError::wrong_type(expected, &other))
         }
-    };
-    entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| T::from_set_entry(e).map_err(|e| e.at_index(i)))
-        .collect()
+    }
 }
 
 impl<T: SetElement + Eq + Hash, S: BuildHasher> IntoAttributeValue for HashSet<T, S> {

@@ -9,18 +9,21 @@ use super::{
 use crate::error::{DecodeError, EncodeError};
 
 impl IntoAttributeValue for String {
+    #[inline]
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
         Ok(Some(AttributeValue::S(self.clone())))
     }
 }
 
 impl IntoAttributeValue for str {
+    #[inline]
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, EncodeError> {
         Ok(Some(AttributeValue::S(self.to_owned())))
     }
 }
 
 impl FromAttributeValue for String {
+    #[inline]
     fn from_attribute_value(value: AttributeValue) -> Result<Self, DecodeError> {
         match value {
             AttributeValue::S(s) => Ok(s),

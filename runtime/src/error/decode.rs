@@ -9,10 +9,25 @@ use aws_sdk_dynamodb::types::AttributeValue;
 ///
 /// It names the attribute (a path such as `tags[3]` or `meta.owner` for nested values), what
 /// was expected and what was found. Decoding never panics: every mismatch ends here.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodeError {
+///
+/// It is one pointer wide: decoders pass `Result`s of it around for every attribute, and a
+/// `Result<String, DecodeError>` is then no bigger than the `String`.
+#[derive(Clone, PartialEq)]
+pub struct DecodeError(Box<Inner>);
+
+#[derive(Clone, PartialEq)]
+struct Inner {
     path: String,
     kind: DecodeErrorKind,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.0.path)
+            .field("kind", &self.0.kind)
+            .finish()
+    }
 }
 
 /// What went wrong while decoding.
@@ -67,32 +82,32 @@ impl DecodeError {
     }
 
     fn new(kind: DecodeErrorKind) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Inner {
             path: String::new(),
             kind,
-        }
+        }))
     }
 
     /// Prefixes the path with an attribute name (used while unwinding nested values).
     pub fn at(mut self, attribute: &str) -> Self {
-        prefix_path(&mut self.path, attribute, false);
+        prefix_path(&mut self.0.path, attribute, false);
         self
     }
 
     /// Prefixes the path with a list index.
     pub fn at_index(mut self, index: usize) -> Self {
-        prefix_path(&mut self.path, &index.to_string(), true);
+        prefix_path(&mut self.0.path, &index.to_string(), true);
         self
     }
 
     /// The path of the attribute that failed (`""` for a bare value).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &DecodeErrorKind {
-        &self.kind
+        &self.0.kind
     }
 }
 
@@ -112,12 +127,12 @@ pub(super) fn prefix_path(path: &mut String, segment: &str, index: bool) {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
+        let path = if self.0.path.is_empty() {
             "value"
         } else {
-            &self.path
+            &self.0.path
         };
-        match &self.kind {
+        match &self.0.kind {
             DecodeErrorKind::Missing => write!(f, "attribute `{path}` is missing"),
             DecodeErrorKind::WrongType { expected, found } => {
                 write!(f, "attribute `{path}`: expected {expected}, found {found}")

@@ -68,70 +68,86 @@ impl Limit {
 }
 
 /// A value that DynamoDB cannot store (a NaN, a number beyond 38 digits, a serde failure).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EncodeError {
+///
+/// It is one pointer wide: encoders return a `Result` of it for every value, and a
+/// `Result<Option<AttributeValue>, EncodeError>` is then no bigger than the value.
+#[derive(Clone, PartialEq)]
+pub struct EncodeError(Box<Inner>);
+
+#[derive(Clone, PartialEq)]
+struct Inner {
     path: String,
     message: String,
     limit: Option<(Limit, usize)>,
 }
 
+impl fmt::Debug for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EncodeError")
+            .field("path", &self.0.path)
+            .field("message", &self.0.message)
+            .field("limit", &self.0.limit)
+            .finish()
+    }
+}
+
 impl EncodeError {
     /// A value that cannot be stored, and why.
     pub fn new(message: impl fmt::Display) -> Self {
-        EncodeError {
+        EncodeError(Box::new(Inner {
             path: String::new(),
             message: message.to_string(),
             limit: None,
-        }
+        }))
     }
 
     /// A value over one of DynamoDB's limits, `found` counted in the limit's unit (bytes for a
     /// key, levels for nesting).
     pub fn exceeds(limit: Limit, found: usize) -> Self {
-        EncodeError {
+        EncodeError(Box::new(Inner {
             path: String::new(),
             message: limit.describe(found),
             limit: Some((limit, found)),
-        }
+        }))
     }
 
     /// The DynamoDB limit the value is over, when that is why it cannot be stored.
     pub fn limit(&self) -> Option<Limit> {
-        self.limit.map(|(limit, _)| limit)
+        self.0.limit.map(|(limit, _)| limit)
     }
 
     /// The limit the value is over, and what was found.
     pub(crate) fn exceeded(&self) -> Option<(Limit, usize)> {
-        self.limit
+        self.0.limit
     }
 
     /// Prefixes the path with an attribute name.
     pub fn at(mut self, attribute: &str) -> Self {
-        prefix_path(&mut self.path, attribute, false);
+        prefix_path(&mut self.0.path, attribute, false);
         self
     }
 
     /// Prefixes the path with a list index.
     pub fn at_index(mut self, index: usize) -> Self {
-        prefix_path(&mut self.path, &index.to_string(), true);
+        prefix_path(&mut self.0.path, &index.to_string(), true);
         self
     }
 
     /// The path of the attribute that failed.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "cannot encode value: {}", self.message)
+        if self.0.path.is_empty() {
+            write!(f, "cannot encode value: {}", self.0.message)
         } else {
             write!(
                 f,
                 "cannot encode attribute `{}`: {}",
-                self.path, self.message
+                self.0.path, self.0.message
             )
         }
     }
