@@ -13,7 +13,9 @@
 //! on both alike. Min and median microseconds per call are printed as a markdown table, with
 //! the difference in microseconds: the embedded server answers in this process, on the same
 //! cores, so its own time is most of every call and the ratio alone understates what the
-//! client adds. Results are in `benches/RESULTS-client.md`.
+//! client adds. The same calls are then measured with canned answers (`benches/canned/mod.rs`:
+//! an SDK HTTP client that answers at once, no server, no network): the client alone. Results
+//! are in `benches/RESULTS-client.md`.
 //!
 //! Run: `cargo bench --bench client` (about 30 s; `-- <rounds>` sets the rounds, 200 by
 //! default). Without `--bench` (`cargo test --benches`) it only checks that every side works:

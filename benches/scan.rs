@@ -18,7 +18,8 @@
 //!
 //! Run: `cargo bench --bench scan` (about 3 minutes with the fill; `-- <rounds>` sets the
 //! rounds of each delay, 3 by default). Without `--bench` (`cargo test --benches`) it only
-//! checks that every side works: 5,000 and 500 items, one round, 5 ms.
+//! checks that every side works: 5,000 and 500 items, one round, 5 ms. Results are in
+//! `benches/RESULTS-scan.md`.
 
 #![allow(missing_docs)]
 
