@@ -31,8 +31,10 @@ impl Client {
     /// [`with_streams`](Self::with_streams) to read streams.
     ///
     /// The client is rebuilt from `sdk`'s configuration with one interceptor added, which
-    /// counts the attempts of each request for its tracing span (see the crate's "Tracing"
-    /// docs); everything else about it is `sdk`'s.
+    /// counts the attempts of each request and the answers they got: for its tracing span (see
+    /// the crate's "Tracing" docs), and to tell a single write refused by DynamoDB from one
+    /// whose outcome is unknown ([`Error::Unconfirmed`](crate::Error::Unconfirmed)); everything
+    /// else about it is `sdk`'s.
     pub fn new(sdk: aws_sdk_dynamodb::Client) -> Self {
         // once: a client made from another's `sdk()` has the interceptor already, and a second
         // one would count every attempt twice

@@ -105,65 +105,30 @@ mod tests {
     }
 }
 
-/// Notes whether an attempt of one operation may have been applied without the caller
-/// learning so: it was sent, and no answer came back, or the answer was a server error (a 5xx:
-/// DynamoDB can answer 500 after the write was applied). The SDK then retries, and what the
-/// retry answers may be about the earlier attempt's own effect, or say nothing about it. Every
-/// single write (put, update, delete) carries one, so that a failure after such an attempt (a
-/// false condition, throttling) is reported as [`Error::Unconfirmed`](crate::Error::Unconfirmed),
-/// not as a conflict or a throttle.
+/// What the attempts of one request came to, as the client's
+/// [`CountAttempts`](crate::telemetry::CountAttempts) interceptor counted them inside
+/// [`telemetry::send`](crate::telemetry::send): whether an attempt may have been applied
+/// without the caller learning so. It was sent, and no answer came back, or the answer was a
+/// server error (a 5xx: DynamoDB can answer 500 after the write was applied). The SDK then
+/// retries, and what the retry answers may be about the earlier attempt's own effect, or say
+/// nothing about it. Every single write (put, update, delete) reads it, so that a failure after
+/// such an attempt (a false condition, throttling) is reported as
+/// [`Error::Unconfirmed`](crate::Error::Unconfirmed), not as a conflict or a throttle.
 ///
 /// Requests sent are counted before transmission, and answers once a response below 500 is
 /// read: an attempt cut short by a timeout (its future dropped, with no hook run after it) is
 /// sent and never answered.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct LostAnswers(std::sync::Arc<LostCounts>);
-
-#[derive(Debug, Default)]
-pub(crate) struct LostCounts {
-    sent: std::sync::atomic::AtomicUsize,
-    answered: std::sync::atomic::AtomicUsize,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Attempts {
+    /// Attempts transmitted.
+    pub(crate) sent: u32,
+    /// Attempts that got an answer below 500 that could be read.
+    pub(crate) answered: u32,
 }
 
-impl LostAnswers {
+impl Attempts {
     /// Whether an attempt so far was sent and got no answer, or a server error.
-    pub(crate) fn any(&self) -> bool {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.0.sent.load(Relaxed) > self.0.answered.load(Relaxed)
-    }
-}
-
-impl aws_sdk_dynamodb::config::Intercept for LostAnswers {
-    fn name(&self) -> &'static str {
-        "dynamo_types::LostAnswers"
-    }
-
-    fn read_before_transmit(
-        &self,
-        _: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
-        _: &aws_sdk_dynamodb::config::RuntimeComponents,
-        _: &mut aws_sdk_dynamodb::config::ConfigBag,
-    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        self.0
-            .sent
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn read_after_deserialization(
-        &self,
-        context: &aws_sdk_dynamodb::config::interceptors::AfterDeserializationInterceptorContextRef<
-            '_,
-        >,
-        _: &aws_sdk_dynamodb::config::RuntimeComponents,
-        _: &mut aws_sdk_dynamodb::config::ConfigBag,
-    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        let unreadable = matches!(context.output_or_error(), Err(e) if e.is_response_error());
-        if context.response().status().as_u16() < 500 && !unreadable {
-            self.0
-                .answered
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        Ok(())
+    pub(crate) fn lost_any(self) -> bool {
+        self.sent > self.answered
     }
 }

@@ -14,6 +14,8 @@ use aws_sdk_dynamodb::types::ConsumedCapacity as SdkCapacity;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use crate::retry::Attempts;
+
 /// The target of every span of this crate.
 pub const TARGET: &str = "dynamo_types";
 
@@ -144,13 +146,16 @@ fn join_unique<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 tokio::task_local! {
-    /// HTTP attempts of the request being sent in this task (see [`CountAttempts`]).
-    static ATTEMPTS: Cell<u32>;
+    /// The attempts of the request being sent in this task (see [`CountAttempts`]).
+    static ATTEMPTS: Cell<Attempts>;
 }
 
-/// Counts the SDK's attempts of a request sent through [`send`], so that its span can say how
-/// many times it was resent. It is on every client made by [`Client::new`](crate::Client::new)
-/// and costs nothing but a task-local lookup per attempt.
+/// Counts the SDK's attempts of a request sent through [`send`], and the answers they got: its
+/// span says how many times it was resent, and a single write tells a refusal from a write
+/// whose outcome is unknown (see [`Attempts`]). It is on every client made by
+/// [`Client::new`](crate::Client::new) and costs nothing but a task-local lookup per attempt:
+/// a request carries no interceptor of its own, which would make the SDK rebuild its
+/// configuration for every call.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct CountAttempts;
 
@@ -171,7 +176,30 @@ impl aws_sdk_dynamodb::config::Intercept for CountAttempts {
         _: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
         // Outside `send` (a user's own call through `Client::sdk`) there is nothing to count.
-        let _ = ATTEMPTS.try_with(|n| n.set(n.get().saturating_add(1)));
+        let _ = ATTEMPTS.try_with(|a| {
+            let mut attempts = a.get();
+            attempts.sent = attempts.sent.saturating_add(1);
+            a.set(attempts);
+        });
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::AfterDeserializationInterceptorContextRef<
+            '_,
+        >,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let unreadable = matches!(context.output_or_error(), Err(e) if e.is_response_error());
+        if context.response().status().as_u16() < 500 && !unreadable {
+            let _ = ATTEMPTS.try_with(|a| {
+                let mut attempts = a.get();
+                attempts.answered = attempts.answered.saturating_add(1);
+                a.set(attempts);
+            });
+        }
         Ok(())
     }
 }
@@ -180,27 +208,46 @@ impl aws_sdk_dynamodb::config::Intercept for CountAttempts {
 /// failure, the error: `otel.status_code = "ERROR"` and `error.type`, DynamoDB's error code
 /// (`ConditionalCheckFailedException`, `ProvisionedThroughputExceededException`, ...) or the
 /// kind of failure when there was no answer (`TimeoutError`, `DispatchFailure`, ...).
-pub(crate) async fn send<T, E, R>(
+pub(crate) fn send<T, E, R>(
     span: &tracing::Span,
     request: impl Future<Output = Result<T, SdkError<E, R>>>,
-) -> Result<T, SdkError<E, R>>
+) -> impl Future<Output = Result<T, SdkError<E, R>>>
 where
     E: ProvideErrorMetadata,
 {
-    let (result, attempts) = ATTEMPTS
-        .scope(Cell::new(0), async {
-            let result = request.await;
-            (result, ATTEMPTS.with(Cell::get))
-        })
-        .instrument(span.clone())
-        .await;
-    if attempts > 1 {
-        span.record("http.request.resend_count", attempts - 1);
+    let sent = send_counted(span, request);
+    async move { sent.await.0 }
+}
+
+/// [`send`], also returning what its attempts came to.
+///
+/// The SDK's request future (several kilobytes) is boxed once here, so that the layers around
+/// it (the task-local scope, the span, the caller's own future) move a pointer, not the future.
+pub(crate) fn send_counted<T, E, R>(
+    span: &tracing::Span,
+    request: impl Future<Output = Result<T, SdkError<E, R>>>,
+) -> impl Future<Output = (Result<T, SdkError<E, R>>, Attempts)>
+where
+    E: ProvideErrorMetadata,
+{
+    let request = Box::pin(request);
+    let span = span.clone();
+    async move {
+        let (result, attempts) = ATTEMPTS
+            .scope(Cell::new(Attempts::default()), async {
+                let result = request.await;
+                (result, ATTEMPTS.with(Cell::get))
+            })
+            .instrument(span.clone())
+            .await;
+        if attempts.sent > 1 {
+            span.record("http.request.resend_count", attempts.sent - 1);
+        }
+        if let Err(error) = &result {
+            failed(&span, sdk_error_type(error));
+        }
+        (result, attempts)
     }
-    if let Err(error) = &result {
-        failed(span, sdk_error_type(error));
-    }
-    result
 }
 
 /// DynamoDB's error code, or the kind of failure when there is none.

@@ -54,35 +54,34 @@ pub(crate) fn on_failure(asked: bool) -> Option<ReturnValuesOnConditionCheckFail
     asked.then_some(ReturnValuesOnConditionCheckFailure::AllOld)
 }
 
-/// Sends one single write (built by `request` with the interceptor it must carry) inside
-/// `span`, and reads a failure through [`write_outcome`]: the send path put, delete and update
-/// share.
-pub(super) async fn send_write<T, E, F>(
+/// Sends one single write inside `span`, and reads a failure through [`write_outcome`]: the
+/// send path put, delete and update share.
+pub(super) fn send_write<T, E>(
     span: &tracing::Span,
-    request: impl FnOnce(crate::retry::LostAnswers) -> F,
-) -> Result<T>
-where
-    F: Future<
+    request: impl Future<
         Output = std::result::Result<
             T,
             aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
         >,
     >,
+) -> impl Future<Output = Result<T>>
+where
     E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
     Error: From<aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>>,
 {
-    let lost = crate::retry::LostAnswers::default();
-    crate::telemetry::send(span, request(lost.clone()))
-        .await
-        .map_err(|e| write_outcome(e.into(), &lost))
+    let sent = crate::telemetry::send_counted(span, request);
+    async move {
+        let (result, attempts) = sent.await;
+        result.map_err(|e| write_outcome(e.into(), attempts))
+    }
 }
 
-/// What a write's failure means after `lost` watched its attempts: once one was sent and got
-/// no answer (or a 5xx), a later attempt's failure leaves the write open, whether its condition
-/// was false (perhaps against that attempt's own result) or it was throttled. A failure that
-/// itself got no answer says so already.
-fn write_outcome(error: Error, lost: &crate::retry::LostAnswers) -> Error {
-    if lost.any() && !error.is_unanswered() {
+/// What a write's failure means after its `attempts`: once one was sent and got no answer (or
+/// a 5xx), a later attempt's failure leaves the write open, whether its condition was false
+/// (perhaps against that attempt's own result) or it was throttled. A failure that itself got
+/// no answer says so already.
+fn write_outcome(error: Error, attempts: crate::retry::Attempts) -> Error {
+    if attempts.lost_any() && !error.is_unanswered() {
         Error::Unconfirmed {
             source: Box::new(error),
         }

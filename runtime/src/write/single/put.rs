@@ -240,7 +240,8 @@ impl<'a, M: DynamoModel, R: Returns<M>> IntoFuture for Put<'a, M, R> {
         Box::pin(async move {
             let (p, written) = self.prepare()?;
             let span = telemetry::request(telemetry::Operation::PutItem, &p.table);
-            let out = send_write(&span, |lost| {
+            let out = send_write(
+                &span,
                 client
                     .sdk()
                     .put_item()
@@ -251,10 +252,8 @@ impl<'a, M: DynamoModel, R: Returns<M>> IntoFuture for Put<'a, M, R> {
                     .set_expression_attribute_values(p.rendered.values)
                     .set_return_values(R::return_value())
                     .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
-                    .customize()
-                    .interceptor(lost)
-                    .send()
-            })
+                    .send(),
+            )
             .await?;
             // Stored: the model takes what was written, whether or not the returned old item
             // decodes.

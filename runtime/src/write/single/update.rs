@@ -182,7 +182,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
         Box::pin(async move {
             let p = self.prepare()?;
             let span = telemetry::request(telemetry::Operation::UpdateItem, &p.table);
-            let out = send_write(&span, |lost| {
+            let out = send_write(
+                &span,
                 client
                     .sdk()
                     .update_item()
@@ -194,10 +195,8 @@ impl<M: DynamoModel, R: Returns<M>> IntoFuture for UpdateItem<M, R> {
                     .set_expression_attribute_values(p.rendered.values)
                     .set_return_values(R::return_value())
                     .set_return_values_on_condition_check_failure(on_failure(p.on_failure))
-                    .customize()
-                    .interceptor(lost)
-                    .send()
-            })
+                    .send(),
+            )
             .await?;
             R::output(out.attributes)
         })
