@@ -80,10 +80,8 @@ pub(crate) fn from_source(model: &Model) -> TokenStream {
                 quote!(#p::field::read_key(__source, #f, #name))
             }
             Codec::Native => {
-                let f = quote_spanned! {ty.span()=>
-                    <#ty as #p::FromAttributeValue>::from_item_attribute
-                };
-                quote!(#p::field::read(#f(#p::FieldSource::value(__source), #default), #name))
+                let f = quote_spanned!(ty.span()=> <#ty as #p::FromAttributeValue>::__read);
+                quote!(#f(__source, #default, #name))
             }
             Codec::Serde => {
                 let f = quote_spanned!(ty.span()=> #p::serde_bridge::decode_attribute::<#ty>);

@@ -198,6 +198,15 @@ pub trait FromAttributeValue: Sized {
         })
     }
 
+    /// The derive's decoder: the slot of the attribute `source` just named, decoded as
+    /// [`from_item_attribute`](Self::from_item_attribute) decodes it, errors under `name` (see
+    /// [`field::read`](crate::codec::field::read)). A method, so that generated code names it
+    /// through the trait, spanned on the field's type.
+    #[doc(hidden)]
+    fn __read<F: FieldSource>(source: &mut F, default: bool, name: &str) -> field::Slot<Self> {
+        field::read(Self::from_item_attribute(source.value(), default), name)
+    }
+
     /// A projection column's decoder for a field of this type (see
     /// [`field::column`](crate::codec::field::column)): a method, so that generated code names
     /// it through the trait, spanned on the field's type.
