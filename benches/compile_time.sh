@@ -7,7 +7,10 @@
 # generated), then times `cargo check` and `cargo build` of each crate alone (dependencies built
 # first, incremental compilation off), interleaving the two sides, and prints the medians and
 # their ratio (derive / serde). With a nightly toolchain it also reports the size of the
-# expanded code of each crate.
+# expanded code of each crate. The medians (and sizes) also go to
+# `target/bench-results/compile-time.jsonl` (or `$BENCH_RESULTS/compile-time.jsonl`), one JSON
+# object per line in the format of benches/report/mod.rs `Comparison`, for the summary of all
+# benches.
 #
 #   bash benches/compile_time.sh [rounds]     # default 5 rounds
 set -euo pipefail
@@ -122,7 +125,7 @@ for side in derive serde; do
   cargo check --quiet --manifest-path "$work/$side/Cargo.toml"
 done
 
-declare -A samples
+declare -A samples median_of
 for r in $(seq 1 "$rounds"); do
   for cmd in check build; do
     for side in derive serde; do
@@ -137,6 +140,8 @@ printf '\n| step | derive (median s) | serde (median s) | derive / serde |\n|---
 for cmd in check build; do
   d=$(tr ' ' '\n' <<<"${samples[$cmd-derive]}" | grep . | median)
   s=$(tr ' ' '\n' <<<"${samples[$cmd-serde]}" | grep . | median)
+  median_of[$cmd-derive]=$d
+  median_of[$cmd-serde]=$s
   printf '| cargo %s | %.2f | %.2f | %.2fx |\n' "$cmd" "$d" "$s" "$(awk -v a="$d" -v b="$s" 'BEGIN { print a / b }')"
 done
 
@@ -146,5 +151,22 @@ if cargo +nightly --version >/dev/null 2>&1; then
     out="$work/$side.expanded.rs"
     (cd "$work/$side" && cargo +nightly rustc --quiet --profile=check -- -Zunpretty=expanded >"$out" 2>/dev/null) || true
     printf '| %s | %s | %s |\n' "$side" "$(wc -c <"$out")" "$(wc -l <"$out")"
+    median_of[size-$side]=$(wc -c <"$out")
   done
 fi
+
+# The comparisons, as benches/report/mod.rs `Comparison`s (one JSON object per line).
+results="${BENCH_RESULTS:-$root/target/bench-results}"
+mkdir -p "$results"
+comparison() {
+  # case unit ours theirs goal
+  printf '{"bench":"compile-time","case":"%s","ours_name":"derive DynamoModel","theirs_name":"serde derives + serde_dynamo","unit":"%s","ours":%s,"theirs":%s,"goal":%s}\n' "$@"
+}
+{
+  comparison "cargo check, 50 models" s "${median_of[check-derive]}" "${median_of[check-serde]}" 1.0
+  comparison "cargo build, 50 models" s "${median_of[build-derive]}" "${median_of[build-serde]}" 1.0
+  if [ "${median_of[size-derive]:-0}" -gt 0 ] && [ "${median_of[size-serde]:-0}" -gt 0 ]; then
+    comparison "expanded code, 50 models" bytes "${median_of[size-derive]}" "${median_of[size-serde]}" null
+  fi
+} >"$results/compile-time.jsonl"
+echo "comparisons written to $results/compile-time.jsonl" >&2

@@ -117,6 +117,7 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::client::Client;
+    pub use crate::codec::field;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
         FieldSource, FromAttributeValue, IntoAttributeValue, Item, KeyAttribute, KeyField,
@@ -130,6 +131,7 @@ pub mod __private {
     pub use crate::model::{
         Billing, Capacity, DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey,
         Projection, RangeKeySchema, StreamView, TableClass, TableOptions, TableSchema, Tag,
+        hash_scalar, range_scalar,
     };
     pub use crate::query::{
         Column, DynamoProjection, FullGlobalSecondaryIndex, FullPrimaryKey,

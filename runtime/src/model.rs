@@ -108,6 +108,22 @@ pub trait RangeKeySchema: KeySchema {
     const RANGE_ATTRIBUTES: &'static [&'static str];
 }
 
+/// The DynamoDB type of the partition key attribute at `position` of a table or index (`S`: the
+/// model or an index marker), for the derive's schema constant: read through the key schema,
+/// whose `KeyParts` bound the trait guarantees, so that it adds no error of its own. Not a
+/// public API.
+#[doc(hidden)]
+pub const fn hash_scalar<S: KeySchema>(position: usize) -> ScalarType {
+    <<S as KeySchema>::Hash as KeyParts>::SCALARS[position]
+}
+
+/// The DynamoDB type of the sort key attribute at `position` (see [`hash_scalar`]). Not a
+/// public API.
+#[doc(hidden)]
+pub const fn range_scalar<S: RangeKeySchema>(position: usize) -> ScalarType {
+    <<S as RangeKeySchema>::Range as KeyParts>::SCALARS[position]
+}
+
 /// A key attribute: its DynamoDB name and type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyAttr {

@@ -1,4 +1,5 @@
-//! `to_item` and `from_item`: field by field through the runtime's codec traits.
+//! `to_item` and the decoder (`__from_source`, which `from_item` calls): one runtime helper call
+//! per field (`__private::field`, or the serde bridge).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -6,7 +7,9 @@ use syn::spanned::Spanned;
 
 use crate::model::{Codec, Missing, Model, Storage};
 
-/// The body of `to_item(&self)`.
+/// The body of `to_item(&self)`: per stored field, its encoding stored by a runtime helper.
+/// Only the encoder's path carries the field type's span (so that a missing impl is an error on
+/// the field): the arguments are the derive's own, whatever macro wrote the type.
 pub(crate) fn to_item(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let count = model.stored().count();
@@ -17,9 +20,6 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
         let Storage::Stored { codec, .. } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
-        // Only the function's path carries the field type's span (so that a missing impl is
-        // an error on the field): the arguments are the derive's own, whatever macro wrote the
-        // type.
         let encode = match codec {
             Codec::Native => quote_spanned! {ty.span()=>
                 <#ty as #krate::__private::IntoAttributeValue>::to_attribute_value
@@ -28,15 +28,7 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
                 #krate::__private::serde_bridge::encode::<#ty>
             },
         };
-        let encode = quote!(#encode(&self.#ident));
-        quote! {
-            if let ::core::option::Option::Some(__value) =
-                #encode.map_err(|__e| __e.at(#name))?
-            {
-                #krate::__private::check_nesting(&__value).map_err(|__e| __e.at(#name))?;
-                __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#name), __value);
-            }
-        }
+        quote!(#krate::__private::field::store(#encode(&self.#ident), #name, &mut __item)?;)
     });
     quote! {
         let mut __item = #krate::__private::HashMap::with_capacity(#count);
@@ -45,39 +37,29 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
     }
 }
 
-/// How a decoder gets an attribute's value.
-#[derive(Clone, Copy)]
-enum Read {
-    /// `from_item`: the value is `__value`, owned, from iterating the item.
-    Item,
-    /// `__from_source`: the value comes from `__source`, a `FieldSource`.
-    Source,
-}
-
-/// The body of `from_item(__item)`: one pass over the item's attributes, each matched by name
-/// and decoded into its field's slot, then each field from what was found, or from its
-/// missing-attribute rule.
+/// The body of `from_item(__item)`: the item's attributes go through `__from_source`, the one
+/// decoder.
 pub(crate) fn from_item(model: &Model) -> TokenStream {
-    decoder(model, Read::Item)
-}
-
-/// The body of `__from_source(__source)`: what `from_item` does, over the attributes a
-/// `FieldSource` gives (a stream image read straight from JSON).
-pub(crate) fn from_source(model: &Model) -> TokenStream {
-    decoder(model, Read::Source)
-}
-
-fn decoder(model: &Model, read: Read) -> TokenStream {
     let krate = &model.krate;
+    quote! {
+        <Self as #krate::__private::DynamoModel>::__from_source(
+            &mut #krate::__private::field::ItemFields::new(__item),
+        )
+    }
+}
+
+/// The body of `__from_source(__source)`: one pass over the attributes a `FieldSource` gives
+/// (an item's, or a stream image's read straight from JSON), each matched by name and decoded
+/// into its field's slot, then each field from what was found, or from its missing-attribute
+/// rule. Every step is a runtime helper over what a trait-qualified path, spanned on the field's
+/// type, computed.
+pub(crate) fn from_source(model: &Model) -> TokenStream {
+    let krate = &model.krate;
+    let p = quote!(#krate::__private);
     let slot = |i: usize| format_ident!("__f{}", i);
-    let slots = model.stored().map(|(i, field)| {
-        let ty = &field.ty;
+    let slots = model.stored().map(|(i, _)| {
         let slot = slot(i);
-        quote! {
-            let mut #slot: ::core::option::Option<
-                ::core::result::Result<#ty, #krate::__private::DecodeError>,
-            > = ::core::option::Option::None;
-        }
+        quote!(let mut #slot = ::core::option::Option::None;)
     });
     let keys = model.keys.fields();
     let arms = model.stored().map(|(i, field)| {
@@ -87,62 +69,29 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         let Storage::Stored { codec, missing } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
-        // `NULL` is no value: for a `default` field the decoder gives `None`, and the field is
-        // filled as if the attribute were absent; other fields get their type's missing value.
+        // `NULL` is no value: for a `default` field the decoder leaves the slot empty, and the
+        // field is filled as if the attribute were absent; other fields get their type's
+        // missing value.
         let default = matches!(missing, Missing::Default);
-        // As in `to_item`, only the path carries the type's span.
-        let decode = match (codec, read) {
+        let read = match codec {
             // A table key is read only in the form its type writes back as the same key.
-            (Codec::Native, read) if keys.contains(&i) => {
-                let f = quote_spanned! {ty.span()=>
-                    #krate::__private::decode_key::<#ty>
-                };
-                // a key is never NULL: decoded, it is always a value
-                match read {
-                    Read::Item => quote!(#f(__value).map(::core::option::Option::Some)),
-                    Read::Source => quote! {
-                        #krate::__private::FieldSource::take_value(__source)
-                            .and_then(#f)
-                            .map(::core::option::Option::Some)
-                    },
-                }
+            Codec::Native if keys.contains(&i) => {
+                let f = quote_spanned!(ty.span()=> #p::decode_key::<#ty>);
+                quote!(#p::field::read_key(__source, #f, #name))
             }
-            (Codec::Native, Read::Item) => {
-                let f = quote_spanned! {ty.span()=>
-                    <#ty as #krate::__private::FromAttributeValue>::from_item_attribute
-                };
-                quote!(#f(__value, #default))
+            Codec::Native => {
+                let f = quote_spanned!(ty.span()=> <#ty as #p::FromAttributeValue>::__read);
+                quote!(#f(__source, #default, #name))
             }
-            (Codec::Native, Read::Source) => {
-                let f = quote_spanned! {ty.span()=>
-                    <#ty as #krate::__private::FromAttributeValue>::from_item_attribute
-                };
-                quote!(#f(#krate::__private::FieldSource::value(__source), #default))
-            }
-            (Codec::Serde, Read::Item) => {
-                let f = quote_spanned! {ty.span()=>
-                    #krate::__private::serde_bridge::decode_attribute::<#ty>
-                };
-                quote!(#f(__value, #default))
-            }
-            (Codec::Serde, Read::Source) => {
-                let f = quote_spanned! {ty.span()=>
-                    #krate::__private::serde_bridge::decode_attribute::<#ty>
-                };
-                quote! {
-                    #krate::__private::FieldSource::take_value(__source)
-                        .and_then(|__value| #f(__value, #default))
-                }
+            Codec::Serde => {
+                let f = quote_spanned!(ty.span()=> #p::serde_bridge::decode_attribute::<#ty>);
+                quote!(#p::field::read_value(__source, #f, #default, #name))
             }
         };
         // The error waits: a later attribute of the same name replaces it (the last one
         // wins, as in an item), and errors are reported in field order, whatever order the
         // attributes came in.
-        quote! {
-            #name => {
-                #slot = #decode.map_err(|__e| __e.at(#name)).transpose();
-            }
-        }
+        quote!(#name => #slot = #read,)
     });
     let inits = model.fields.iter().enumerate().map(|(i, field)| {
         let ident = &field.ident;
@@ -158,75 +107,34 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
                 missing: Missing::Default,
                 ..
             } => {
-                let default = quote_spanned! {ty.span()=>
-                    <#ty as ::core::default::Default>::default()
-                };
-                quote! {
-                    match #slot {
-                        ::core::option::Option::Some(::core::result::Result::Ok(__v)) => __v,
-                        ::core::option::Option::Some(::core::result::Result::Err(__e)) => {
-                            return ::core::result::Result::Err(__e);
-                        }
-                        ::core::option::Option::None => #default,
-                    }
-                }
+                let f = quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default);
+                quote!(#p::field::finish_default(#slot, #f)?)
             }
             Storage::Stored {
                 missing: Missing::ByType,
                 codec,
             } => {
-                let fallback = match codec {
+                let f = match codec {
                     Codec::Native => quote_spanned! {ty.span()=>
-                        <#ty as #krate::__private::FromAttributeValue>::from_missing()
+                        <#ty as #p::FromAttributeValue>::from_missing
                     },
                     Codec::Serde => quote_spanned! {ty.span()=>
-                        #krate::__private::serde_bridge::decode_missing::<#ty>()
+                        #p::serde_bridge::decode_missing::<#ty>
                     },
                 };
-                quote! {
-                    match #slot {
-                        ::core::option::Option::Some(::core::result::Result::Ok(__v)) => __v,
-                        ::core::option::Option::Some(::core::result::Result::Err(__e)) => {
-                            return ::core::result::Result::Err(__e);
-                        }
-                        ::core::option::Option::None => match #fallback {
-                            ::core::option::Option::Some(__v) => __v,
-                            ::core::option::Option::None => {
-                                return ::core::result::Result::Err(
-                                    #krate::__private::DecodeError::missing().at(#name),
-                                );
-                            }
-                        },
-                    }
-                }
+                quote!(#p::field::finish(#slot, #f, #name)?)
             }
         };
         quote!(#ident: #value,)
     });
-    let pass = match read {
-        Read::Item if model.stored().count() == 0 => quote!(let _ = __item;),
-        Read::Item => quote! {
-            for (__name, __value) in __item {
-                match __name.as_str() {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
-        },
-        Read::Source => quote! {
-            while let ::core::option::Option::Some(__name) =
-                #krate::__private::FieldSource::next_name(__source)
-            {
-                match __name {
-                    #(#arms)*
-                    _ => #krate::__private::FieldSource::skip(__source),
-                }
-            }
-        },
-    };
     quote! {
         #(#slots)*
-        #pass
+        while let ::core::option::Option::Some(__name) = #p::FieldSource::next_name(__source) {
+            match __name {
+                #(#arms)*
+                _ => #p::FieldSource::skip(__source),
+            }
+        }
         ::core::result::Result::Ok(Self { #(#inits)* })
     }
 }

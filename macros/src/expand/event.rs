@@ -268,7 +268,6 @@ pub(crate) fn expand(model: &Model) -> Piece {
             }
         }
 
-        #[automatically_derived]
         impl #impl_generics #event #ty_generics #where_clause {
             /// The primary key of the changed item.
             pub fn key(&self) -> #key_ty {

@@ -118,20 +118,12 @@ pub(crate) fn expand(model: &Model) -> Piece {
             ) -> ::core::result::Result<#krate::__private::Item, #krate::__private::EncodeError> {
                 let mut __item = #krate::__private::HashMap::with_capacity(2);
                 #(
-                    match #krate::__private::IntoAttributeValue::to_attribute_value(&self.#idents)
-                        .map_err(|__e| __e.at(#names))?
-                    {
-                        ::core::option::Option::Some(__value) => {
-                            #krate::__private::check_key_value(&__value, #roles).map_err(|__e| __e.at(#names))?;
-                            __item.insert(<#krate::__private::String as ::core::convert::From<&str>>::from(#names), __value);
-                        }
-                        ::core::option::Option::None => {
-                            return ::core::result::Result::Err(
-                                #krate::__private::EncodeError::new("a key attribute cannot be absent")
-                                    .at(#names),
-                            );
-                        }
-                    }
+                    #krate::__private::field::store_key(
+                        #krate::__private::IntoAttributeValue::to_attribute_value(&self.#idents),
+                        #names,
+                        #roles,
+                        &mut __item,
+                    )?;
                 )*
                 ::core::result::Result::Ok(__item)
             }
@@ -141,19 +133,11 @@ pub(crate) fn expand(model: &Model) -> Piece {
             ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
                 ::core::result::Result::Ok(Self {
                     #(
-                        #idents: match __item.get(#names) {
-                            ::core::option::Option::Some(__value) => {
-                                #krate::__private::decode_key::<#types>(
-                                    ::core::clone::Clone::clone(__value),
-                                )
-                                .map_err(|__e| __e.at(#names))?
-                            }
-                            ::core::option::Option::None => {
-                                return ::core::result::Result::Err(
-                                    #krate::__private::DecodeError::missing().at(#names),
-                                );
-                            }
-                        },
+                        #idents: #krate::__private::field::key_from_item(
+                            __item,
+                            #names,
+                            #krate::__private::decode_key::<#types>,
+                        )?,
                     )*
                 })
             }

@@ -91,7 +91,6 @@ pub(crate) fn expand(model: &Model) -> Piece {
         }
     };
     let private = quote! {
-        #[automatically_derived]
         impl #impl_generics #model_ty #where_clause {
             /// Typed paths to this model's attributes, for conditions, filters and updates.
             pub fn fields() -> #fields_ident #ty_generics {

@@ -177,69 +177,43 @@ fn columns(model: &Model) -> (TokenStream, TokenStream) {
     let stored: Vec<_> = model.stored().collect();
     let idents: Vec<_> = stored.iter().map(|(_, f)| &f.ident).collect();
     let types: Vec<_> = stored.iter().map(|(_, f)| &f.ty).collect();
+    // Each column decodes through a runtime function: the type's own `__column` (a trait
+    // method, so that only the path carries the field type's span), or, for the rarer
+    // `default` and `serde` fields, a runtime helper given the trait-qualified functions.
     let decoders = stored.iter().map(|(id, field)| {
         let name = &field.name;
         let ty = &field.ty;
         let Storage::Stored { codec, missing } = field.storage else {
             unreachable!("stored() yields stored fields")
         };
-        let default = matches!(missing, Missing::Default);
-        let decode = match codec {
-            Codec::Native if keys.contains(id) => {
-                let f = quote_spanned!(ty.span()=> #p::decode_key::<#ty>);
-                quote!(#f(__value).map(::core::option::Option::Some))
-            }
-            Codec::Native => {
-                let f = quote_spanned!(ty.span()=>
-                    <#ty as #p::FromAttributeValue>::from_item_attribute
-                );
-                quote!(#f(__value, #default))
-            }
-            Codec::Serde => {
-                let f = quote_spanned!(ty.span()=> #p::serde_bridge::decode_attribute::<#ty>);
-                quote!(#f(__value, #default))
-            }
-        };
-        let missing_value = match (missing, codec) {
-            (Missing::Default, _) => {
-                let d = quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default);
-                quote!(::core::result::Result::Ok(#d()))
-            }
-            (Missing::ByType, codec) => {
-                let fallback = match codec {
-                    Codec::Native => quote_spanned!(ty.span()=>
-                        <#ty as #p::FromAttributeValue>::from_missing
-                    ),
-                    Codec::Serde => quote_spanned!(ty.span()=>
-                        #p::serde_bridge::decode_missing::<#ty>
-                    ),
-                };
+        let native = quote_spanned!(ty.span()=> <#ty as #p::FromAttributeValue>);
+        let decode = match (codec, missing) {
+            (Codec::Native, _) if keys.contains(id) => quote!(#native::__key_column),
+            (Codec::Native, Missing::ByType) => quote!(#native::__column),
+            (Codec::Native, Missing::Default) => {
+                let default =
+                    quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default);
                 quote! {
-                    match #fallback() {
-                        ::core::option::Option::Some(__v) => ::core::result::Result::Ok(__v),
-                        ::core::option::Option::None => ::core::result::Result::Err(
-                            #p::DecodeError::missing().at(#name),
-                        ),
-                    }
+                    |__value| #p::field::default_column(
+                        __value,
+                        #native::from_item_attribute::<#p::AttributeValue>,
+                        #default,
+                    )
                 }
             }
+            (Codec::Serde, Missing::ByType) => {
+                let decode = quote_spanned!(ty.span()=> #p::serde_bridge::decode_attribute::<#ty>);
+                let missing = quote_spanned!(ty.span()=> #p::serde_bridge::decode_missing::<#ty>);
+                quote!(|__value| #p::field::column(__value, #decode, #missing))
+            }
+            (Codec::Serde, Missing::Default) => {
+                let decode = quote_spanned!(ty.span()=> #p::serde_bridge::decode_attribute::<#ty>);
+                let default =
+                    quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default);
+                quote!(|__value| #p::field::default_column(__value, #decode, #default))
+            }
         };
-        quote! {
-            #p::Column::new(#name, |__value| {
-                let __decoded: ::core::option::Option<
-                    ::core::result::Result<#ty, #p::DecodeError>,
-                > = match __value {
-                    ::core::option::Option::Some(__value) => {
-                        #decode.map_err(|__e| __e.at(#name)).transpose()
-                    }
-                    ::core::option::Option::None => ::core::option::Option::None,
-                };
-                match __decoded {
-                    ::core::option::Option::Some(__result) => __result,
-                    ::core::option::Option::None => #missing_value,
-                }
-            })
-        }
+        quote!(#p::Column::new(#name, #decode))
     });
     let doc = format!(
         "The stored fields of [`{}`] as `#[derive(DynamoProjection)]` sees them: each projection field is looked up here by name. Not a public API.",

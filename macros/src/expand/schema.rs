@@ -25,7 +25,6 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let from_item = codec::from_item(model);
     let from_source = codec::from_source(model);
     let checks = attribute_checks(model);
-    let helpers = scalar_helpers(model);
     let version = version_accessors(model);
     let version_check = version_check(model);
     let timestamps = timestamp_accessors(model);
@@ -65,7 +64,6 @@ pub(crate) fn expand(model: &Model) -> Piece {
         }
 
         #checks
-        #helpers
         #version_check
         #timestamp_check
     };
@@ -272,8 +270,9 @@ fn timestamp_check(model: &Model) -> TokenStream {
 
 /// A key attribute of the table or of an index, at `position` in its partition key or sort key
 /// (`range`). The scalar type is read through the key schema (`target`: the model or an index
-/// marker), not from the field type, so that a field type that cannot be a key is reported
-/// once, on the field, by the `KeySchema` impl.
+/// marker, given to the runtime's `hash_scalar` / `range_scalar`), not from the field type, so
+/// that a field type that cannot be a key is reported once, on the field, by the `KeySchema`
+/// impl.
 fn key_attr(
     model: &Model,
     id: FieldId,
@@ -284,28 +283,11 @@ fn key_attr(
     let krate = &model.krate;
     let name = &model.field(id).name;
     let scalar = if range {
-        quote!(__range_scalar::<#target>(#position))
+        quote!(#krate::__private::range_scalar::<#target>(#position))
     } else {
-        quote!(__hash_scalar::<#target>(#position))
+        quote!(#krate::__private::hash_scalar::<#target>(#position))
     };
     quote!(#krate::__private::KeyAttr { name: #name, scalar: #scalar })
-}
-
-/// The generic helpers `key_attr` calls: inside them the key type is a projection whose
-/// `KeyParts` bound the trait guarantees, so they add no error of their own.
-fn scalar_helpers(model: &Model) -> TokenStream {
-    let p = {
-        let krate = &model.krate;
-        quote!(#krate::__private)
-    };
-    quote! {
-        const fn __hash_scalar<__S: #p::KeySchema>(__position: usize) -> #p::ScalarType {
-            <<__S as #p::KeySchema>::Hash as #p::KeyParts>::SCALARS[__position]
-        }
-        const fn __range_scalar<__S: #p::RangeKeySchema>(__position: usize) -> #p::ScalarType {
-            <<__S as #p::RangeKeySchema>::Range as #p::KeyParts>::SCALARS[__position]
-        }
-    }
 }
 
 /// The type that implements `KeySchema` for an index (`PostByAuthorIndex<T>`).

@@ -77,7 +77,6 @@ pub(crate) fn expand(model: &Model) -> Piece {
         }
     };
     let private = quote! {
-        #[automatically_derived]
         impl #impl_generics #model_ty #where_clause {
             #[doc = #table_doc]
             pub fn table(client: &#p::Client) -> #handle #ty_generics {
@@ -85,7 +84,6 @@ pub(crate) fn expand(model: &Model) -> Piece {
             }
         }
 
-        #[automatically_derived]
         impl #impl_generics #handle #ty_generics #where_clause {
             #primary
             #(#lsis)*

@@ -34,6 +34,8 @@ mod bytes;
 mod container;
 mod decimal;
 mod ext;
+#[doc(hidden)]
+pub mod field;
 mod identity;
 mod key;
 mod nesting;
@@ -194,6 +196,36 @@ pub trait FromAttributeValue: Sized {
             default,
             _type: std::marker::PhantomData,
         })
+    }
+
+    /// The derive's decoder: the slot of the attribute `source` just named, decoded as
+    /// [`from_item_attribute`](Self::from_item_attribute) decodes it, errors under `name` (see
+    /// [`field::read`](crate::codec::field::read)). A method, so that generated code names it
+    /// through the trait, spanned on the field's type.
+    #[doc(hidden)]
+    fn __read<F: FieldSource>(source: &mut F, default: bool, name: &str) -> field::Slot<Self> {
+        field::read(Self::from_item_attribute(source.value(), default), name)
+    }
+
+    /// A projection column's decoder for a field of this type (see
+    /// [`field::column`](crate::codec::field::column)): a method, so that generated code names
+    /// it through the trait, spanned on the field's type.
+    #[doc(hidden)]
+    fn __column(value: Option<AttributeValue>) -> Result<Self, DecodeError> {
+        field::column(
+            value,
+            Self::from_item_attribute::<AttributeValue>,
+            Self::from_missing,
+        )
+    }
+
+    /// A projection column's decoder for a table key field of this type.
+    #[doc(hidden)]
+    fn __key_column(value: Option<AttributeValue>) -> Result<Self, DecodeError>
+    where
+        Self: IntoAttributeValue,
+    {
+        field::key_column(value, Self::from_key_value, Self::from_missing)
     }
 
     /// Decodes a value found inside a list or map, where `NULL` stands for an absent value.

@@ -93,7 +93,7 @@ impl<M, T> Copy for Column<M, T> {}
 
 impl<M, T> Column<M, T> {
     /// A column: the attribute name, and the model's decoding of the attribute (`None` when
-    /// absent).
+    /// absent); the column adds the name to the path of a decoding error.
     pub const fn new(
         name: &'static str,
         decode: fn(Option<AttributeValue>) -> Result<T, DecodeError>,
@@ -126,7 +126,7 @@ pub trait ReadsAs<P>: Sized {
 
 impl<M, T> ReadsAs<T> for Column<M, T> {
     fn read_from(self, item: &mut Item) -> Result<T, DecodeError> {
-        (self.decode)(item.remove(self.name))
+        (self.decode)(item.remove(self.name)).map_err(|e| e.at(self.name))
     }
 }
 
