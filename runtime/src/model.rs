@@ -26,7 +26,8 @@ pub trait DynamoModel: Sized + Send + Sync + 'static {
 
     /// Decodes the attributes `source` gives, one at a time (what `from_item` does on an item):
     /// the stream reader that decodes images straight from JSON calls it. The derive generates
-    /// it; by default it gathers the attributes into an item for `from_item`.
+    /// it for a model with a stream (the reader's only models); by default it gathers the
+    /// attributes into an item for `from_item`.
     #[doc(hidden)]
     fn __from_source<S: crate::codec::FieldSource>(source: &mut S) -> Result<Self, DecodeError> {
         Self::from_item(source.rest()?)

@@ -23,7 +23,19 @@ pub(crate) fn expand(model: &Model) -> Piece {
         .map(|id| &model.field(id).ident);
     let to_item = codec::to_item(model);
     let from_item = codec::from_item(model);
-    let from_source = codec::from_source(model);
+    // Only the typed stream reader calls `__from_source` (for `StreamEvent`s, which a model has
+    // when it declares `stream`); without one, the trait's default (`from_item` over the
+    // attributes gathered into an item) stands in, and a model is not checked twice.
+    let from_source = model.stream.is_some().then(|| {
+        let body = codec::from_source(model);
+        quote! {
+            fn __from_source<__DynamoFieldSource: #krate::__private::FieldSource>(
+                __source: &mut __DynamoFieldSource,
+            ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
+                #body
+            }
+        }
+    });
     let checks = attribute_checks(model);
     let version = version_accessors(model);
     let version_check = version_check(model);
@@ -53,11 +65,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
                 #from_item
             }
 
-            fn __from_source<__DynamoFieldSource: #krate::__private::FieldSource>(
-                __source: &mut __DynamoFieldSource,
-            ) -> ::core::result::Result<Self, #krate::__private::DecodeError> {
-                #from_source
-            }
+            #from_source
 
             #version
             #timestamps

@@ -70,16 +70,6 @@ pub fn read<T>(decoded: Result<Option<T>, DecodeError>, name: &str) -> Slot<T> {
     decoded.map_err(|e| e.at(name)).transpose()
 }
 
-/// The decoder: the slot of a table key attribute, whose value `source` just named, decoded by
-/// `decode` (`decode_key::<T>`: only in the form its type writes; a key is never `NULL`).
-pub fn read_key<T, F: FieldSource>(
-    source: &mut F,
-    decode: fn(AttributeValue) -> Result<T, DecodeError>,
-    name: &str,
-) -> Slot<T> {
-    Some(source.take_value().and_then(decode).map_err(|e| e.at(name)))
-}
-
 /// The decoder: the slot of the attribute `source` just named, built and decoded by `decode`
 /// (the serde bridge's `decode_attribute::<T>`; `default`: a `#[dynamo(default)]` field).
 pub fn read_value<T, F: FieldSource>(
@@ -149,49 +139,5 @@ pub fn default_column<T>(
     match value.and_then(|v| decode(v, true).transpose()) {
         Some(result) => result,
         None => Ok(default()),
-    }
-}
-
-/// An item as a [`FieldSource`]: what `from_item` hands the model's decoder, so that one
-/// generated decoder reads items and stream images alike.
-pub struct ItemFields {
-    attributes: std::collections::hash_map::IntoIter<String, AttributeValue>,
-    name: String,
-    value: Option<AttributeValue>,
-}
-
-impl ItemFields {
-    /// The attributes of `item`, in the map's order.
-    #[inline]
-    pub fn new(item: Item) -> Self {
-        ItemFields {
-            attributes: item.into_iter(),
-            name: String::new(),
-            value: None,
-        }
-    }
-}
-
-impl FieldSource for ItemFields {
-    #[inline]
-    fn next_name(&mut self) -> Option<&str> {
-        let (name, value) = self.attributes.next()?;
-        self.name = name;
-        self.value = Some(value);
-        Some(&self.name)
-    }
-
-    type Value<'a> = AttributeValue;
-
-    /// The value of the attribute just named. The decoder asks once per name; asked again it
-    /// is `NULL`, no value.
-    #[inline]
-    fn value(&mut self) -> AttributeValue {
-        self.value.take().unwrap_or(AttributeValue::Null(true))
-    }
-
-    #[inline]
-    fn skip(&mut self) {
-        self.value = None;
     }
 }

@@ -207,6 +207,23 @@ pub trait FromAttributeValue: Sized {
         field::read(Self::from_item_attribute(source.value(), default), name)
     }
 
+    /// The derive's `from_item`: the slot of an attribute's `value`, decoded as
+    /// [`from_item_attribute`](Self::from_item_attribute) decodes it, errors under `name`.
+    #[doc(hidden)]
+    fn __read_value(value: AttributeValue, default: bool, name: &str) -> field::Slot<Self> {
+        field::read(Self::from_item_attribute(value, default), name)
+    }
+
+    /// The derive's decoder, at the end: the field from its slot, or with no attribute found,
+    /// [`from_missing`](Self::from_missing), or an error saying `name` is missing.
+    #[doc(hidden)]
+    fn __finish(slot: field::Slot<Self>, name: &str) -> Result<Self, DecodeError> {
+        match slot {
+            Some(result) => result,
+            None => Self::from_missing().ok_or_else(|| DecodeError::missing().at(name)),
+        }
+    }
+
     /// A projection column's decoder for a field of this type (see
     /// [`field::column`](crate::codec::field::column)): a method, so that generated code names
     /// it through the trait, spanned on the field's type.
