@@ -120,15 +120,23 @@ fn escape(text: &str) -> String {
 /// fast as the alternative) and a tick at the goal; green when the goal is met, red when it
 /// is missed, grey without a goal.
 fn chart(all: &[Comparison]) -> String {
-    const LABEL: f64 = 560.0;
     const PLOT: f64 = 520.0;
     const ROW: f64 = 22.0;
     const TOP: f64 = 40.0;
+    let label = |c: &Comparison| format!("{}: {} vs {}", c.bench, c.case, c.theirs_name);
+    // room for the longest label, at about 6.6 px a character of a 12 px sans-serif font
+    let longest = all
+        .iter()
+        .map(|c| label(c).chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_width = longest as f64 * 6.6 + 20.0;
     let (lo, hi) = (0.01_f64, 10.0_f64);
-    let x =
-        |ratio: f64| LABEL + (ratio.clamp(lo, hi).log10() - lo.log10()) / (hi / lo).log10() * PLOT;
+    let x = |ratio: f64| {
+        label_width + (ratio.clamp(lo, hi).log10() - lo.log10()) / (hi / lo).log10() * PLOT
+    };
     let height = TOP + ROW * all.len() as f64 + 40.0;
-    let width = LABEL + PLOT + 90.0;
+    let width = label_width + PLOT + 90.0;
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -156,18 +164,17 @@ fn chart(all: &[Comparison]) -> String {
             Some(false) => "#d0453a",
             None => "#999",
         };
-        let label = format!("{}: {} vs {}", c.bench, c.case, c.theirs_name);
         let (from, to) = (x(1.0).min(x(ratio)), x(1.0).max(x(ratio)));
         let _ = writeln!(
             svg,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{from:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"/><text x="{:.1}" y="{:.1}">{ratio:.2}</text>"#,
-            LABEL - 8.0,
+            label_width - 8.0,
             y + 15.0,
-            escape(&label),
+            escape(&label(c)),
             y + 4.0,
             (to - from).max(1.0),
             ROW - 8.0,
-            LABEL + PLOT + 8.0,
+            label_width + PLOT + 8.0,
             y + 15.0,
         );
         if let Some(goal) = c.goal {
