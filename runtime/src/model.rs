@@ -25,9 +25,11 @@ pub trait DynamoModel: Sized + Send + Sync + 'static {
     fn from_item(item: Item) -> Result<Self, DecodeError>;
 
     /// Decodes the attributes `source` gives, one at a time (what `from_item` does on an item):
-    /// the stream reader that decodes images straight from JSON calls it. The derive generates
-    /// it for a model with a stream (the reader's only models); by default it gathers the
-    /// attributes into an item for `from_item`.
+    /// the stream readers that decode images straight from JSON or from `aws_lambda_events`
+    /// call it. The derive generates it for a model that declares a stream, whose events those
+    /// readers decode; by default (a model without a stream, whose `StreamModel` would have to
+    /// be written by hand) it gathers the attributes into an item for `from_item`, which
+    /// decodes the same values.
     #[doc(hidden)]
     fn __from_source<S: crate::codec::FieldSource>(source: &mut S) -> Result<Self, DecodeError> {
         Self::from_item(source.rest()?)

@@ -107,7 +107,7 @@ mod tests {
 
 /// What the attempts of one request came to, as the client's
 /// [`CountAttempts`](crate::telemetry::CountAttempts) interceptor counted them inside
-/// [`telemetry::send`](crate::telemetry::send): whether an attempt may have been applied
+/// [`telemetry::send_counted`](crate::telemetry::send_counted): whether an attempt may have been applied
 /// without the caller learning so. It was sent, and no answer came back, or the answer was a
 /// server error (a 5xx: DynamoDB can answer 500 after the write was applied). The SDK then
 /// retries, and what the retry answers may be about the earlier attempt's own effect, or say

@@ -161,7 +161,10 @@ pub(crate) struct CountAttempts;
 
 impl CountAttempts {
     /// The interceptor's name, by which a client that has it already is told apart.
-    pub(crate) const NAME: &'static str = "dynamo_types::CountAttempts";
+    // With the version: two incompatible copies of this crate in one build count in task-locals
+    // of their own, so each must find its own interceptor on an SDK client the other made.
+    pub(crate) const NAME: &'static str =
+        concat!("dynamo_types::CountAttempts@", env!("CARGO_PKG_VERSION"));
 }
 
 impl aws_sdk_dynamodb::config::Intercept for CountAttempts {

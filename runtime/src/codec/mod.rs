@@ -218,10 +218,7 @@ pub trait FromAttributeValue: Sized {
     /// [`from_missing`](Self::from_missing), or an error saying `name` is missing.
     #[doc(hidden)]
     fn __finish(slot: field::Slot<Self>, name: &str) -> Result<Self, DecodeError> {
-        match slot {
-            Some(result) => result,
-            None => Self::from_missing().ok_or_else(|| DecodeError::missing().at(name)),
-        }
+        field::finish(slot, Self::from_missing, name)
     }
 
     /// A projection column's decoder for a field of this type (see

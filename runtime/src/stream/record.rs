@@ -287,7 +287,8 @@ pub trait StreamEvent: Sized + Send + Sync + 'static {
     /// The event as its kind's payload.
     fn into_change(self) -> ChangeOf<Self::Model>;
 
-    /// Decodes a raw record.
+    /// Decodes a raw record. (`from_streams` and `from_kinesis` go through it; `from_lambda`
+    /// decodes the Lambda record's images in place instead, to the same result.)
     fn from_raw(record: RawRecord) -> Result<Record<Self>> {
         decode(record)
     }
