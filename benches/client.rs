@@ -200,17 +200,6 @@ async fn query_by_hand(sdk: &aws_sdk_dynamodb::Client, table: &str, customer: &s
     }
 }
 
-fn median(times: &[Duration]) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-}
-
 fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -285,8 +274,8 @@ fn print_table(
     println!("|---|---|---:|---:|---:|---:|---:|");
     let mut comparisons = Vec::new();
     for (o, &op) in ops.iter().enumerate() {
-        let ours = median(&times[&(o, 0)]);
-        let theirs = median(&times[&(o, 1)]);
+        let ours = report::median_duration(&times[&(o, 0)]);
+        let theirs = report::median_duration(&times[&(o, 1)]);
         for (s, side) in [Side::Ours, Side::ByHand].into_iter().enumerate() {
             let t = &times[&(o, s)];
             let (ratio, difference) = match side {
@@ -302,7 +291,7 @@ fn print_table(
                 side.name(),
                 op.calls() * server.repeat(),
                 us(*t.iter().min().expect("samples")),
-                us(median(t)),
+                us(report::median_duration(t)),
             );
         }
         let (case, goal) = match server {

@@ -213,17 +213,6 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1e3)
 }
 
-fn median(times: &[Duration]) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-}
-
 fn print_table(
     measured: &[Measured],
     delay: Duration,
@@ -246,12 +235,12 @@ fn print_table(
         let sequential = measured
             .iter()
             .find(|m| m.side.op == op && m.side.concurrency.is_none())
-            .map(|m| median(&m.times))
+            .map(|m| report::median_duration(&m.times))
             .expect("sequential side");
         for m in measured.iter().filter(|m| m.side.op == op) {
             let in_flight = m.side.concurrency.unwrap_or(1);
             let limit = delay * u32::try_from(op.requests(items).div_ceil(in_flight)).unwrap();
-            let med = median(&m.times);
+            let med = report::median_duration(&m.times);
             let min = m.times.iter().min().copied().unwrap_or_default();
             let (name, vs_sequential, speedup) = match m.side.concurrency {
                 None => ("sequential SDK loop", "-".to_owned(), "-".to_owned()),
@@ -286,7 +275,7 @@ fn print_table(
         let sequential = measured
             .iter()
             .find(|m| m.side.op == op && m.side.concurrency.is_none())
-            .map(|m| median(&m.times))
+            .map(|m| report::median_duration(&m.times))
             .expect("sequential side");
         let beyond = sequential.saturating_sub(delay * u32::try_from(requests).unwrap());
         println!(
@@ -323,7 +312,7 @@ fn comparisons(
                 .iter()
                 .find(|m| m.side.op == op && m.side.concurrency == concurrency)
                 .expect("every side is measured");
-            median(&side.times).as_secs_f64() * 1e3
+            report::median_duration(&side.times).as_secs_f64() * 1e3
         };
         let ours = median_ms(Some(default));
         let case = format!(
@@ -450,7 +439,7 @@ fn main() {
                 floor = measured
                     .iter()
                     .filter(|m| m.side.concurrency == default)
-                    .map(|m| (m.side.op, median(&m.times).as_secs_f64() * 1e3))
+                    .map(|m| (m.side.op, report::median_duration(&m.times).as_secs_f64() * 1e3))
                     .collect();
             } else {
                 summary.extend(comparisons(&measured, delay, items as usize, &floor));

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the benchmarks issue, then prints one table of ratios
 # (dynamo-types / the alternative a user would pick, medians measured in the same run) and
-# draws them as a chart (benches/summary.rs). About 15 minutes on 2 cores.
+# draws them as a chart (benches/summary.rs). About 10 minutes on 2 quiet cores.
 #
 #   bash benches/run-all.sh                  # all of them
 #   bash benches/run-all.sh codec stream     # some: codec client latency scan stream compile-time
+#                                            # (the summary then shows these with the results
+#                                            # of earlier runs of the others, each dated)
 #   PUBLISH=1 bash benches/run-all.sh        # also copy the table and chart into benches/results/
 #
 # Results of each bench: target/bench-results/<bench>.jsonl; the summary: summary.md and
@@ -39,6 +41,10 @@ for bench in "${chosen[@]}"; do
     compile-time) bash benches/compile_time.sh 3 ;;
     *) echo "unknown bench: $bench (one of: ${all[*]})" >&2; exit 2 ;;
   esac
+  if [ ! -s "$results/$bench.jsonl" ]; then
+    echo "the $bench bench saved no comparisons ($results/$bench.jsonl)" >&2
+    exit 1
+  fi
 done
 
 echo

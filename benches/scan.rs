@@ -102,17 +102,6 @@ async fn collect(client: &dynamo_types::Client) -> usize {
     items.len()
 }
 
-fn median(times: &[Duration]) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-}
-
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -155,9 +144,9 @@ async fn time_segments(
         println!();
         println!("| segments | requests | min ms | median ms | speed-up (one segment / median) |");
         println!("|---:|---:|---:|---:|---:|");
-        let one = median(&times[0]);
+        let one = report::median_duration(&times[0]);
         for (side, &segments) in SEGMENTS.iter().enumerate() {
-            let med = median(&times[side]);
+            let med = report::median_duration(&times[side]);
             println!(
                 "| {segments} | {} | {:.0} | {:.0} | {:.2}x |",
                 requests[side],

@@ -24,10 +24,12 @@ const ORDER: [&str; 6] = [
     "compile-time",
 ];
 
-fn load() -> Vec<Comparison> {
+/// The comparisons of every bench that saved some, and when each bench's file was written
+/// (a partial run of `run-all.sh` leaves the other benches' earlier results in place).
+fn load() -> (Vec<Comparison>, Vec<(String, String)>) {
     let dir = report::directory();
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -40,8 +42,22 @@ fn load() -> Vec<Comparison> {
     };
     files.sort_by_key(rank);
     let mut all = Vec::new();
+    let mut written = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read a results file");
+        let when = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .map(|t| {
+                chrono::DateTime::<chrono::Utc>::from(t)
+                    .format("%Y-%m-%d %H:%M UTC")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| "unknown".to_owned());
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        written.push((stem.to_owned(), when));
         for (n, line) in text
             .lines()
             .enumerate()
@@ -53,7 +69,7 @@ fn load() -> Vec<Comparison> {
             }
         }
     }
-    all
+    (all, written)
 }
 
 /// A value with the precision its size needs.
@@ -77,7 +93,7 @@ fn verdict(c: &Comparison) -> &'static str {
     }
 }
 
-fn table(all: &[Comparison]) -> String {
+fn table(all: &[Comparison], written: &[(String, String)]) -> String {
     let mut out = String::new();
     out.push_str(
         "| bench | case | ours | alternative | unit | ours (median) | alternative (median) | ratio | goal | |\n",
@@ -107,6 +123,11 @@ fn table(all: &[Comparison]) -> String {
         all.len(),
         with_goal - met
     );
+    let dates: Vec<String> = written
+        .iter()
+        .map(|(bench, when)| format!("{bench} {when}"))
+        .collect();
+    let _ = writeln!(out, "\nMeasured: {}.", dates.join(", "));
     out
 }
 
@@ -196,7 +217,7 @@ fn chart(all: &[Comparison]) -> String {
 }
 
 fn main() {
-    let all = load();
+    let (all, written) = load();
     let dir = report::directory();
     if all.is_empty() {
         println!(
@@ -209,7 +230,7 @@ fn main() {
         .skip(1)
         .find(|a| a.ends_with(".svg"))
         .map_or_else(|| dir.join("ratios.svg"), PathBuf::from);
-    let markdown = table(&all);
+    let markdown = table(&all, &written);
     println!("{markdown}");
     std::fs::write(dir.join("summary.md"), &markdown).expect("write the summary");
     std::fs::write(&svg_path, chart(&all)).expect("write the chart");

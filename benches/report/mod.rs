@@ -100,3 +100,16 @@ pub(crate) fn median(values: &[f64]) -> f64 {
         (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
     }
 }
+
+/// The median of `times` (the mean of the middle two for an even count).
+pub(crate) fn median_duration(times: &[std::time::Duration]) -> std::time::Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let n = sorted.len();
+    assert!(n > 0, "a median of nothing");
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+}
