@@ -110,12 +110,21 @@ impl Client {
 
     /// A client for a local DynamoDB at `endpoint` (such as `http://127.0.0.1:8000`), with
     /// region `us-east-1` and static dummy credentials; stream reads go to the same endpoint.
+    /// Each such client has a retry quota of its own (its own SDK retry partition).
     pub async fn local(endpoint: &str) -> Self {
+        // The SDK's retry quota (a token bucket) is shared by every client of a retry
+        // partition in the process: each local client gets a partition of its own, so that one
+        // client's failed attempts (a test's injected faults) never take another's retries away.
+        static PARTITIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let partition = PARTITIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let config = aws_sdk_dynamodb::config::Builder::new()
             .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
             .region(aws_sdk_dynamodb::config::Region::new(LOCAL_REGION))
             .credentials_provider(local_credentials())
             .endpoint_url(endpoint)
+            .retry_partition(aws_sdk_dynamodb::config::retry::RetryPartition::new(
+                format!("dynamo_types_local_{partition}"),
+            ))
             .build();
         Self::new(aws_sdk_dynamodb::Client::from_conf(config)).with_streams(local_streams(endpoint))
     }
