@@ -133,14 +133,7 @@ impl Bench {
                     put_by_hand(self.client.sdk(), &self.name, model).await;
                 }
                 (Op::Query, Side::Ours) => {
-                    let found: Vec<Order> = self
-                        .table
-                        .primary_key()
-                        .query(PARTITION)
-                        .stream()
-                        .try_collect()
-                        .await
-                        .expect("query");
+                    let found = query_ours(&self.table).await;
                     assert_eq!(found.len(), self.partition.len());
                     std::hint::black_box(found);
                 }
@@ -174,6 +167,17 @@ async fn put_by_hand(sdk: &aws_sdk_dynamodb::Client, table: &str, model: &Order)
         .send()
         .await
         .expect("put_item");
+}
+
+/// Every page of the bench partition, through the library.
+async fn query_ours(table: &batch::OrderTable) -> Vec<Order> {
+    table
+        .primary_key()
+        .query(PARTITION)
+        .stream()
+        .try_collect()
+        .await
+        .expect("query")
 }
 
 async fn query_by_hand(sdk: &aws_sdk_dynamodb::Client, table: &str, customer: &str) -> Vec<Order> {
@@ -397,14 +401,7 @@ fn main() {
             writes,
         };
         // Both ways read the same items, and write items the other reads back.
-        let ours: Vec<Order> = bench
-            .table
-            .primary_key()
-            .query(PARTITION)
-            .stream()
-            .try_collect()
-            .await
-            .expect("query");
+        let ours = query_ours(&bench.table).await;
         assert_eq!(ours, bench.partition);
         let theirs = query_by_hand(bench.client.sdk(), &bench.name, PARTITION).await;
         assert_eq!(theirs, bench.partition);
