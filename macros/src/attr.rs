@@ -37,6 +37,36 @@ pub(crate) struct ModelInput {
     /// `crate = "path"`: where the `dynamo_types` crate is.
     #[darling(rename = "crate")]
     pub(crate) krate: Option<syn::Path>,
+    /// `entity(table = AppTable, name = "User")`: an entity of a shared table.
+    pub(crate) entity: Option<EntityArg>,
+    /// `key(hash = "USER#{id}", range = "PROFILE")`: an entity's primary key templates.
+    pub(crate) key: Option<SpannedValue<KeyTemplateArg>>,
+    /// `index(name = "gsi1", hash = "...", range = "...")`: an entity's templates for one of
+    /// its table's indexes, repeatable.
+    #[darling(multiple)]
+    pub(crate) index: Vec<IndexTemplateArg>,
+}
+
+/// `entity(table = AppTable, name = "User")`
+#[derive(FromMeta)]
+pub(crate) struct EntityArg {
+    pub(crate) table: syn::Path,
+    pub(crate) name: Str,
+}
+
+/// `key(hash = "USER#{id}", range = "PROFILE")`
+#[derive(FromMeta)]
+pub(crate) struct KeyTemplateArg {
+    pub(crate) hash: Str,
+    pub(crate) range: Option<Str>,
+}
+
+/// `index(name = "gsi1", hash = "ORG#{org_id}", range = "USER#{id}")`
+#[derive(FromMeta)]
+pub(crate) struct IndexTemplateArg {
+    pub(crate) name: Str,
+    pub(crate) hash: Str,
+    pub(crate) range: Option<Str>,
 }
 
 /// `#[dynamo(...)]` on a field.

@@ -7,10 +7,12 @@
 //! attributes and the expansion.
 
 mod attr;
+mod collection;
 mod expand;
 mod fallback;
 mod model;
 mod projection;
+mod table_type;
 mod validate;
 mod value;
 
@@ -46,6 +48,28 @@ pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
 pub fn derive_dynamo_projection(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match projection::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => errors.write_errors().into(),
+    }
+}
+
+/// (The `DynamoTable` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
+#[proc_macro_derive(DynamoTable, attributes(dynamo))]
+pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match table_type::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => errors.write_errors().into(),
+    }
+}
+
+/// (The `DynamoCollection` derive is defined in `dynamo-types-macros` and re-exported by
+/// `dynamo-types`, the crate to depend on.)
+#[proc_macro_derive(DynamoCollection, attributes(dynamo))]
+pub fn derive_dynamo_collection(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match collection::derive(&input) {
         Ok(tokens) => tokens.into(),
         Err(errors) => errors.write_errors().into(),
     }

@@ -29,6 +29,38 @@ pub(crate) struct Model {
     pub(crate) stream: Option<StreamView>,
     /// Billing, table class, deletion protection, point-in-time recovery, tags.
     pub(crate) options: TableOptions,
+    /// `Some` for an entity of a shared table: its keys are templates (`keys` is then
+    /// `TableKeys::Entity`, and `gsis` empty).
+    pub(crate) entity: Option<Entity>,
+}
+
+/// An entity of a shared table (single-table design).
+pub(crate) struct Entity {
+    /// The table type (`AppTable`), which implements `EntityTable`.
+    pub(crate) table: syn::Path,
+    /// The entity name stored in the table's entity attribute.
+    pub(crate) name: String,
+    pub(crate) hash: Template,
+    pub(crate) range: Option<Template>,
+    pub(crate) indexes: Vec<EntityIndex>,
+}
+
+/// An entity's templates for one index of its table.
+pub(crate) struct EntityIndex {
+    pub(crate) names: IndexNames,
+    pub(crate) hash: Template,
+    pub(crate) range: Option<Template>,
+}
+
+/// A key template: `literals[0] {fields[0]} literals[1] ... {fields[n-1]} literals[n]`. The
+/// literal after a field is empty (at the end) or starts with `#`, so the key text splits back
+/// into its fields.
+pub(crate) struct Template {
+    /// The template as written.
+    pub(crate) text: String,
+    pub(crate) literals: Vec<String>,
+    pub(crate) fields: Vec<FieldId>,
+    pub(crate) span: Span,
 }
 
 /// An index into `Model::fields`.
@@ -78,31 +110,39 @@ pub(crate) enum TableKeys {
         range: FieldId,
         lsis: Vec<Lsi>,
     },
+    /// An entity's keys: templates (`Model::entity`), not fields.
+    Entity,
 }
 
 impl TableKeys {
+    /// The partition key field. Never asked of an entity (whose generated code has its own
+    /// paths): the derive stops with an internal error if it is.
     pub(crate) fn hash(&self) -> FieldId {
         match self {
             TableKeys::Hash { hash } | TableKeys::Full { hash, .. } => *hash,
+            TableKeys::Entity => unreachable!("an entity's keys are templates"),
         }
     }
 
     pub(crate) fn range(&self) -> Option<FieldId> {
         match self {
-            TableKeys::Hash { .. } => None,
+            TableKeys::Hash { .. } | TableKeys::Entity => None,
             TableKeys::Full { range, .. } => Some(*range),
         }
     }
 
     pub(crate) fn lsis(&self) -> &[Lsi] {
         match self {
-            TableKeys::Hash { .. } => &[],
+            TableKeys::Hash { .. } | TableKeys::Entity => &[],
             TableKeys::Full { lsis, .. } => lsis,
         }
     }
 
-    /// The key fields, partition key first.
+    /// The key fields, partition key first (none for an entity).
     pub(crate) fn fields(&self) -> Vec<FieldId> {
+        if let TableKeys::Entity = self {
+            return Vec::new();
+        }
         let mut all = vec![self.hash()];
         all.extend(self.range());
         all

@@ -27,6 +27,7 @@
 
 mod client;
 pub mod codec;
+pub mod entity;
 mod error;
 pub mod expr;
 #[cfg(feature = "lambda")]
@@ -64,12 +65,12 @@ pub use query::GetDecoder;
 #[doc(hidden)]
 pub use query::{AfterRangeOperator, NoSortKeyAttributeLeft};
 pub use query::{
-    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, ConsistentSource, ConsumedCapacity, Count,
-    Cursor, CursorError, DynamoProjection, FullGlobalSecondaryIndex, FullKeyArg, FullPrimaryKey,
-    Get, HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey, IntoRange, ItemOf, KeyOf,
-    KeySchemaOf, LocalSecondaryIndex, ModelOf, Page, ParallelScan, Query, RangeCondition,
-    RangeKeySchemaOf, ReadItem, ReadSource, Scan, ScanCursor, ScanPage, SortKey, SortKeyRange,
-    WithConsumedCapacity,
+    BatchGet, BatchGetFull, ByKey, ByKeyRef, ByParts, Collection, ConsistentSource,
+    ConsumedCapacity, Count, Cursor, CursorError, DynamoProjection, FullGlobalSecondaryIndex,
+    FullKeyArg, FullPrimaryKey, Get, HashGlobalSecondaryIndex, HashKeyArg, HashPrimaryKey,
+    IndexCollection, IntoRange, ItemOf, KeyOf, KeySchemaOf, LocalSecondaryIndex, ModelOf, Page,
+    ParallelScan, Query, RangeCondition, RangeKeySchemaOf, ReadItem, ReadSource, Scan, ScanCursor,
+    ScanPage, SortKey, SortKeyRange, WithConsumedCapacity,
 };
 pub use retry::RetryPolicy;
 pub use stream::{StreamEvent, StreamModel};
@@ -117,6 +118,7 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::client::Client;
+    pub use crate::codec::IntoKey;
     pub use crate::codec::field;
     pub use crate::codec::serde_bridge;
     pub use crate::codec::{
@@ -126,13 +128,16 @@ pub mod __private {
         TtlAttribute, ValueDecoder, ValueSource, VersionAttribute,
     };
     pub use crate::codec::{KeyRole, check_key_value, check_nesting, decode_key};
+    pub use crate::entity;
     pub use crate::error::{DecodeError, EncodeError};
+    pub use crate::expr::{Condition, Update};
     pub use crate::expr::{KeyPath, Path};
     pub use crate::model::{
         Billing, Capacity, DynamoModel, IndexKind, IndexSchema, KeyAttr, KeySchema, ModelKey,
         Projection, RangeKeySchema, StreamView, TableClass, TableOptions, TableSchema, Tag,
         hash_scalar, range_scalar,
     };
+    pub use crate::query::{BatchGet, Collection, IndexCollection, RangeCondition};
     pub use crate::query::{
         Column, DynamoProjection, FullGlobalSecondaryIndex, FullPrimaryKey,
         HashGlobalSecondaryIndex, HashPrimaryKey, LocalSecondaryIndex, ProjectionSource, ReadItem,

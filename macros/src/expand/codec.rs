@@ -30,9 +30,14 @@ pub(crate) fn to_item(model: &Model) -> TokenStream {
         };
         quote!(#krate::__private::field::store(#encode(&self.#ident), #name, &mut __item)?;)
     });
+    let (count, tail) = match &model.entity {
+        Some(_) => (count + 5, super::entity::to_item_tail(model)),
+        None => (count, quote!()),
+    };
     quote! {
         let mut __item = #krate::__private::HashMap::with_capacity(#count);
         #(#inserts)*
+        #tail
         ::core::result::Result::Ok(__item)
     }
 }
@@ -158,12 +163,35 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         };
         quote!(#ident: #value,)
     });
+    // An entity's items are checked to be of this entity: the entity attribute is read in the
+    // same pass (by name, a constant of the table type), and compared before the fields are.
+    let (entity_slot, entity_arm, entity_check) = match &model.entity {
+        None => (quote!(), quote!(), quote!()),
+        Some(_) => {
+            let attribute = super::entity::entity_attribute(model);
+            let name = super::entity::entity_name(model);
+            let take = match read {
+                Read::Item => quote!(::core::option::Option::Some(__value)),
+                Read::Source => {
+                    quote!(::core::option::Option::Some(#p::FieldSource::take_value(__source)?))
+                }
+            };
+            (
+                quote!(let mut __entity = ::core::option::Option::None;),
+                quote!(__name if __name == #attribute => __entity = #take,),
+                quote!(#p::entity::check_entity(__entity, #attribute, #name)?;),
+            )
+        }
+    };
+    let arms = quote!(#(#arms)* #entity_arm);
     let pass = match read {
-        Read::Item if model.stored().count() == 0 => quote!(let _ = __item;),
+        Read::Item if model.stored().count() == 0 && model.entity.is_none() => {
+            quote!(let _ = __item;)
+        }
         Read::Item => quote! {
             for (__name, __value) in __item {
                 match __name.as_str() {
-                    #(#arms)*
+                    #arms
                     _ => {}
                 }
             }
@@ -171,7 +199,7 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
         Read::Source => quote! {
             while let ::core::option::Option::Some(__name) = #p::FieldSource::next_name(__source) {
                 match __name {
-                    #(#arms)*
+                    #arms
                     _ => #p::FieldSource::skip(__source),
                 }
             }
@@ -179,7 +207,9 @@ fn decoder(model: &Model, read: Read) -> TokenStream {
     };
     quote! {
         #(#slots)*
+        #entity_slot
         #pass
+        #entity_check
         ::core::result::Result::Ok(Self { #(#inits)* })
     }
 }

@@ -48,6 +48,9 @@ pub(crate) fn key_type(model: &Model) -> TokenStream {
 }
 
 pub(crate) fn expand(model: &Model) -> Piece {
+    if model.entity.is_some() {
+        return super::entity::key_struct(model);
+    }
     let krate = &model.krate;
     let vis = &model.vis;
     let key = ident(model);

@@ -1,6 +1,7 @@
 //! Code generation from a validated [`Model`]. One file per generated piece.
 
 mod codec;
+pub(crate) mod entity;
 mod event;
 mod key;
 mod paths;

@@ -29,7 +29,10 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let stored: Vec<_> = model.stored().collect();
     let idents: Vec<_> = stored.iter().map(|(_, f)| &f.ident).collect();
     let names: Vec<_> = stored.iter().map(|(_, f)| &f.name).collect();
-    let keys = model.keys.fields();
+    // An entity's template fields are key-like: updating one alone would leave the key built
+    // from it stale (see `Update::set_index`).
+    let mut keys = model.keys.fields();
+    keys.extend(super::entity::template_fields(model));
     // The table's key attributes get a `KeyPath`: a `Path` for conditions that no update takes,
     // since DynamoDB never changes an item's key.
     let path_types: Vec<_> = stored

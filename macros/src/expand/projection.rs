@@ -31,12 +31,14 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let model_ty = model_type(model);
     let generics = bounded_generics(model);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let entities = super::entity::read_filter(model);
     private.extend(quote! {
         #[automatically_derived]
         impl #impl_generics #p::ReadItem for #model_ty #where_clause {
             type Item = Self;
             const ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
                 ::core::option::Option::None;
+            #entities
             fn decode(
                 __item: #p::Item,
             ) -> ::core::result::Result<Self, #p::DecodeError> {

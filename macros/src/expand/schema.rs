@@ -13,14 +13,28 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let model_ty = model_type(model);
     let generics = bounded_generics(model);
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let schema = schema_const(model);
+    let schema = if model.entity.is_some() {
+        super::entity::schema_const(model, &|id| {
+            option(id.map(|id| {
+                let name = &model.field(id).name;
+                quote!(#name)
+            }))
+        })
+    } else {
+        schema_const(model)
+    };
     let key_ty = key::key_type(model);
     let key_ident = key::ident(model);
-    let key_fields = model
-        .keys
-        .fields()
-        .into_iter()
-        .map(|id| &model.field(id).ident);
+    let key_body = if model.entity.is_some() {
+        super::entity::key_body(model)
+    } else {
+        let key_fields = model
+            .keys
+            .fields()
+            .into_iter()
+            .map(|id| &model.field(id).ident);
+        quote!(#key_ident { #(#key_fields: ::core::clone::Clone::clone(&self.#key_fields),)* })
+    };
     let to_item = codec::to_item(model);
     let from_item = codec::from_item(model);
     // Only the typed stream reader calls `__from_source` (for `StreamEvent`s, which a model has
@@ -50,7 +64,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
             const SCHEMA: #krate::__private::TableSchema = #schema;
 
             fn key(&self) -> Self::Key {
-                #key_ident { #(#key_fields: ::core::clone::Clone::clone(&self.#key_fields),)* }
+                #key_body
             }
 
             fn to_item(
@@ -76,7 +90,11 @@ pub(crate) fn expand(model: &Model) -> Piece {
         #timestamp_check
     };
 
-    let (primary_public, primary_private) = key_schemas(model);
+    let (primary_public, primary_private) = if model.entity.is_some() {
+        super::entity::key_schemas(model)
+    } else {
+        key_schemas(model)
+    };
     Piece {
         public: primary_public,
         private: quote!(#model_impl #primary_private),

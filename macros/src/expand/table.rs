@@ -22,6 +22,7 @@ pub(crate) fn expand(model: &Model) -> Piece {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 
     let primary = match model.keys {
+        TableKeys::Entity => super::entity::handle_methods(model),
         TableKeys::Hash { .. } => quote! {
             /// The primary key (partition key only): `get`, `batch_get`, `query`, `scan`, ...
             pub fn primary_key(&self) -> #p::HashPrimaryKey<#model_ty> {

@@ -32,7 +32,7 @@ const HANDLE_METHODS: &[&str] = &[
     "get_item",
 ];
 
-fn index_names(
+pub(super) fn index_names(
     model: &syn::Ident,
     lit: &LitStr,
     errors: &mut darling::error::Accumulator,

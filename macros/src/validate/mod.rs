@@ -5,6 +5,7 @@
 //! This file holds the rules on the struct, its fields and the strings that name fields;
 //! `index.rs` the rules on secondary indexes.
 
+mod entity;
 mod index;
 mod options;
 
@@ -27,6 +28,12 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
+    let is_entity = input.entity.is_some();
+    if is_entity {
+        entity::not_for_entities(&input, &mut errors);
+    } else {
+        entity::entity_only(&input, &mut errors);
+    }
     let raw_fields = input
         .data
         .take_struct()
@@ -34,7 +41,12 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         .unwrap_or_default();
 
     owned_data(&input.generics, &mut errors);
-    let table = table_name(input.table.as_deref(), &input.ident, &mut errors);
+    let table = if is_entity {
+        entity::no_key_flags(&raw_fields, &mut errors);
+        Some(String::new())
+    } else {
+        table_name(input.table.as_deref(), &input.ident, &mut errors)
+    };
     let fields = fields(&raw_fields, &mut errors);
     duplicate_attribute_names(&raw_fields, &fields, &mut errors);
     let hash = single_flag(&raw_fields, |f| &f.hash, "hash", &input.ident, &mut errors);
@@ -68,7 +80,7 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
     );
     field_flags_agree(&raw_fields, &mut errors);
     timestamp_flags_agree(&raw_fields, &mut errors);
-    if hash.is_none() && !raw_fields.iter().any(|f| f.hash.is_present()) {
+    if !is_entity && hash.is_none() && !raw_fields.iter().any(|f| f.hash.is_present()) {
         errors.push(
             Error::custom("missing partition key: mark one field with `#[dynamo(hash)]`")
                 .with_span(&input.ident),
@@ -106,7 +118,12 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
     unique_index_names(&lsis, &gsis, &mut errors);
     lsis_need_a_sort_key(range, &input.lsi, &mut errors);
 
+    let entity = input.entity.as_ref().and_then(|arg| {
+        let key = input.key.as_deref();
+        entity::entity(&input.ident, key, &input.index, arg, &fields, &mut errors)
+    });
     let keys = match (hash, range) {
+        _ if is_entity => Some(TableKeys::Entity),
         (Some(hash), Some(range)) if hash != range => Some(TableKeys::Full { hash, range, lsis }),
         (Some(hash), None) => Some(TableKeys::Hash { hash }),
         _ => None,
@@ -128,6 +145,7 @@ pub(crate) fn validate(input: ModelInput) -> darling::Result<Model> {
         updated_at: updated_at.map(|id| (id, raw_fields[id].updated_at.span())),
         stream,
         options,
+        entity,
     })
 }
 
@@ -166,8 +184,22 @@ fn table_name(
     Some(name)
 }
 
+/// The generated names of an index an entity or a collection names (`UserGsi1Index`).
+pub(crate) fn entity_index_names(
+    model: &syn::Ident,
+    lit: &LitStr,
+    errors: &mut darling::error::Accumulator,
+) -> crate::model::IndexNames {
+    index::index_names(model, lit, errors)
+}
+
 /// Table and index names: 3 to 255 characters of `A-Z a-z 0-9 _ - .` (DynamoDB's rule).
-fn check_name(name: &str, what: &str, span: Span, errors: &mut darling::error::Accumulator) {
+pub(crate) fn check_name(
+    name: &str,
+    what: &str,
+    span: Span,
+    errors: &mut darling::error::Accumulator,
+) {
     let bad_char = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')));
@@ -416,7 +448,7 @@ fn stored_field(
     named_field(fields, wanted, role, lit.span(), errors)
 }
 
-fn named_field(
+pub(super) fn named_field(
     fields: &[Field],
     wanted: &str,
     role: &str,

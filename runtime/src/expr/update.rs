@@ -104,6 +104,9 @@ pub struct Update<M> {
     remove: Vec<Vec<Segment>>,
     add: Vec<(Vec<Segment>, Value)>,
     delete: Vec<(Vec<Segment>, Value)>,
+    /// Conditions the update brings with it (`set_index`'s: the primary key's fields it was
+    /// given are the item's).
+    guards: Vec<super::Condition<M>>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -114,6 +117,7 @@ impl<M> Clone for Update<M> {
             remove: self.remove.clone(),
             add: self.add.clone(),
             delete: self.delete.clone(),
+            guards: self.guards.clone(),
             _model: PhantomData,
         }
     }
@@ -143,6 +147,7 @@ impl<M> Update<M> {
             remove: Vec::new(),
             add: Vec::new(),
             delete: Vec::new(),
+            guards: Vec::new(),
             _model: PhantomData,
         }
     }
@@ -168,6 +173,40 @@ impl<M> Update<M> {
         self.set
             .push((path.update_segments().to_vec(), SetAction::Value(value)));
         self
+    }
+
+    /// Sets every field an index's key templates are built from, and the index's key
+    /// attributes with them (a single-table entity's overloaded index, see
+    /// [`entity`](crate::entity)): `User::update().set_index(UserGsi1Values { org_id, id })`.
+    /// A field of an index template cannot be `set` alone, which would leave the index key
+    /// stale; the values struct has a field for each one the index needs, so none can be
+    /// forgotten. Fields that also build the primary key cannot change: the update then
+    /// carries the condition that the item holds the values given.
+    pub fn set_index<V: crate::entity::IndexValues<M>>(self, values: V) -> Self {
+        values.apply(self)
+    }
+
+    /// `SET name = value` on a top-level attribute, for the generated `set_index`. Not a
+    /// public API.
+    #[doc(hidden)]
+    pub fn __set_attribute(mut self, name: &str, value: Value) -> Self {
+        self.set.push((
+            vec![Segment::Name(name.to_owned())],
+            SetAction::Value(value),
+        ));
+        self
+    }
+
+    /// Adds a condition the update needs, for the generated `set_index`. Not a public API.
+    #[doc(hidden)]
+    pub fn __guard(mut self, condition: super::Condition<M>) -> Self {
+        self.guards.push(condition);
+        self
+    }
+
+    /// The conditions the update brings with it.
+    pub(crate) fn guards(&self) -> &[super::Condition<M>] {
+        &self.guards
     }
 
     /// `SET path = if_not_exists(path, value)`: sets the value only when the attribute is absent.

@@ -323,6 +323,20 @@ macro_rules! batch_builder {
                 }
             }
 
+            /// A read of `keys` (items of the table's key attributes) whose items `decode`
+            /// reads: a collection's batch read across its entities. Not a public API.
+            #[doc(hidden)]
+            pub fn __decoded_by<T>(
+                table: TableRef<$model>,
+                keys: Result<Vec<Item>, EncodeError>,
+                decode: fn(Item) -> Result<T, crate::error::DecodeError>,
+            ) -> $name<$model, T> {
+                $name {
+                    inner: Self::new(table, keys).inner,
+                    decode,
+                }
+            }
+
             /// Reads the items as the projection `P` (a struct deriving `DynamoProjection` of
             /// this model): each request's `ProjectionExpression` names `P`'s attributes and
             /// the table's key attributes (answers are matched to keys by them).

@@ -113,6 +113,20 @@ query_entity!(
     FullGlobalSecondaryIndex<I: RangeKeySchema> for I::Model
 );
 
+query_entity!(
+    /// A collection's query over the table's primary key: several entities of a shared table
+    /// that share a partition, read by one query (see [`entity`](crate::entity)). A collection
+    /// over a global secondary index is read by a [`FullGlobalSecondaryIndex`] or
+    /// [`HashGlobalSecondaryIndex`] of its marker.
+    Collection<C: KeySchema> for C::Model
+);
+
+query_entity!(
+    /// A collection's query over one global secondary index of the shared table (see
+    /// [`Collection`]).
+    IndexCollection<C: KeySchema> for C::Model
+);
+
 /// What a query or scan reads: the table's primary key or one of its indexes. Implemented by
 /// the five query objects.
 pub trait ReadSource: Clone + Send + Sync + 'static {
@@ -131,6 +145,7 @@ pub trait ConsistentSource: ReadSource {}
 impl<M: RangeKeySchemaOf> ConsistentSource for FullPrimaryKey<M> {}
 impl<M: KeySchemaOf> ConsistentSource for HashPrimaryKey<M> {}
 impl<I: RangeKeySchema> ConsistentSource for LocalSecondaryIndex<I> {}
+impl<C: KeySchema> ConsistentSource for Collection<C> {}
 
 /// The model a [`ReadSource`] reads.
 pub type ModelOf<E> = <<E as ReadSource>::Schema as KeySchema>::Model;

@@ -53,6 +53,10 @@ pub trait ReadItem {
 
     /// Decodes one item.
     fn decode(item: Item) -> Result<Self::Item, DecodeError>;
+
+    /// The entities a read keeps, for a table shared by several (see
+    /// [`entity`](crate::entity)): `None` reads every item.
+    const ENTITIES: Option<crate::entity::EntityFilter> = None;
 }
 
 /// What a query or scan of `E` returns by default (see [`ReadItem`]).

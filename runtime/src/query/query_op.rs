@@ -189,15 +189,18 @@ pub(crate) fn make_plan<E: ReadSource>(
     }
     // Without a filter every request returns what it read, so a page needs no bound of its
     // own; with one, a filter that rejects everything would read to the end in one page.
-    let max_requests = options.max_requests.or(options
-        .filter
-        .is_some()
-        .then_some(FILTERED_REQUESTS_PER_PAGE));
-    let filter = options
-        .filter
-        .as_ref()
-        .map(|f| p.condition(f))
-        .transpose()?;
+    // An entity's read (or a collection's) keeps only its entities' items, by a filter on the
+    // entity attribute: other entities sharing the key range are skipped by DynamoDB.
+    let entities = <E::Schema as ReadItem>::ENTITIES.map(|e| e.condition());
+    let filter = match (options.filter.clone(), entities) {
+        (Some(user), Some(entities)) => Some(entities.and(user)),
+        (Some(user), None) => Some(user),
+        (None, entities) => entities,
+    };
+    let max_requests = options
+        .max_requests
+        .or(filter.is_some().then_some(FILTERED_REQUESTS_PER_PAGE));
+    let filter = filter.as_ref().map(|f| p.condition(f)).transpose()?;
     // A global index holds only what it projects, and DynamoDB evaluates a filter on an
     // attribute it lacks as if the item had none: a count or a keys-only read would then be
     // silently wrong. (A local index fetches such attributes from the table.)

@@ -5,7 +5,7 @@ use std::fmt;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::{IntoKey, KeyAttribute, KeyParts, KeyRole, PrefixKey};
+use crate::codec::{IntoKey, KeyAttribute, KeyParts, KeyRole, PrefixKey, check_key_value};
 use crate::error::{EncodeError, Error, Result};
 use crate::expr::Placeholders;
 use crate::query::keys::unnamed_key_value;
@@ -57,6 +57,57 @@ impl<T> fmt::Debug for RangeCondition<T> {
 /// DynamoDB bounds the values a key condition compares with as it bounds sort keys.
 fn sort_value<T: KeyAttribute>(value: T) -> Result<AttributeValue, EncodeError> {
     unnamed_key_value(&value, KeyRole::Sort)
+}
+
+/// Conditions on a key template's text, for the methods the derive generates on an entity's
+/// sort key template (`OrderSk::placed_at_between(..)`): the texts are key prefixes and bounds
+/// the template computed, not whole keys. Not a public API.
+impl<T> RangeCondition<T> {
+    fn text(op: RangeOp, texts: Vec<Result<String, EncodeError>>) -> Self {
+        RangeCondition {
+            eqs: Vec::new(),
+            last: Some((
+                op,
+                texts
+                    .into_iter()
+                    .map(|t| {
+                        let value = AttributeValue::S(t?);
+                        check_key_value(&value, KeyRole::Sort)?;
+                        Ok(value)
+                    })
+                    .collect(),
+            )),
+            _type: std::marker::PhantomData,
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn __text_eq(text: Result<String, EncodeError>) -> Self {
+        Self::text(RangeOp::Eq, vec![text])
+    }
+
+    #[doc(hidden)]
+    pub fn __text_begins_with(prefix: Result<String, EncodeError>) -> Self {
+        Self::text(RangeOp::BeginsWith, vec![prefix])
+    }
+
+    #[doc(hidden)]
+    pub fn __text_between(
+        low: Result<String, EncodeError>,
+        high: Result<String, EncodeError>,
+    ) -> Self {
+        Self::text(RangeOp::Between, vec![low, high])
+    }
+
+    #[doc(hidden)]
+    pub fn __text_ge(low: Result<String, EncodeError>) -> Self {
+        Self::text(RangeOp::Ge, vec![low])
+    }
+
+    #[doc(hidden)]
+    pub fn __text_le(high: Result<String, EncodeError>) -> Self {
+        Self::text(RangeOp::Le, vec![high])
+    }
 }
 
 impl<T: KeyAttribute> RangeCondition<T> {

@@ -214,6 +214,18 @@ impl RouterBuilder {
         self.add::<M>(Some((attribute.to_owned(), value.into())), handler)
     }
 
+    /// Routes the records of a single-table entity (see [`entity`](crate::entity)) to
+    /// `handler`: by its table and the value of the table's entity attribute, its entity name.
+    /// The table's stream needs `new_and_old_images` (the entity attribute is only in the
+    /// images); otherwise [`build`](Self::build) says so.
+    pub fn entity<M: StreamModel + crate::entity::Entity>(
+        self,
+        handler: impl Handler<M> + 'static,
+    ) -> Self {
+        let attribute = <M::Table as crate::entity::EntityTable>::TABLE.entity_attribute;
+        self.table_where::<M>(attribute, M::NAME, handler)
+    }
+
     fn add<M: StreamModel>(
         mut self,
         by: Option<(String, String)>,

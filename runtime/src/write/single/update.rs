@@ -164,6 +164,7 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
                 VersionMode::Unversioned => {}
             }
         }
+        conditions.extend(update.guards().iter().cloned());
         Ok(PreparedUpdate {
             table: self.table.name().to_owned(),
             key,
