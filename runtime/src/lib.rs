@@ -20,6 +20,9 @@
 //! - `write`: single writes (`write/single/`), batches, transactions, the writer, writes
 //!   addressed by key (`write/by_key.rs`), item sizes, versions and timestamps.
 //! - `stream`: typed change events, records, the router, the consumer; `lambda`, `local`.
+//! - `entity`: single-table design: the shared table's schema, key template encoding
+//!   (`entity/template.rs`), the checks generated code evaluates at compile time, collections
+//!   (it names `query`, `expr` and `stream::Router` names it).
 //!
 //! The entry points of reads, writes and streams (`table.writer()`, `table.get(key)`,
 //! `client.transact_write()`, `table.consumer(name)`) are inherent methods written next to the

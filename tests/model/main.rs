@@ -3,6 +3,7 @@
 
 mod codec;
 mod declared_by_macro;
+mod entity;
 mod enums;
 mod post;
 #[path = "../support/spans.rs"]

@@ -57,7 +57,12 @@ pub(crate) fn expand(model: &Model) -> Piece {
         })
         .collect();
     let docs = stored.iter().map(|(id, f)| {
-        if keys.contains(id) {
+        if model.entity.is_some() && keys.contains(id) {
+            format!(
+                "The path of the `{}` attribute, a field of a key template: for conditions and filters; updates change it only with its key (`Update::set_index` for an index's).",
+                f.name
+            )
+        } else if keys.contains(id) {
             format!(
                 "The path of the `{}` attribute, a key of the table: for conditions and filters, not updates.",
                 f.name

@@ -279,6 +279,10 @@ impl<M, T: MapLike> Path<M, T> {
 /// take it: DynamoDB never changes an item's key, and rejects an update that sets, removes or
 /// adds to a key attribute. To move an item to another key, `put` it under the new key and
 /// `delete` the old one (in one transaction to do both or neither).
+///
+/// A single-table entity's fields that its key templates are built from get a `KeyPath` too:
+/// a field of its primary key's templates is part of its key, and a field of an index's
+/// templates changes only with the index key (`Update::set_index`).
 pub struct KeyPath<M, T>(Path<M, T>);
 
 impl<M, T> KeyPath<M, T> {
@@ -307,11 +311,13 @@ impl<M, T> fmt::Debug for KeyPath<M, T> {
     }
 }
 
-/// A path that updates take: any [`Path`], never a table key's [`KeyPath`].
+/// A path that updates take: any [`Path`], never a [`KeyPath`] (a table key's, or a field a
+/// single-table entity's key template is built from).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is the path of a key attribute, and DynamoDB does not update key attributes",
-    label = "a key attribute of the table: updates cannot set, remove or add to it",
-    note = "an item's key never changes: `put` the item under its new key and `delete` the old one (in `client.transact_write()` to do both or neither)"
+    message = "`{Self}` is the path of a key attribute, or of a field a key is built from: an update cannot change it",
+    label = "a key of the table, or a field of a key template: updates cannot set, remove or add to it",
+    note = "an item's key never changes: `put` the item under its new key and `delete` the old one (in `client.transact_write()` to do both or neither)",
+    note = "a field of an entity's index template changes with the index key: `Update::set_index` with the index's values struct (`{{Model}}{{Index}}Values`) sets them together"
 )]
 pub trait Updatable<M> {
     /// The type of the value at the path.
