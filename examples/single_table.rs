@@ -115,12 +115,67 @@ async fn main() -> dynamo_types::Result<()> {
     );
 
     // One query, two entities.
-    let both = UserWithOrders::query_object(&client).query("alice").await?;
+    let both = UserWithOrders::collection(&client).query("alice").await?;
     println!("user with orders: {} items", both.items.len());
     assert_eq!(both.items.len(), 4);
 
-    let order_and_lines = OrderWithLines::query_object(&client).query("o2").await?;
+    let order_and_lines = OrderWithLines::collection(&client).query("o2").await?;
     println!("order with lines: {:?}", order_and_lines.items);
+
+    // Orders placed at one time, and the orders of a user from a time on, in order.
+    let at = orders
+        .primary_key()
+        .query("alice")
+        .range(OrderSk::with_placed_at(1_700_100_000))
+        .await?;
+    assert_eq!(at.items.len(), 1);
+    let since = orders
+        .primary_key()
+        .query("alice")
+        .range(OrderSk::placed_at_ge(1_700_100_000))
+        .await?;
+    assert_eq!(since.items.len(), 2);
+
+    // A batch read across entities: each item decoded as its own.
+    let keys: [UserWithOrdersKey; 2] = [
+        UserKey { id: "alice".into() }.into(),
+        OrderKey {
+            user_id: "alice".into(),
+            placed_at: 1_700_000_000,
+            id: "o1".into(),
+        }
+        .into(),
+    ];
+    let read = UserWithOrders::batch_get(&client, keys).await?;
+    assert!(matches!(
+        &read[..],
+        [UserWithOrders::User(_), UserWithOrders::Order(_)]
+    ));
+
+    // A transaction across entities: a new user and their first order, both or neither.
+    let mut bob = User {
+        id: "bob".into(),
+        org: "acme".into(),
+        name: "Bob".into(),
+    };
+    let mut first = Order {
+        user_id: "bob".into(),
+        id: "o9".into(),
+        placed_at: 1_700_300_000,
+        total_cents: 500,
+    };
+    client
+        .transact_write()
+        .put_if_absent(&users, &mut bob)
+        .put_if_absent(&orders, &mut first)
+        .await?;
+    let (u, o) = client
+        .transact_get((
+            users.primary_key().get("bob", ()),
+            orders.primary_key().get("bob", (1_700_300_000, "o9")),
+        ))
+        .await?;
+    assert_eq!((u, o), (Some(bob), Some(first)));
 
     // Moving a user to another organisation moves its index key with it.
     let update = User::update().set_index(UserGsi1Values {

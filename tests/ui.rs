@@ -24,6 +24,7 @@ fn ui() {
         "projection",
         "table",
         "timestamp",
+        "entity",
     ] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }

@@ -134,11 +134,13 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
             }
         },
         None => {
-            let message = format!(
-                "an item of an entity `{ident}` does not list: add its entity to the enum, or a `#[dynamo(other)]` variant holding `OtherEntity` to receive such items"
-            );
+            let collection = ident.to_string();
             quote! {
-                _ => ::core::result::Result::Err(#p::DecodeError::custom(#message)),
+                __entity => ::core::result::Result::Err(#p::entity::unlisted(
+                    __entity,
+                    #table.entity_attribute,
+                    #collection,
+                )),
             }
         }
     };
@@ -221,7 +223,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
 
         impl #ident {
             #[doc = #query_doc]
-            pub fn query_object(client: &#p::Client) -> #query_type {
+            pub fn collection(client: &#p::Client) -> #query_type {
                 <#query_type>::new(#p::TableRef::new(client))
             }
 

@@ -33,6 +33,12 @@ struct TableGsiArg {
 }
 
 pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
+    if !matches!(&input.data, syn::Data::Struct(s) if matches!(s.fields, syn::Fields::Unit)) {
+        return Err(Error::custom(
+            "`DynamoTable` is derived on a unit struct, which only names the table: write `struct Shop;` and declare the table with `#[dynamo(table = \"...\", hash = \"...\", entity_attribute = \"...\")]`; the entities are the structs with fields",
+        )
+        .with_span(&input.ident));
+    }
     let input = TableInput::from_derive_input(input)?;
     let mut errors = Error::accumulator();
     let ident = &input.ident;

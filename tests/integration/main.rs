@@ -14,6 +14,7 @@ mod multi_key;
 mod other_writers;
 mod proxy;
 mod reads;
+mod single_table;
 #[path = "../support/spans.rs"]
 mod span_capture;
 mod spans;

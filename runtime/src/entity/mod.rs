@@ -126,13 +126,18 @@ const fn position(table: &EntityTableSchema, name: &str) -> Option<usize> {
     None
 }
 
-/// The index `name` of `table`; the derive checks first that there is one (with a message
-/// naming both), so the panic here is never the one reported. Not a public API.
+/// Stands in for an index, a sort key or a name the table lacks, in the constants the derive
+/// generates: the derive's own check of the same thing fails the build with a message naming
+/// the entity and the table, so the stand-in is never used (and adds no error of its own).
+const MISSING_INDEX: IndexSchema = string_index("", &[], &[]);
+const MISSING_NAMES: &[&str] = &[""];
+
+/// The index `name` of `table` (a stand-in for one it lacks). Not a public API.
 #[doc(hidden)]
 pub const fn index(table: &'static EntityTableSchema, name: &str) -> &'static IndexSchema {
     match position(table, name) {
         Some(i) => &table.indexes[i],
-        None => panic!("the table declares no index of this name"),
+        None => &MISSING_INDEX,
     }
 }
 
@@ -142,7 +147,7 @@ pub const fn index(table: &'static EntityTableSchema, name: &str) -> &'static In
 pub const fn index_hash(table: &'static EntityTableSchema, name: &str) -> &'static [&'static str] {
     match index(table, name).hash {
         [one] => std::slice::from_ref(&one.name),
-        _ => panic!("an index of a shared table has one partition key attribute"),
+        _ => MISSING_NAMES,
     }
 }
 
@@ -152,7 +157,7 @@ pub const fn index_range(table: &'static EntityTableSchema, name: &str) -> &'sta
     match index(table, name).range {
         [one] => std::slice::from_ref(&one.name),
         [] => &[],
-        _ => panic!("an index of a shared table has at most one sort key attribute"),
+        _ => MISSING_NAMES,
     }
 }
 
@@ -316,7 +321,7 @@ pub fn batch_get<C: DynamoCollection>(
 pub const fn range_name(table: &EntityTableSchema) -> &'static str {
     match table.range {
         Some(range) => range.name,
-        None => panic!("the table has no sort key"),
+        None => MISSING_NAMES[0],
     }
 }
 
@@ -326,7 +331,7 @@ pub const fn range_name(table: &EntityTableSchema) -> &'static str {
 pub const fn range_names(table: &'static EntityTableSchema) -> &'static [&'static str] {
     match &table.range {
         Some(range) => std::slice::from_ref(&range.name),
-        None => panic!("the table has no sort key"),
+        None => MISSING_NAMES,
     }
 }
 
@@ -339,7 +344,10 @@ pub const fn hash_names(table: &'static EntityTableSchema) -> &'static [&'static
 /// The index `name`'s partition key attribute. Not a public API.
 #[doc(hidden)]
 pub const fn index_hash_name(table: &'static EntityTableSchema, name: &str) -> &'static str {
-    index_hash(table, name)[0]
+    match index_hash(table, name) {
+        [one] => one,
+        _ => MISSING_NAMES[0],
+    }
 }
 
 /// The index `name`'s sort key attribute. Not a public API.
@@ -347,7 +355,7 @@ pub const fn index_hash_name(table: &'static EntityTableSchema, name: &str) -> &
 pub const fn index_range_name(table: &'static EntityTableSchema, name: &str) -> &'static str {
     match index_range(table, name) {
         [one] => one,
-        _ => panic!("the index has no sort key"),
+        _ => MISSING_NAMES[0],
     }
 }
 
@@ -405,7 +413,31 @@ pub const fn same_literals(a: &[&str], b: &[&str]) -> bool {
 
 /// Compiles only when `A` and `B` have fields of the same types. Not a public API.
 #[doc(hidden)]
-pub fn same_fields<A: TemplateShape, B: TemplateShape<Fields = A::Fields>>() {}
+pub fn same_fields<A: TemplateShape, B: TemplateShape>()
+where
+    B::Fields: SameFields<A::Fields>,
+{
+}
+
+/// The fields of two partition key templates have the same types. Not a public API.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the entities of a collection share a partition, and their partition key templates have fields of other types: `{Self}` and `{T}`",
+    label = "this entity's partition key template has fields of other types than the first entity's",
+    note = "a collection lists entities whose partition key templates (of the table, or of the index it names) have the same literal text and the same field types, in order"
+)]
+pub trait SameFields<T> {}
+impl<T> SameFields<T> for T {}
+
+/// Two entities are of one table. Not a public API.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the entities of a collection are stored in one table, and these are in `{Self}` and `{T}`",
+    label = "of another table than the collection's first entity",
+    note = "a collection reads one partition of one table: list entities whose `entity(table = ...)` names the same table type"
+)]
+pub trait SameTable<T> {}
+impl<T> SameTable<T> for T {}
 
 /// The least text greater than every text that begins with `prefix`: `prefix` with its last
 /// character replaced by the next one (`ORDER#` gives `ORDER$`); `None` for an empty prefix, or
@@ -470,4 +502,25 @@ pub fn field_end(
 
 /// Compiles only when two entities share a table. Not a public API.
 #[doc(hidden)]
-pub fn same_table<A: Entity, B: Entity<Table = A::Table>>() {}
+pub fn same_table<A: Entity, B: Entity>()
+where
+    B::Table: SameTable<A::Table>,
+{
+}
+
+/// The error for an item of an entity a collection does not list (`found`: its entity name, if
+/// any), at the entity attribute. Not a public API.
+#[doc(hidden)]
+pub fn unlisted(found: Option<&str>, attribute: &str, collection: &str) -> DecodeError {
+    let found = match found {
+        Some(name) => format!("an item of the entity `{name}`"),
+        None => "an item without an entity attribute".to_owned(),
+    };
+    DecodeError::invalid_value(
+        format!(
+            "an entity `{collection}` lists (add it to the enum, or a `#[dynamo(other)]` variant holding `OtherEntity` to receive such items)"
+        ),
+        &found,
+    )
+    .at(attribute)
+}

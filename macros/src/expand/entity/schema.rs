@@ -105,7 +105,8 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         let message = format!(
             "`{ident}` declares `stream = \"{text}\"`, and its table `{table_name}` does not: declare the same `stream` on `{table_name}`, whose stream it is"
         );
-        private.extend(quote! {
+        let span = table_path.span();
+        private.extend(quote_spanned! {span=>
             const _: () = if !::core::matches!(#t.stream, ::core::option::Option::Some(#p::StreamView::#variant)) {
                 ::core::panic!(#message)
             };

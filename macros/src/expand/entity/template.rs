@@ -247,12 +247,12 @@ fn sort_conditions(model: &Model, typed: &Typed<'_>) -> TokenStream {
                 })
             }
         };
-        let with = format_ident!("with_{}", field_name);
+        let with = format_ident!("with_{}", field_name, span = template.span);
         let with_body = if last {
             quote!(#p::RangeCondition::__text_eq(#upto))
         } else {
-            let lit = &literals[k + 1];
-            quote!(#p::RangeCondition::__text_begins_with(#upto.map(|mut t| { t.push_str(#lit); t })))
+            // `upto` ends with the literal after the field (`#...`), so it matches the whole field
+            quote!(#p::RangeCondition::__text_begins_with(#upto))
         };
         let names: Vec<String> = fields[..=k]
             .iter()
@@ -265,11 +265,23 @@ fn sort_conditions(model: &Model, typed: &Typed<'_>) -> TokenStream {
                 #with_body
             }
         });
-        let between = format_ident!("{}_between", field_name);
-        let ge = format_ident!("{}_ge", field_name);
-        let le = format_ident!("{}_le", field_name);
-        let low = value_text(quote!(__low));
-        let high = value_text(quote!(__high));
+        let between = format_ident!("{}_between", field_name, span = template.span);
+        let ge = format_ident!("{}_ge", field_name, span = template.span);
+        let le = format_ident!("{}_le", field_name, span = template.span);
+        // `low` and `high`, unless a field of the template has the name
+        let taken = |n: &str| fields.iter().any(|f| f.ident == n);
+        let low_ident = if taken("low") {
+            format_ident!("low_")
+        } else {
+            format_ident!("low")
+        };
+        let high_ident = if taken("high") {
+            format_ident!("high_")
+        } else {
+            format_ident!("high")
+        };
+        let low = value_text(quote!(#low_ident));
+        let high = value_text(quote!(#high_ident));
         let fixed = if k == 0 {
             String::new()
         } else {
@@ -281,17 +293,17 @@ fn sort_conditions(model: &Model, typed: &Typed<'_>) -> TokenStream {
         let doc_le = format!("The keys whose `{field}` is at most `high`{fixed}.");
         methods.push(quote! {
             #[doc = #doc_between]
-            pub fn #between(#(#earlier,)* __low: impl #p::IntoKey<#ty>, __high: impl #p::IntoKey<#ty>) -> #cond {
+            pub fn #between(#(#earlier,)* #low_ident: impl #p::IntoKey<#ty>, #high_ident: impl #p::IntoKey<#ty>) -> #cond {
                 let __before = #before;
                 #p::RangeCondition::__text_between(#low, #p::entity::field_end(#high, #last))
             }
             #[doc = #doc_ge]
-            pub fn #ge(#(#earlier,)* __low: impl #p::IntoKey<#ty>) -> #cond {
+            pub fn #ge(#(#earlier,)* #low_ident: impl #p::IntoKey<#ty>) -> #cond {
                 let __before = #before;
                 #p::entity::at_least(::core::clone::Clone::clone(&__before), #low)
             }
             #[doc = #doc_le]
-            pub fn #le(#(#earlier,)* __high: impl #p::IntoKey<#ty>) -> #cond {
+            pub fn #le(#(#earlier,)* #high_ident: impl #p::IntoKey<#ty>) -> #cond {
                 let __before = #before;
                 #p::entity::at_most(::core::clone::Clone::clone(&__before), #p::entity::field_end(#high, #last))
             }

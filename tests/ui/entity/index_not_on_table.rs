@@ -1,0 +1,18 @@
+// An entity gives templates only for indexes its table declares.
+use dynamo_types::{DynamoModel, DynamoTable};
+
+#[derive(DynamoTable)]
+#[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+struct Shop;
+
+#[derive(DynamoModel)]
+#[dynamo(entity(table = Shop, name = "User"))]
+#[dynamo(key(hash = "USER#{id}", range = "PROFILE"))]
+#[dynamo(index(name = "gsi9", hash = "ORG#{org}", range = "USER#{id}"))]
+struct User {
+    id: String,
+    org: String,
+}
+
+fn main() {}

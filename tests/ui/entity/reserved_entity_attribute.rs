@@ -1,0 +1,18 @@
+// An entity field cannot be stored under the table's entity attribute (`_et`).
+use dynamo_types::{DynamoModel, DynamoTable};
+
+#[derive(DynamoTable)]
+#[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+struct Shop;
+
+#[derive(DynamoModel)]
+#[dynamo(entity(table = Shop, name = "User"))]
+#[dynamo(key(hash = "USER#{id}", range = "PROFILE"))]
+struct User {
+    id: String,
+    #[dynamo(rename = "_et")]
+    kind: String,
+}
+
+fn main() {}

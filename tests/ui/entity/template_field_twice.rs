@@ -1,0 +1,16 @@
+// A key template names each field once.
+use dynamo_types::{DynamoModel, DynamoTable};
+
+#[derive(DynamoTable)]
+#[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+struct Shop;
+
+#[derive(DynamoModel)]
+#[dynamo(entity(table = Shop, name = "User"))]
+#[dynamo(key(hash = "A#{id}#{id}", range = "PROFILE"))]
+struct User {
+    id: String,
+}
+
+fn main() {}

@@ -1,0 +1,17 @@
+// A template field is part of every key: it cannot be `Option` (a missing value has no key).
+use dynamo_types::{DynamoModel, DynamoTable};
+
+#[derive(DynamoTable)]
+#[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+struct Shop;
+
+#[derive(DynamoModel)]
+#[dynamo(entity(table = Shop, name = "User"))]
+#[dynamo(key(hash = "USER#{id}", range = "PROFILE"))]
+struct User {
+    id: Option<String>,
+    name: String,
+}
+
+fn main() {}

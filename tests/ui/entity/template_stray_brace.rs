@@ -1,0 +1,16 @@
+// A `}` in a key template closes a field name; braces are not literal text.
+use dynamo_types::{DynamoModel, DynamoTable};
+
+#[derive(DynamoTable)]
+#[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+struct Shop;
+
+#[derive(DynamoModel)]
+#[dynamo(entity(table = Shop, name = "User"))]
+#[dynamo(key(hash = "USER#id}", range = "PROFILE"))]
+struct User {
+    id: String,
+}
+
+fn main() {}

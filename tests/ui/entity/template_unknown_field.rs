@@ -1,0 +1,17 @@
+// A `{field}` in a key template names a field of the entity.
+use dynamo_types::{DynamoModel, DynamoTable};
+
+#[derive(DynamoTable)]
+#[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+struct Shop;
+
+#[derive(DynamoModel)]
+#[dynamo(entity(table = Shop, name = "User"))]
+#[dynamo(key(hash = "USER#{idd}", range = "PROFILE"))]
+struct User {
+    id: String,
+    name: String,
+}
+
+fn main() {}
