@@ -1159,13 +1159,12 @@ async fn any_entity_creates_and_verifies_the_shared_table() {
 
 mod streams {
     use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
 
-    use aws_sdk_dynamodbstreams::types::ShardIteratorType;
-    use dynamo_types::stream::{RawRecord, Router};
-    use dynamo_types::{Client, DynamoModel, DynamoTable, Error};
+    use dynamo_types::stream::Router;
+    use dynamo_types::{DynamoModel, DynamoTable, Error};
 
     use crate::common;
+    use crate::streams::read_stream;
 
     #[derive(DynamoTable)]
     #[dynamo(
@@ -1192,71 +1191,6 @@ mod streams {
         pub user_id: String,
         pub id: String,
         pub total_cents: u64,
-    }
-
-    /// Every record of `table`'s stream, oldest first, once `expected` have arrived (or after
-    /// ten seconds, with what there is). As `streams.rs` reads them.
-    async fn read_stream(client: &Client, table: &str, expected: usize) -> Vec<RawRecord> {
-        let arn = client
-            .sdk()
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .expect("DescribeTable")
-            .table()
-            .and_then(|t| t.latest_stream_arn())
-            .expect("the table has a stream")
-            .to_owned();
-        let streams = client.streams().expect("the test client reads streams");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let mut records = Vec::new();
-            let shards = streams
-                .describe_stream()
-                .stream_arn(&arn)
-                .send()
-                .await
-                .expect("DescribeStream")
-                .stream_description
-                .and_then(|d| d.shards)
-                .unwrap_or_default();
-            for shard in shards {
-                let mut iterator = streams
-                    .get_shard_iterator()
-                    .stream_arn(&arn)
-                    .shard_id(shard.shard_id().unwrap_or_default())
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                    .send()
-                    .await
-                    .expect("GetShardIterator")
-                    .shard_iterator;
-                let mut empty = 0;
-                while let Some(it) = iterator.take() {
-                    let page = streams
-                        .get_records()
-                        .shard_iterator(it)
-                        .send()
-                        .await
-                        .expect("GetRecords");
-                    let got = page.records.unwrap_or_default();
-                    empty = if got.is_empty() { empty + 1 } else { 0 };
-                    for record in got {
-                        let mut raw = RawRecord::from_streams(record).expect("the record converts");
-                        raw.table_name = Some(table.to_owned());
-                        records.push(raw);
-                    }
-                    if empty >= 3 {
-                        break;
-                    }
-                    iterator = page.next_shard_iterator;
-                }
-            }
-            if records.len() >= expected || Instant::now() > deadline {
-                return records;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
     }
 
     /// Records of the shared table go to each entity's handler by `_et`; a record of an entity

@@ -15,7 +15,7 @@ use crate::common;
 
 /// Every record of `table`'s stream, all shards, oldest first, once `expected` have arrived
 /// (or after ten seconds, with what there is).
-async fn read_stream(client: &Client, table: &str, expected: usize) -> Vec<RawRecord> {
+pub(crate) async fn read_stream(client: &Client, table: &str, expected: usize) -> Vec<RawRecord> {
     let description = client
         .sdk()
         .describe_table()

@@ -89,21 +89,45 @@ fn private(model: &Model) -> TokenStream {
     quote!(#krate::__private)
 }
 
-/// The fields of the primary key's templates, each once, in order.
-fn key_fields(model: &Model) -> Vec<FieldId> {
-    let e = entity(model);
+/// The fields of a partition key template and a sort key template, each once, in order.
+fn fields_of(hash: &Template, range: Option<&Template>) -> Vec<FieldId> {
     let mut ids: Vec<FieldId> = Vec::new();
-    for id in e
-        .hash
+    for id in hash
         .fields
         .iter()
-        .chain(e.range.iter().flat_map(|r| &r.fields))
+        .chain(range.iter().flat_map(|r| &r.fields))
     {
         if !ids.contains(id) {
             ids.push(*id);
         }
     }
     ids
+}
+
+/// The fields of the primary key's templates, each once, in order.
+fn key_fields(model: &Model) -> Vec<FieldId> {
+    let e = entity(model);
+    fields_of(&e.hash, e.range.as_ref())
+}
+
+/// `store_key` of a template's key text (built from the model's fields) under its attribute.
+fn store_template(model: &Model, typed: &Typed<'_>) -> TokenStream {
+    let p = private(model);
+    let ty = &typed.ident;
+    let attribute = &typed.attribute;
+    let role = &typed.role;
+    let args = typed.template.fields.iter().map(|id| {
+        let ident = &model.field(*id).ident;
+        quote!(&self.#ident)
+    });
+    quote! {
+        #p::field::store_key(
+            #ty::__text(#(#args),*).map(|t| ::core::option::Option::Some(#p::entity::key_text(t))),
+            { const NAME: &str = #attribute; NAME },
+            #role,
+            &mut __item,
+        )?;
+    }
 }
 
 /// The fields of every template of the entity (its primary key's and its indexes'), each
@@ -114,14 +138,9 @@ pub(crate) fn template_fields(model: &Model) -> Vec<FieldId> {
     };
     let mut ids = key_fields(model);
     for index in &e.indexes {
-        for id in index
-            .hash
-            .fields
-            .iter()
-            .chain(index.range.iter().flat_map(|r| &r.fields))
-        {
-            if !ids.contains(id) {
-                ids.push(*id);
+        for id in fields_of(&index.hash, index.range.as_ref()) {
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
     }
@@ -139,23 +158,7 @@ pub(crate) fn key_struct(model: &Model) -> Piece {
     let types: Vec<_> = ids.iter().map(|id| &model.field(*id).ty).collect();
     let typed = templates(model);
     let primary: Vec<&Typed<'_>> = typed.iter().take(1 + e.range.is_some() as usize).collect();
-    let stores = primary.iter().map(|t| {
-        let ty = &t.ident;
-        let attribute = &t.attribute;
-        let role = &t.role;
-        let args = t.template.fields.iter().map(|id| {
-            let ident = &model.field(*id).ident;
-            quote!(&self.#ident)
-        });
-        quote! {
-            #p::field::store_key(
-                #ty::__text(#(#args),*).map(|t| ::core::option::Option::Some(#p::entity::key_text(t))),
-                { const NAME: &str = #attribute; NAME },
-                #role,
-                &mut __item,
-            )?;
-        }
-    });
+    let stores = primary.iter().map(|t| store_template(model, t));
     // Each template decoded from its attribute; a field in both keys must agree.
     let parts: Vec<_> = (0..primary.len())
         .map(|i| format_ident!("__part{}", i))
@@ -246,23 +249,8 @@ pub(crate) fn to_item_tail(model: &Model) -> TokenStream {
     let p = private(model);
     let t = table(model);
     let name = &entity(model).name;
-    let stores = templates(model).into_iter().map(|typed| {
-        let ty = &typed.ident;
-        let attribute = &typed.attribute;
-        let role = &typed.role;
-        let args = typed.template.fields.iter().map(|id| {
-            let ident = &model.field(*id).ident;
-            quote!(&self.#ident)
-        });
-        quote! {
-            #p::field::store_key(
-                #ty::__text(#(#args),*).map(|t| ::core::option::Option::Some(#p::entity::key_text(t))),
-                { const NAME: &str = #attribute; NAME },
-                #role,
-                &mut __item,
-            )?;
-        }
-    });
+    let typed = templates(model);
+    let stores = typed.iter().map(|t| store_template(model, t));
     quote! {
         #(#stores)*
         __item.insert(

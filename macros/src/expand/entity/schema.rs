@@ -6,9 +6,9 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::template::template_type;
-use super::{entity, index_base, key_fields, private, table, templates};
+use super::{entity, fields_of, index_base, key_fields, private, table, templates};
 use crate::expand::Piece;
-use crate::model::{FieldId, Model};
+use crate::model::Model;
 
 /// The key schemas (the model's, and one marker per index), the `Entity` impl, the template
 /// types, the index values structs, and the compile-time checks against the table.
@@ -208,17 +208,7 @@ fn index_values(
     let ident = &model.ident;
     let values = format_ident!("{}Values", index_base(&index.names.marker));
     let index_name = &index.names.name;
-    let mut ids: Vec<FieldId> = Vec::new();
-    for id in index
-        .hash
-        .fields
-        .iter()
-        .chain(index.range.iter().flat_map(|r| &r.fields))
-    {
-        if !ids.contains(id) {
-            ids.push(*id);
-        }
-    }
+    let ids = fields_of(&index.hash, index.range.as_ref());
     let keys = key_fields(model);
     let idents: Vec<_> = ids.iter().map(|id| &model.field(*id).ident).collect();
     let types: Vec<_> = ids.iter().map(|id| &model.field(*id).ty).collect();
