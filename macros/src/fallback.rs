@@ -45,6 +45,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: TokenStream) -> TokenStream {
                     options: #krate::__private::TableOptions::DEFAULT,
                     created_at: ::core::option::Option::None,
                     updated_at: ::core::option::Option::None,
+                    entity: ::core::option::Option::None,
                 };
                 fn key(&self) -> Self::Key {
                     ::core::unreachable!()

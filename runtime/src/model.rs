@@ -162,6 +162,10 @@ pub struct TableSchema {
     pub created_at: Option<&'static str>,
     /// The attribute of the `#[dynamo(updated_at)]` field, if any.
     pub updated_at: Option<&'static str>,
+    /// For an entity of a shared table (single-table design): the entity attribute and the
+    /// entity's name, which every read checks and every single write requires of the item it
+    /// replaces, updates or deletes. `None` for a model with a table of its own.
+    pub entity: Option<crate::entity::EntityFilter>,
 }
 
 impl TableSchema {

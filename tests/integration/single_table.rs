@@ -923,6 +923,97 @@ async fn set_index_moves_a_user_to_another_org_and_guards_the_key_fields() {
     );
 }
 
+/// A single write of an entity never replaces, changes or deletes an item of another entity
+/// at its key (the key templates of two entities could meet): put, update and delete each
+/// fail on the server's condition and the item stays as it was. An update of a key with no
+/// item fails too, rather than creating an item with no entity name.
+#[tokio::test]
+async fn writes_never_touch_another_entitys_item() {
+    let client = shop().await;
+    let users = User::table(&client);
+    // a Coupon item exactly where the user `alice`'s profile would be
+    let mut squatter = coupon("alice", "x");
+    squatter.insert("sk".to_owned(), s("PROFILE"));
+    raw_put(&client, users.name(), squatter.clone()).await;
+
+    let mut alice = user("alice", "acme");
+    let err = users
+        .writer()
+        .put(&mut alice)
+        .await
+        .expect_err("a Coupon is there");
+    assert!(
+        matches!(err, Error::ConditionalCheckFailed { .. }),
+        "{err:?}"
+    );
+    let update = User::update().set(&User::fields().name, "Al");
+    let err = users
+        .primary_key()
+        .update("alice", (), update)
+        .await
+        .expect_err("a Coupon is there");
+    assert!(
+        matches!(err, Error::ConditionalCheckFailed { .. }),
+        "{err:?}"
+    );
+    let err = users
+        .primary_key()
+        .delete("alice", ())
+        .await
+        .expect_err("a Coupon is there");
+    assert!(
+        matches!(err, Error::ConditionalCheckFailed { .. }),
+        "{err:?}"
+    );
+    let err = client
+        .transact_write()
+        .put(&users, &mut alice)
+        .await
+        .expect_err("a Coupon is there");
+    assert!(matches!(err, Error::TransactionCanceled { .. }), "{err:?}");
+    assert_eq!(
+        raw_get(&client, users.name(), "USER#alice", "PROFILE").await,
+        Some(squatter)
+    );
+
+    // no item: put and delete go ahead, an update does not create one
+    let update = User::update().set(&User::fields().name, "Bo");
+    let err = users
+        .primary_key()
+        .update("bob", (), update)
+        .await
+        .expect_err("no item to update");
+    assert!(
+        matches!(err, Error::ConditionalCheckFailed { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        raw_get(&client, users.name(), "USER#bob", "PROFILE").await,
+        None
+    );
+    users.primary_key().delete("bob", ()).await.unwrap();
+    let mut bob = user("bob", "acme");
+    users.writer().put(&mut bob).await.unwrap();
+    // and the entity's own item is written over, updated and deleted as usual
+    users.writer().put(&mut bob).await.unwrap();
+    let update = User::update().set(&User::fields().name, "Bo");
+    users.primary_key().update("bob", (), update).await.unwrap();
+    assert_eq!(
+        users
+            .primary_key()
+            .get("bob", ())
+            .await
+            .unwrap()
+            .map(|u| u.name),
+        Some("Bo".to_owned())
+    );
+    users.primary_key().delete("bob", ()).await.unwrap();
+    assert_eq!(
+        raw_get(&client, users.name(), "USER#bob", "PROFILE").await,
+        None
+    );
+}
+
 // 8. ----------------------------------------------------------------------------------------
 
 #[tokio::test]

@@ -391,6 +391,7 @@ fn schema_const(model: &Model) -> TokenStream {
             options: #options,
             created_at: #created_at,
             updated_at: #updated_at,
+            entity: ::core::option::Option::None,
         }
     }
 }

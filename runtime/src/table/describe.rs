@@ -406,6 +406,7 @@ mod tests {
             options,
             created_at: None,
             updated_at: None,
+            entity: None,
         }
     }
 

@@ -282,6 +282,7 @@ pub(crate) fn schema_const(
     let version = optional(model.version.map(|(id, _)| id));
     let created_at = optional(model.created_at.map(|(id, _)| id));
     let updated_at = optional(model.updated_at.map(|(id, _)| id));
+    let name = &entity(model).name;
     quote! {
         #p::TableSchema {
             table: #t.name,
@@ -295,6 +296,10 @@ pub(crate) fn schema_const(
             options: #t.options,
             created_at: #created_at,
             updated_at: #updated_at,
+            entity: ::core::option::Option::Some(#p::entity::EntityFilter {
+                attribute: #t.entity_attribute,
+                names: &[#name],
+            }),
         }
     }
 }

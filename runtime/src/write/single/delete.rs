@@ -6,7 +6,8 @@ use std::marker::PhantomData;
 use futures::future::BoxFuture;
 
 use super::{
-    Rendered, VersionMode, missing_version, on_failure, render, send_write, version_condition,
+    Rendered, VersionMode, entity_guard, missing_version, on_failure, render, send_write,
+    version_condition,
 };
 use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
 use crate::error::{Error, Result};
@@ -122,6 +123,7 @@ impl<M: DynamoModel, R> Delete<M, R> {
             }
             VersionMode::Missing => return Err(missing_version::<M>("delete", &key)),
         }
+        conditions.extend(entity_guard::<M>(true));
         Ok(PreparedDelete {
             table: self.table.name().to_owned(),
             key,

@@ -90,6 +90,24 @@ fn write_outcome(error: Error, attempts: crate::retry::Attempts) -> Error {
     }
 }
 
+/// What a single write of an entity of a shared table (single-table design) requires of the
+/// item at its key: that it is of this entity, so that a write never replaces, changes or
+/// deletes another entity's item. A put or a delete also accepts no item (`absent_ok`); an
+/// update needs one (an update of an absent item would create one with only the updated
+/// attributes and no entity name, which no read could decode). `None` for other models.
+pub(crate) fn entity_guard<M: DynamoModel>(absent_ok: bool) -> Option<Condition<M>> {
+    let entity = M::SCHEMA.entity?;
+    let is_entity =
+        Path::<M, String>::attribute(entity.attribute).is_in(entity.names.iter().copied());
+    Some(if absent_ok {
+        Path::<M, ()>::attribute(M::SCHEMA.hash.name)
+            .not_exists()
+            .or(is_entity)
+    } else {
+        is_entity
+    })
+}
+
 /// The condition a versioned write of a model at `version` needs.
 fn version_condition<M: DynamoModel>(version: &VersionValues) -> Result<Condition<M>> {
     if version.initial {

@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
-use super::{Rendered, on_failure, render, send_write, version_attribute, version_condition};
+use super::{
+    Rendered, entity_guard, on_failure, render, send_write, version_attribute, version_condition,
+};
 use crate::codec::Item;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Path};
@@ -223,7 +225,13 @@ impl<'a, M: DynamoModel, R> Put<'a, M, R> {
             PreparedPut {
                 table: put.table.name().to_owned(),
                 item: put.item?,
-                rendered: render(put.conditions, None)?,
+                rendered: render(
+                    put.conditions
+                        .into_iter()
+                        .chain(entity_guard::<M>(true))
+                        .collect(),
+                    None,
+                )?,
                 on_failure: put.on_failure,
             },
             put.written,

@@ -7,7 +7,8 @@ use std::time::SystemTime;
 use futures::future::BoxFuture;
 
 use super::{
-    Rendered, VersionMode, missing_version, on_failure, render, send_write, version_condition,
+    Rendered, VersionMode, entity_guard, missing_version, on_failure, render, send_write,
+    version_condition,
 };
 use crate::codec::{IntoAttributeValue, Item, VersionAttribute};
 use crate::error::{Error, Result};
@@ -165,6 +166,7 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
             }
         }
         conditions.extend(update.guards().iter().cloned());
+        conditions.extend(entity_guard::<M>(false));
         Ok(PreparedUpdate {
             table: self.table.name().to_owned(),
             key,
