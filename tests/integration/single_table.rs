@@ -1014,6 +1014,61 @@ async fn writes_never_touch_another_entitys_item() {
     );
 }
 
+/// A projection of an entity (`.project::<P>()`) read by key checks the entity too: the
+/// projection's attributes come with the entity attribute, and an item of another entity is an
+/// error, not a projection.
+#[tokio::test]
+async fn a_projection_read_by_key_checks_the_entity() {
+    #[derive(Debug, PartialEq, dynamo_types::DynamoProjection)]
+    #[dynamo(model = User)]
+    struct UserName {
+        name: String,
+    }
+    let client = shop().await;
+    let users = User::table(&client);
+    let mut alice = user("alice", "acme");
+    users.writer().put(&mut alice).await.unwrap();
+    let got = users
+        .primary_key()
+        .get("alice", ())
+        .project::<UserName>()
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        Some(UserName {
+            name: alice.name.clone()
+        })
+    );
+
+    let mut squatter = coupon("bob", "x");
+    squatter.insert("sk".to_owned(), s("PROFILE"));
+    squatter.insert("name".to_owned(), s("not a user"));
+    raw_put(&client, users.name(), squatter).await;
+    for result in [
+        users
+            .primary_key()
+            .get("bob", ())
+            .project::<UserName>()
+            .await
+            .map(|_| ()),
+        users
+            .primary_key()
+            .batch_get([("bob", ())])
+            .project::<UserName>()
+            .await
+            .map(|_| ()),
+    ] {
+        match result {
+            Err(Error::Undecodable { source, .. }) => {
+                assert_eq!(source.path(), "_et");
+                assert!(source.to_string().contains("Coupon"), "{source}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 // 8. ----------------------------------------------------------------------------------------
 
 #[tokio::test]

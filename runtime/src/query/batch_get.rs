@@ -16,7 +16,7 @@ use futures::StreamExt;
 use crate::codec::{Item, KeyIdentity};
 use crate::error::{EncodeError, Error, Result};
 use crate::model::DynamoModel;
-use crate::query::keys::table_key_names;
+use crate::query::keys::{read_key_names, table_key_names};
 use crate::query::page::{ConsumedCapacity, Decoder, WithConsumedCapacity};
 use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::retry::RetryPolicy;
@@ -194,7 +194,7 @@ impl<M: DynamoModel> BatchRead<M> {
         let (projection, names) = match self.attributes {
             Some(attributes) => {
                 let (expression, names) =
-                    projection_expression(attributes, &table_key_names::<M>())?;
+                    projection_expression(attributes, &read_key_names::<M>())?;
                 (Some(expression), names)
             }
             None => (None, None),
@@ -346,7 +346,7 @@ macro_rules! batch_builder {
                         attributes: Some(P::ATTRIBUTES),
                         ..self.inner
                     },
-                    decode: P::from_item,
+                    decode: crate::query::projection::decode_projection::<$model, P>,
                 }
             }
         }

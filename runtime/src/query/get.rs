@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::TransactGetItem;
 use crate::codec::Item;
 use crate::error::{EncodeError, Result};
 use crate::model::DynamoModel;
-use crate::query::keys::table_key_names;
+use crate::query::keys::read_key_names;
 use crate::query::page::Decoder;
 use crate::query::projection::{DynamoProjection, projection_expression};
 use crate::table::TableRef;
@@ -66,7 +66,7 @@ impl<M: DynamoModel> Get<M> {
             key: self.key,
             consistent: self.consistent,
             attributes: Some(P::ATTRIBUTES),
-            decode: P::from_item,
+            decode: super::projection::decode_projection::<M, P>,
         }
     }
 }
@@ -82,7 +82,7 @@ impl<M: DynamoModel, T: Send + 'static> Get<M, T> {
         let key = self.key?;
         let (projection, names) = match self.attributes {
             Some(attributes) => {
-                let keys = table_key_names::<M>();
+                let keys = read_key_names::<M>();
                 let (expression, names) = projection_expression(attributes, &keys)?;
                 (Some(expression), names)
             }
@@ -144,7 +144,7 @@ impl<M: DynamoModel, T> Get<M, T> {
         let (projection, names) = match self.attributes {
             Some(attributes) => {
                 let (expression, names) =
-                    projection_expression(attributes, &table_key_names::<M>())?;
+                    projection_expression(attributes, &read_key_names::<M>())?;
                 (Some(expression), names)
             }
             None => (None, None),

@@ -143,6 +143,14 @@ pub(crate) fn table_key_names<M: DynamoModel>() -> Vec<&'static str> {
     names
 }
 
+/// What a projected read by key asks for besides the projection's attributes: the table's key
+/// attributes (to match answers to keys), and an entity's entity attribute (to check it).
+pub(crate) fn read_key_names<M: DynamoModel>() -> Vec<&'static str> {
+    let mut names = table_key_names::<M>();
+    names.extend(M::SCHEMA.entity.map(|e| e.attribute));
+    names
+}
+
 /// The identity of the table key of `item` (its partition key, then its sort key): see
 /// [`KeyIdentity`]. `None` when an attribute is missing or not a string, number or binary.
 pub(crate) fn table_key_identity(schema: &TableSchema, item: &Item) -> Option<KeyIdentity> {

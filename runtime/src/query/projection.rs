@@ -40,6 +40,19 @@ pub trait DynamoProjection: Sized + Send + 'static {
     fn from_item(item: Item) -> Result<Self, DecodeError>;
 }
 
+/// Decodes a projection `P` of model `M` read by key; for an entity of a shared table, after
+/// checking the item is of that entity (a read never takes another entity's item).
+pub(crate) fn decode_projection<M: DynamoModel, P: DynamoProjection<Model = M>>(
+    item: Item,
+) -> Result<P, DecodeError> {
+    if let Some(entity) = M::SCHEMA.entity
+        && let [name] = entity.names
+    {
+        crate::entity::check_entity(item.get(entity.attribute).cloned(), entity.attribute, name)?;
+    }
+    P::from_item(item)
+}
+
 /// What a query or scan of a table or index returns unless told otherwise (`.keys_only()`,
 /// `.project::<P>()`): the model for the table and for an index projecting `all`, the
 /// generated item type (`PostBySlugItem`) for a `keys_only` or `include(..)` index.
