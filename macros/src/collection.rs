@@ -57,6 +57,15 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
             members.push((&v.ident, ty));
         }
     }
+    if members.len() > 100 {
+        errors.push(
+            Error::custom(format!(
+                "a collection of {} entities: its reads filter by entity name with `IN`, which DynamoDB allows 100 values",
+                members.len()
+            ))
+            .with_span(ident),
+        );
+    }
     if members.is_empty() {
         errors.push(
             Error::custom(
@@ -202,6 +211,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
             "A query object over the collection's index that reads this collection: `query(partition)`, `.range(..)`, pages, cursors.",
         ),
     };
+    let collection_name = ident.to_string();
     let marker_doc = format!(
         "The key schema of [`{ident}`]'s queries: its partition key is its entities' shared one, and each item read decodes as its entity."
     );
@@ -256,18 +266,23 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
                     }
                 }
 
-                /// The first entity whose key templates read the item.
+                /// The key of the one entity whose key templates read the item; an error when
+                /// none or several do (a key alone does not say which entity it is of).
                 fn from_key_item(
                     __item: &#p::Item,
                 ) -> ::core::result::Result<Self, #p::DecodeError> {
-                    let mut __error = ::core::option::Option::None;
+                    let mut __found = #p::Vec::new();
                     #(
-                        match <#key_types as #p::ModelKey>::from_key_item(__item) {
-                            ::core::result::Result::Ok(k) => return ::core::result::Result::Ok(#key::#key_variant_idents(k)),
-                            ::core::result::Result::Err(e) => __error = ::core::option::Option::Some(e),
+                        if let ::core::result::Result::Ok(k) = <#key_types as #p::ModelKey>::from_key_item(__item) {
+                            __found.push(#key::#key_variant_idents(k));
                         }
                     )*
-                    ::core::result::Result::Err(__error.unwrap_or_else(#p::DecodeError::missing))
+                    match __found.len() {
+                        1 => ::core::result::Result::Ok(__found.remove(0)),
+                        __n => ::core::result::Result::Err(#p::DecodeError::custom(::core::format_args!(
+                            "the key templates of {} entities of `{}` read this key, and exactly one must", __n, #collection_name
+                        ))),
+                    }
                 }
             }
 
@@ -297,6 +312,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
                 const ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
                     ::core::option::Option::None;
                 const ENTITIES: ::core::option::Option<#p::entity::EntityFilter> = #entities;
+                const SEVERAL_MODELS: bool = true;
                 fn decode(
                     __item: #p::Item,
                 ) -> ::core::result::Result<#ident, #p::DecodeError> {

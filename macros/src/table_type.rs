@@ -81,15 +81,19 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
             errors.push(Error::custom("an attribute name cannot be empty").with_span(&***name));
         }
     }
-    if let (Some(hash), Some(range)) = (&input.hash, &input.range)
-        && hash.value() == range.value()
-    {
-        errors.push(
-            Error::custom(
-                "the sort key needs an attribute of its own: `range` names the partition key's",
-            )
-            .with_span(&**range),
-        );
+    // Each key attribute holds one template's text: an index key attribute that is also the
+    // table's (an inverted index) or another index's would be written twice by an entity, the
+    // second text over the first.
+    for (i, key) in keys.iter().enumerate() {
+        if keys[..i].iter().any(|k| k.value() == key.value()) {
+            errors.push(
+                Error::custom(format!(
+                    "the attribute `{}` is already a key attribute of this table: each key of a shared table needs an attribute of its own, which its entities' templates fill (an index over the table's own keys, such as an inverted index, is not supported)",
+                    key.value()
+                ))
+                .with_span(&***key),
+            );
+        }
     }
     if let Some(entity) = &input.entity_attribute
         && keys.iter().any(|k| k.value() == entity.value())
@@ -125,18 +129,25 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
             .with_span(ident),
         );
     }
-    errors.finish()?;
+    // On an error the impl is still generated, from what was declared (placeholders for what
+    // is missing), so that the entities of this table report only their own mistakes.
+    let errors = errors.finish().err().map(|e| e.write_errors());
 
     let krate = input
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
     let p = quote!(#krate::__private);
-    let (Some(table), Some(hash), Some(entity)) =
-        (&input.table, &input.hash, &input.entity_attribute)
-    else {
-        unreachable!("checked above");
-    };
+    let placeholder = || quote!("");
+    let table = input
+        .table
+        .as_ref()
+        .map_or_else(placeholder, |t| quote!(#t));
+    let hash = input.hash.as_ref().map_or_else(placeholder, |h| quote!(#h));
+    let entity = input
+        .entity_attribute
+        .as_ref()
+        .map_or_else(placeholder, |e| quote!(#e));
     let range = match &input.range {
         Some(range) => quote!(::core::option::Option::Some(#p::entity::string_key(#range))),
         None => quote!(::core::option::Option::None),
@@ -164,6 +175,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
         }
     };
     Ok(quote! {
+        #errors
         #[automatically_derived]
         impl #p::entity::EntityTable for #ident {
             const TABLE: #p::entity::EntityTableSchema = #p::entity::EntityTableSchema {

@@ -276,3 +276,69 @@ fn keys_only_events_read_the_key_templates() {
         .collect();
     assert_eq!(keys, [order.key(), order.key()]);
 }
+
+/// A table with two indexes that an entity keys by one shared field.
+#[derive(DynamoTable)]
+#[dynamo(table = "people", hash = "pk", range = "sk", entity_attribute = "_et")]
+#[dynamo(gsi(name = "by_org", hash = "g1pk", range = "g1sk"))]
+#[dynamo(gsi(name = "by_org_name", hash = "g2pk", range = "g2sk"))]
+#[dynamo(gsi(name = "by_city", hash = "g3pk"))]
+pub struct People;
+
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(entity(table = People, name = "Person"))]
+#[dynamo(key(hash = "P#{id}", range = "P"))]
+#[dynamo(index(name = "by_org", hash = "ORG#{org}", range = "P#{id}"))]
+#[dynamo(index(name = "by_org_name", hash = "ORG#{org}", range = "N#{name}"))]
+#[dynamo(index(name = "by_city", hash = "CITY#{city}"))]
+pub struct Person {
+    pub id: String,
+    pub org: String,
+    pub name: String,
+    pub city: String,
+}
+
+/// An update's expression with its attribute names in place of their placeholders.
+fn rendered<M>(update: &dynamo_types::expr::Update<M>) -> String {
+    let mut p = dynamo_types::expr::Placeholders::default();
+    let mut text = p.update(update).unwrap();
+    let (names, _) = p.into_parts();
+    let mut names: Vec<(String, String)> = names.unwrap_or_default().into_iter().collect();
+    // longest placeholder first, so that `#n1` does not replace the start of `#n10`
+    names.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    for (placeholder, name) in names {
+        text = text.replace(&placeholder, &name);
+    }
+    text
+}
+
+#[test]
+fn set_index_rewrites_every_index_that_shares_a_field() {
+    // `org` keys two indexes: the values of either have the fields of both, and rewrite both
+    let update = Person::update().set_index(PersonByOrgValues {
+        org: "globex".into(),
+        id: "p1".into(),
+        name: "Ann".into(),
+    });
+    let text = rendered(&update);
+    for attribute in ["g1pk", "g1sk", "g2pk", "g2sk", "org", "name"] {
+        assert!(
+            text.contains(&format!("{attribute} = ")),
+            "{attribute} in {text}"
+        );
+    }
+    // `id` builds the primary key: checked, never set
+    assert!(!text.contains("id = "), "{text}");
+    assert!(!text.contains("g3pk"), "{text}");
+    let same = Person::update().set_index(PersonByOrgNameValues {
+        org: "globex".into(),
+        name: "Ann".into(),
+        id: "p1".into(),
+    });
+    assert!(rendered(&same).contains("g1pk = "));
+    // an index that shares nothing rewrites only its own key
+    let city = rendered(&Person::update().set_index(PersonByCityValues {
+        city: "Oslo".into(),
+    }));
+    assert!(city.contains("g3pk") && !city.contains("g1pk"), "{city}");
+}

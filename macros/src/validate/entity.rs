@@ -8,7 +8,7 @@ use darling::error::Accumulator;
 use super::index::index_names;
 use super::{FieldInput, ModelInput, named_field};
 use crate::attr::{EntityArg, IndexTemplateArg, KeyTemplateArg};
-use crate::model::{Entity, EntityIndex, Field, Template};
+use crate::model::{Codec, Entity, EntityIndex, Field, Storage, Template};
 
 /// An entity's table, keys and indexes are its table type's: `table = ...`, `lsi(...)`,
 /// `gsi(...)`, `hash` / `range` fields, table options and generics have no place on it.
@@ -234,10 +234,26 @@ fn template(lit: &syn::LitStr, fields: &[Field], errors: &mut Accumulator) -> Op
             named_field(fields, wanted, "a key template", span, errors)
         })
         .collect();
+    let ids = ids.into_iter().collect::<Option<Vec<_>>>()?;
+    for id in &ids {
+        if let Storage::Stored {
+            codec: Codec::Serde,
+            ..
+        } = fields[*id].storage
+        {
+            let name = &fields[*id].ident;
+            return fail(
+                errors,
+                format!(
+                    "`{text}`: `{name}` is stored through serde (`#[dynamo(serde)]`), and a key template writes its fields by their own order-preserving text: remove `serde` from `{name}`, or keep it out of the template"
+                ),
+            );
+        }
+    }
     Some(Template {
         text,
         literals,
-        fields: ids.into_iter().collect::<Option<Vec<_>>>()?,
+        fields: ids,
         span,
     })
 }

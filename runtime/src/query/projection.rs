@@ -70,6 +70,11 @@ pub trait ReadItem {
     /// The entities a read keeps, for a table shared by several (see
     /// [`entity`](crate::entity)): `None` reads every item.
     const ENTITIES: Option<crate::entity::EntityFilter> = None;
+
+    /// True for a collection (see [`entity`](crate::entity)): its items are of several models,
+    /// so its reads take whole items, never `.keys_only()` or `.project::<P>()` (which would
+    /// read every item as one model).
+    const SEVERAL_MODELS: bool = false;
 }
 
 /// What a query or scan of `E` returns by default (see [`ReadItem`]).

@@ -161,6 +161,15 @@ pub(crate) fn make_plan<E: ReadSource>(
             }
         }
     }
+    if <E::Schema as ReadItem>::SEVERAL_MODELS
+        && !options.count_only
+        && !matches!(options.reads, Reads::Items)
+    {
+        return Err(Error::Validation(format!(
+            "`{}` is a collection of several entities: its queries and scans read whole items, each decoded as its entity; `keys_only` and `project` would read every item as one entity (query an entity's own table or index for those)",
+            std::any::type_name::<ItemOf<E>>()
+        )));
+    }
     let cursor_attributes = cursor_attributes::<E::Schema>();
     if let Some(cursor) = &options.start {
         cursor.check(table.name(), index.map(|i| i.name), &cursor_attributes)?;

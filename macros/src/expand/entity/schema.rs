@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use super::template::template_type;
 use super::{entity, fields_of, index_base, key_fields, private, table, templates};
 use crate::expand::Piece;
-use crate::model::Model;
+use crate::model::{FieldId, Model};
 
 /// The key schemas (the model's, and one marker per index), the `Entity` impl, the template
 /// types, the index values structs, and the compile-time checks against the table.
@@ -114,15 +114,25 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
     }
 
     let mut template_iter = typed.iter().skip(1 + has_range as usize);
-    for index in &e.indexes {
+    let index_types: Vec<IndexTypes<'_>> = e
+        .indexes
+        .iter()
+        .map(|index| IndexTypes {
+            index,
+            hash: &template_iter.next().expect("one type per template").ident,
+            range: index
+                .range
+                .as_ref()
+                .map(|_| &template_iter.next().expect("one type per template").ident),
+        })
+        .collect();
+    for (position, types) in index_types.iter().enumerate() {
+        let index = types.index;
         let index_name = &index.names.name;
         let marker = &index.names.marker;
         let span = index.names.span;
-        let hash_ty = &template_iter.next().expect("one type per template").ident;
-        let range_ty = index
-            .range
-            .as_ref()
-            .map(|_| &template_iter.next().expect("one type per template").ident);
+        let hash_ty = types.hash;
+        let range_ty = types.range;
         let missing = format!(
             "`{ident}` gives templates for the index `{index_name}`, which `{table_name}` does not declare: add `gsi(name = \"{index_name}\", hash = \"...\", range = \"...\")` to `{table_name}`, or name one of its indexes"
         );
@@ -186,29 +196,70 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
                 }
             });
         }
-        let values = index_values(model, index, hash_ty, range_ty);
+        let values = index_values(model, &index_types, position);
         public.extend(values.public);
         private.extend(values.private);
     }
     (public, private)
 }
 
-/// `UserGsi1Values`: every field of an index's templates, for `Update::set_index`, which sets
-/// them and the index's key attributes together. A field of the primary key's templates cannot
-/// change: the update carries the condition that the item holds the value given.
-fn index_values(
-    model: &Model,
-    index: &crate::model::EntityIndex,
-    hash_ty: &syn::Ident,
-    range_ty: Option<&syn::Ident>,
-) -> Piece {
+/// An index of the entity and the types of its templates.
+struct IndexTypes<'a> {
+    index: &'a crate::model::EntityIndex,
+    hash: &'a syn::Ident,
+    range: Option<&'a syn::Ident>,
+}
+
+/// The indexes whose keys change with index `position`'s: it, and every index that shares a
+/// field outside the primary key with one of them (an update of that field must rewrite each
+/// index key built from it).
+fn index_group(model: &Model, indexes: &[IndexTypes<'_>], position: usize) -> Vec<usize> {
+    let keys = key_fields(model);
+    let own = |i: usize| -> Vec<FieldId> {
+        let index = indexes[i].index;
+        fields_of(&index.hash, index.range.as_ref())
+            .into_iter()
+            .filter(|id| !keys.contains(id))
+            .collect()
+    };
+    let mut group = vec![position];
+    let mut fields = own(position);
+    loop {
+        let joining: Vec<usize> = (0..indexes.len())
+            .filter(|i| !group.contains(i) && own(*i).iter().any(|id| fields.contains(id)))
+            .collect();
+        if joining.is_empty() {
+            return group;
+        }
+        for i in joining {
+            fields.extend(own(i));
+            group.push(i);
+        }
+    }
+}
+
+/// `UserGsi1Values`: every field of an index's templates (and of the indexes that share a field
+/// with it), for `Update::set_index`, which sets them and those indexes' key attributes
+/// together. A field of the primary key's templates cannot change: the update carries the
+/// condition that the item holds the value given.
+fn index_values(model: &Model, indexes: &[IndexTypes<'_>], position: usize) -> Piece {
     let p = private(model);
     let t = table(model);
     let vis = &model.vis;
     let ident = &model.ident;
+    let index = indexes[position].index;
     let values = format_ident!("{}Values", index_base(&index.names.marker));
     let index_name = &index.names.name;
-    let ids = fields_of(&index.hash, index.range.as_ref());
+    let group = index_group(model, indexes, position);
+    let mut ids: Vec<FieldId> = Vec::new();
+    for i in &group {
+        let member = indexes[*i].index;
+        for id in fields_of(&member.hash, member.range.as_ref()) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
     let keys = key_fields(model);
     let idents: Vec<_> = ids.iter().map(|id| &model.field(*id).ident).collect();
     let types: Vec<_> = ids.iter().map(|id| &model.field(*id).ty).collect();
@@ -230,23 +281,42 @@ fn index_values(
             quote!(__update = __update.__set_attribute(#name, #encode(&self.#field_ident));)
         }
     });
-    let key_sets = [Some((hash_ty, &index.hash, quote!(index_hash_name))), range_ty.map(|r| (r, index.range.as_ref().expect("a range type has a template"), quote!(index_range_name)))]
-        .into_iter()
-        .flatten()
-        .map(|(ty, template, attribute)| {
+    let mut key_sets = Vec::new();
+    for i in &group {
+        let member = &indexes[*i];
+        let name = &member.index.names.name;
+        let hash = Some((member.hash, &member.index.hash, quote!(index_hash_name)));
+        let range = member
+            .range
+            .zip(member.index.range.as_ref())
+            .map(|(ty, template)| (ty, template, quote!(index_range_name)));
+        for (ty, template, attribute) in [hash, range].into_iter().flatten() {
             let args = template.fields.iter().map(|id| {
                 let ident = &model.field(*id).ident;
                 quote!(&self.#ident)
             });
-            quote! {
+            key_sets.push(quote! {
                 __update = __update.__set_attribute(
-                    { const NAME: &str = #p::entity::#attribute(&#t, #index_name); NAME },
+                    { const NAME: &str = #p::entity::#attribute(&#t, #name); NAME },
                     #ty::__text(#(#args),*).map(|t| ::core::option::Option::Some(#p::entity::key_text(t))),
                 );
-            }
-        });
+            });
+        }
+    }
+    let others: Vec<String> = group[1..]
+        .iter()
+        .map(|i| format!("`{}`", indexes[*i].index.names.name))
+        .collect();
+    let shared = if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (and the fields of {}, which share a field with it: their keys are rewritten too)",
+            others.join(", ")
+        )
+    };
     let doc = format!(
-        "Every field the index `{index_name}` of [`{ident}`] is keyed by: `{ident}::update().set_index({values} {{ .. }})` sets them and the index key together."
+        "Every field the index `{index_name}` of [`{ident}`] is keyed by{shared}: `{ident}::update().set_index({values} {{ .. }})` sets them and the index key together."
     );
     let field_docs = idents.iter().map(|i| format!("The `{i}` field."));
     let public = quote! {

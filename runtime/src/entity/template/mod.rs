@@ -12,6 +12,12 @@ use std::fmt::Write as _;
 use crate::error::{DecodeError, EncodeError};
 
 /// A type that can be a field of a key template.
+///
+/// An implementation for a type of yours must keep three rules, which the key texts, their
+/// splitting and the sort conditions rely on: the text never holds a byte at or below `#`
+/// (0x23), so that `#` separates fields and sorts below any of them; text order (by UTF-8
+/// bytes, as DynamoDB compares) is value order; and `read_template` accepts exactly the texts
+/// `write_template` writes, so that a key read back is written back as the same key.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a field of a key template",
     label = "not encodable in a key template so that text order is value order",
