@@ -288,6 +288,9 @@ pub struct People;
 #[derive(Debug, Clone, PartialEq, DynamoModel)]
 #[dynamo(entity(table = People, name = "Person"))]
 #[dynamo(key(hash = "P#{id}", range = "P"))]
+// clippy's `duplicated_attributes` takes the same `hash = ".."` in two `index(..)`s for a
+// mistake (it is not: two indexes share the partition template)
+#[allow(clippy::duplicated_attributes)]
 #[dynamo(index(name = "by_org", hash = "ORG#{org}", range = "P#{id}"))]
 #[dynamo(index(name = "by_org_name", hash = "ORG#{org}", range = "N#{name}"))]
 #[dynamo(index(name = "by_city", hash = "CITY#{city}"))]
