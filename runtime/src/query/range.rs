@@ -81,6 +81,20 @@ impl<T> RangeCondition<T> {
         }
     }
 
+    /// The same condition on a key template's text, for a collection's query (whose sort key
+    /// is its raw text): `.range(OrderSk::placed_at_ge(t).as_text())` on a collection of the
+    /// partition reads the orders from `t` on.
+    pub fn as_text(self) -> RangeCondition<String>
+    where
+        T: crate::entity::TemplateShape,
+    {
+        RangeCondition {
+            eqs: self.eqs,
+            last: self.last,
+            _type: std::marker::PhantomData,
+        }
+    }
+
     #[doc(hidden)]
     pub fn __text_eq(text: Result<String, EncodeError>) -> Self {
         Self::text(RangeOp::Eq, vec![text])

@@ -47,6 +47,23 @@ async fn a_collection_reads_a_partition_each_item_as_its_entity() {
         .await
         .unwrap();
     assert_eq!(page.items, [UserWithOrders::User(alice.clone())]);
+    // An entity's typed condition, on the text: every order, then the orders from the second on.
+    let page = UserWithOrders::collection(&client)
+        .query("alice")
+        .range(crate::single_table::OrderSk::all().as_text())
+        .await
+        .unwrap();
+    assert_eq!(page.items, want[..3]);
+    let second = match &want[1] {
+        UserWithOrders::Order(o) => o.placed_at,
+        other => panic!("{other:?}"),
+    };
+    let page = UserWithOrders::collection(&client)
+        .query("alice")
+        .range(crate::single_table::OrderSk::placed_at_ge(second).as_text())
+        .await
+        .unwrap();
+    assert_eq!(page.items, want[1..3]);
 
     // Descending.
     let page = UserWithOrders::collection(&client)
