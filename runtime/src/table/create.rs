@@ -39,7 +39,26 @@ impl<M: DynamoModel> TableRef<M> {
     ///
     /// A table created with `deletion_protection` refuses [`delete_table`](Self::delete_table)
     /// until the protection is turned off (UpdateTable).
+    ///
+    /// For an entity of a shared table (single-table design) it is idempotent: the table may
+    /// have been created from another entity, so one that exists is waited for and
+    /// [`verify`](Self::verify)-ed instead (an `Error::SchemaMismatch` if it differs). For other
+    /// models a table that exists is an error (`ResourceInUseException`); see
+    /// [`create_table_if_not_exists`](Self::create_table_if_not_exists).
     pub async fn create_table(&self) -> Result<()> {
+        match self.create_new_table().await {
+            Err(Error::Sdk(e))
+                if M::SCHEMA.entity.is_some()
+                    && matches!(*e, aws_sdk_dynamodb::Error::ResourceInUseException(_)) =>
+            {
+                self.wait_until_active().await?;
+                self.verify().await.map(|_| ())
+            }
+            other => other,
+        }
+    }
+
+    async fn create_new_table(&self) -> Result<()> {
         let schema = &M::SCHEMA;
         let options = &schema.options;
         validate_table_name(&self.name)?;
@@ -188,7 +207,7 @@ impl<M: DynamoModel> TableRef<M> {
     /// Creates the table unless one of that name exists already (its schema is not checked:
     /// use [`describe`](Self::describe) for that). Returns whether it created it.
     pub async fn create_table_if_not_exists(&self) -> Result<bool> {
-        match self.create_table().await {
+        match self.create_new_table().await {
             Ok(()) => Ok(true),
             Err(Error::Sdk(e))
                 if matches!(*e, aws_sdk_dynamodb::Error::ResourceInUseException(_)) =>

@@ -331,17 +331,36 @@ async fn any_entity_creates_and_verifies_the_shared_table() {
     assert_eq!(users.name(), lines.name());
 
     orders.create_table().await.unwrap();
-    // The table exists: a second CreateTable is the server's ResourceInUseException, and
-    // `create_table_if_not_exists` says it did not create it.
-    let err = users
-        .create_table()
-        .await
-        .expect_err("the table exists already");
-    assert!(
-        matches!(&err, Error::Sdk(e) if matches!(**e, aws_sdk_dynamodb::Error::ResourceInUseException(_))),
-        "{err:?}"
-    );
+    // The table exists: an entity's `create_table` finds it as it declares it (idempotent),
+    // and `create_table_if_not_exists` says it did not create it.
+    users.create_table().await.unwrap();
+    orders.create_table().await.unwrap();
     assert!(!users.create_table_if_not_exists().await.unwrap());
+
+    // An entity of another declaration of the same table (one more index): the table that
+    // exists is not what it declares, and `create_table` says so rather than succeed.
+    #[derive(dynamo_types::DynamoTable)]
+    #[dynamo(table = "shop", hash = "pk", range = "sk", entity_attribute = "_et")]
+    #[dynamo(gsi(name = "gsi1", hash = "gsi1pk", range = "gsi1sk"))]
+    #[dynamo(gsi(name = "gsi2", hash = "gsi2pk"))]
+    struct ShopV2;
+    #[derive(Debug, Clone, PartialEq, dynamo_types::DynamoModel)]
+    #[dynamo(entity(table = ShopV2, name = "Note"))]
+    #[dynamo(key(hash = "NOTE#{id}", range = "NOTE"))]
+    struct Note {
+        id: String,
+    }
+    let notes = Note::table(&client);
+    assert_eq!(notes.name(), users.name());
+    match notes.create_table().await {
+        Err(Error::SchemaMismatch { differences, .. }) => {
+            assert!(
+                differences.iter().any(|d| d.contains("gsi2")),
+                "{differences:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(!lines.create_table_if_not_exists().await.unwrap());
 
     for description in [
