@@ -167,7 +167,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
                 <#first_schema as #p::KeySchema>::Hash,
                 <#schema as #p::KeySchema>::Hash,
             >();
-            const _: () = if !#p::entity::same_literals(
+            const _: () = if !#p::entity::in_error(&#table) && !#p::entity::same_literals(
                 <<#first_schema as #p::KeySchema>::Hash as #p::entity::TemplateShape>::LITERALS,
                 <<#schema as #p::KeySchema>::Hash as #p::entity::TemplateShape>::LITERALS,
             ) {
@@ -277,11 +277,14 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
                             __found.push(#key::#key_variant_idents(k));
                         }
                     )*
-                    match __found.len() {
-                        1 => ::core::result::Result::Ok(__found.remove(0)),
-                        __n => ::core::result::Result::Err(#p::DecodeError::custom(::core::format_args!(
-                            "the key templates of {} entities of `{}` read this key, and exactly one must", __n, #collection_name
-                        ))),
+                    if __found.len() == 1 {
+                        ::core::result::Result::Ok(__found.remove(0))
+                    } else {
+                        ::core::result::Result::Err(#p::DecodeError::custom(::core::format_args!(
+                            "the key templates of {} entities of `{}` read this key, and exactly one must",
+                            __found.len(),
+                            #collection_name
+                        )))
                     }
                 }
             }

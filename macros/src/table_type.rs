@@ -18,6 +18,8 @@ pub(crate) struct TableInput {
     range: Option<Str>,
     entity_attribute: Option<Str>,
     stream: Option<SpannedValue<StreamArg>>,
+    /// The TTL attribute (its entities' `ttl` fields are stored under it).
+    ttl: Option<Str>,
     #[darling(multiple)]
     gsi: Vec<TableGsiArg>,
     #[darling(rename = "crate")]
@@ -39,7 +41,14 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
         )
         .with_span(&input.ident));
     }
-    let input = TableInput::from_derive_input(input)?;
+    let input = match TableInput::from_derive_input(input) {
+        Ok(input) => input,
+        Err(errors) => {
+            let placeholder = placeholder(&input.ident, None);
+            let errors = errors.write_errors();
+            return Ok(quote!(#errors #placeholder));
+        }
+    };
     let mut errors = Error::accumulator();
     let ident = &input.ident;
     if let Some(param) = input.generics.params.first() {
@@ -129,25 +138,27 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
             .with_span(ident),
         );
     }
-    // On an error the impl is still generated, from what was declared (placeholders for what
-    // is missing), so that the entities of this table report only their own mistakes.
-    let errors = errors.finish().err().map(|e| e.write_errors());
+    if let Err(errors) = errors.finish() {
+        let placeholder = placeholder(ident, input.krate.as_ref());
+        let errors = errors.write_errors();
+        return Ok(quote!(#errors #placeholder));
+    }
 
     let krate = input
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
     let p = quote!(#krate::__private);
-    let placeholder = || quote!("");
-    let table = input
-        .table
-        .as_ref()
-        .map_or_else(placeholder, |t| quote!(#t));
-    let hash = input.hash.as_ref().map_or_else(placeholder, |h| quote!(#h));
-    let entity = input
-        .entity_attribute
-        .as_ref()
-        .map_or_else(placeholder, |e| quote!(#e));
+    let (Some(table), Some(hash), Some(entity)) =
+        (&input.table, &input.hash, &input.entity_attribute)
+    else {
+        // each is required: its absence is an error above
+        return Ok(placeholder(ident, input.krate.as_ref()));
+    };
+    let ttl = match &input.ttl {
+        Some(ttl) => quote!(::core::option::Option::Some(#ttl)),
+        None => quote!(::core::option::Option::None),
+    };
     let range = match &input.range {
         Some(range) => quote!(::core::option::Option::Some(#p::entity::string_key(#range))),
         None => quote!(::core::option::Option::None),
@@ -175,7 +186,6 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
         }
     };
     Ok(quote! {
-        #errors
         #[automatically_derived]
         impl #p::entity::EntityTable for #ident {
             const TABLE: #p::entity::EntityTableSchema = #p::entity::EntityTableSchema {
@@ -185,8 +195,33 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> darling::Result<TokenStream> {
                 entity_attribute: #entity,
                 indexes: &[#(#indexes),*],
                 stream: #stream,
+                ttl: #ttl,
                 options: #p::TableOptions::DEFAULT,
             };
         }
     })
+}
+
+/// The impl of a table type whose declaration has an error: no name, which its entities take
+/// for "in error" (they skip their checks against it), so that the error is reported once.
+fn placeholder(ident: &syn::Ident, krate: Option<&syn::Path>) -> TokenStream {
+    let krate = krate
+        .cloned()
+        .unwrap_or_else(|| syn::parse_quote!(::dynamo_types));
+    let p = quote!(#krate::__private);
+    quote! {
+        #[automatically_derived]
+        impl #p::entity::EntityTable for #ident {
+            const TABLE: #p::entity::EntityTableSchema = #p::entity::EntityTableSchema {
+                name: "",
+                hash: #p::entity::string_key(""),
+                range: ::core::option::Option::None,
+                entity_attribute: "",
+                indexes: &[],
+                stream: ::core::option::Option::None,
+                ttl: ::core::option::Option::None,
+                options: #p::TableOptions::DEFAULT,
+            };
+        }
+    }
 }

@@ -345,3 +345,40 @@ fn set_index_rewrites_every_index_that_shares_a_field() {
     }));
     assert!(city.contains("g3pk") && !city.contains("g1pk"), "{city}");
 }
+
+/// TTL is the table's: declared on the table type, the attribute its entities' `ttl` fields
+/// are stored under; an entity without one still has the table's TTL in its schema (so that
+/// `create_table` and `verify` from any entity agree).
+#[derive(DynamoTable)]
+#[dynamo(
+    table = "sessions",
+    hash = "pk",
+    range = "sk",
+    entity_attribute = "_et",
+    ttl = "expires"
+)]
+pub struct Sessions;
+
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(entity(table = Sessions, name = "Session"), ttl = "expires_at")]
+#[dynamo(key(hash = "S#{id}", range = "S"))]
+pub struct Session {
+    pub id: String,
+    #[dynamo(rename = "expires")]
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, DynamoModel)]
+#[dynamo(entity(table = Sessions, name = "Device"))]
+#[dynamo(key(hash = "S#{session}", range = "D#{id}"))]
+pub struct Device {
+    pub session: String,
+    pub id: String,
+}
+
+#[test]
+fn ttl_is_the_tables() {
+    assert_eq!(Session::SCHEMA.ttl, Some("expires"));
+    assert_eq!(Device::SCHEMA.ttl, Some("expires"));
+    assert_eq!(User::SCHEMA.ttl, None);
+}

@@ -48,6 +48,9 @@ pub struct EntityTableSchema {
     pub indexes: &'static [IndexSchema],
     /// The stream view type, if the table has a stream.
     pub stream: Option<StreamView>,
+    /// The TTL attribute, if the table has TTL on (every entity with a `ttl` field stores it
+    /// under this name).
+    pub ttl: Option<&'static str>,
     /// Billing and the other table options.
     pub options: TableOptions,
 }
@@ -130,6 +133,23 @@ const fn position(table: &EntityTableSchema, name: &str) -> Option<usize> {
 /// generates: the derive's own check of the same thing fails the build with a message naming
 /// the entity and the table, so the stand-in is never used (and adds no error of its own).
 const MISSING_INDEX: IndexSchema = string_index("", &[], &[]);
+
+/// True for a table type whose declaration has an error: its impl is a placeholder (no name),
+/// and its entities skip their checks against it, so that the error is reported once. Not a
+/// public API.
+#[doc(hidden)]
+pub const fn in_error(table: &EntityTableSchema) -> bool {
+    table.name.is_empty()
+}
+
+/// True when `table`'s TTL attribute is `attribute`. Not a public API.
+#[doc(hidden)]
+pub const fn ttl_is(table: &EntityTableSchema, attribute: &str) -> bool {
+    match table.ttl {
+        Some(ttl) => str_eq(ttl, attribute),
+        None => false,
+    }
+}
 const MISSING_NAMES: &[&str] = &[""];
 
 /// The index `name` of `table` (a stand-in for one it lacks). Not a public API.
@@ -523,4 +543,26 @@ pub fn unlisted(found: Option<&str>, attribute: &str, collection: &str) -> Decod
         &found,
     )
     .at(attribute)
+}
+
+/// Checks that the entity attribute an item holds (`found`) names one of `filter`'s entities.
+/// Not a public API.
+#[doc(hidden)]
+pub fn check_entity_in(
+    found: Option<&AttributeValue>,
+    filter: &EntityFilter,
+) -> Result<(), DecodeError> {
+    match (found, filter.names) {
+        (Some(AttributeValue::S(name)), names) if names.contains(&name.as_str()) => Ok(()),
+        (found, [one]) => check_entity(found.cloned(), filter.attribute, one),
+        (found, names) => Err(DecodeError::invalid_value(
+            format!("one of the entities {names:?}"),
+            &match found {
+                Some(AttributeValue::S(name)) => format!("an item of the entity `{name}`"),
+                Some(_) => "an entity attribute that is not a string".to_owned(),
+                None => "an item without an entity attribute".to_owned(),
+            },
+        )
+        .at(filter.attribute)),
+    }
 }

@@ -45,10 +45,8 @@ pub trait DynamoProjection: Sized + Send + 'static {
 pub(crate) fn decode_projection<M: DynamoModel, P: DynamoProjection<Model = M>>(
     item: Item,
 ) -> Result<P, DecodeError> {
-    if let Some(entity) = M::SCHEMA.entity
-        && let [name] = entity.names
-    {
-        crate::entity::check_entity(item.get(entity.attribute).cloned(), entity.attribute, name)?;
+    if let Some(entity) = M::SCHEMA.entity {
+        crate::entity::check_entity_in(item.get(entity.attribute), &entity)?;
     }
     P::from_item(item)
 }

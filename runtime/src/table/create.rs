@@ -52,7 +52,20 @@ impl<M: DynamoModel> TableRef<M> {
                     && matches!(*e, aws_sdk_dynamodb::Error::ResourceInUseException(_)) =>
             {
                 self.wait_until_active().await?;
-                self.verify().await.map(|_| ())
+                // The entity that created it turns TTL on once it is ACTIVE: give it that time.
+                let deadline = std::time::Instant::now() + Duration::from_secs(30);
+                loop {
+                    let description = self.describe().await?;
+                    let only_ttl = !description.differences.is_empty()
+                        && description
+                            .differences
+                            .iter()
+                            .all(|d| matches!(d, crate::table::SchemaDifference::Ttl { .. }));
+                    if !only_ttl || std::time::Instant::now() > deadline {
+                        return self.verify().await.map(|_| ());
+                    }
+                    crate::retry::sleep(self.client(), Duration::from_millis(500)).await;
+                }
             }
             other => other,
         }

@@ -6,8 +6,8 @@ use aws_sdk_dynamodb::types::KeyType;
 use dynamo_types::{DynamoModel, Error};
 
 use super::{
-    Order, OrderLine, User, UserGsi1Values, coupon, order, raw_get, raw_partition, raw_put, s,
-    shop, text, user,
+    Order, OrderLine, User, UserGsi1Values, UserKey, coupon, order, raw_get, raw_partition,
+    raw_put, s, shop, text, user,
 };
 use crate::common;
 
@@ -159,6 +159,24 @@ async fn writes_never_touch_another_entitys_item() {
         .await
         .expect_err("a Coupon is there");
     assert!(matches!(err, Error::TransactionCanceled { .. }), "{err:?}");
+    // a condition check of a user holds only for a user's item: the Coupon has no `name`, but
+    // it is not a user without a name
+    let mut bob = user("bob", "acme");
+    let err = client
+        .transact_write()
+        .condition_check(
+            &users,
+            UserKey { id: "alice".into() },
+            User::fields().name.not_exists(),
+        )
+        .put(&users, &mut bob)
+        .await
+        .expect_err("a Coupon is there");
+    assert!(matches!(err, Error::TransactionCanceled { .. }), "{err:?}");
+    assert_eq!(
+        raw_get(&client, users.name(), "USER#bob", "PROFILE").await,
+        None
+    );
     assert_eq!(
         raw_get(&client, users.name(), "USER#alice", "PROFILE").await,
         Some(squatter)
@@ -409,4 +427,45 @@ async fn any_entity_creates_and_verifies_the_shared_table() {
         users.describe().await.is_err(),
         "deleted through another entity"
     );
+}
+
+/// An entity's versioned update at version 0 (no item stored yet) is refused before sending:
+/// an update needs the entity's item, which `put` creates. At the version stored, it goes on.
+#[tokio::test]
+async fn an_entity_update_at_version_zero_is_refused() {
+    #[derive(Debug, Clone, PartialEq, dynamo_types::DynamoModel)]
+    #[dynamo(entity(table = super::Shop, name = "Counter"))]
+    #[dynamo(key(hash = "COUNTER#{id}", range = "C"))]
+    struct Counter {
+        id: String,
+        hits: u64,
+        #[dynamo(version)]
+        version: u64,
+    }
+    let client = shop().await;
+    let counters = Counter::table(&client);
+    let update = || Counter::update().add(&Counter::fields().hits, 1);
+    match counters
+        .primary_key()
+        .update("c1", (), update())
+        .if_version(0)
+        .await
+    {
+        Err(Error::Validation(message)) => assert!(message.contains("`put`"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    let mut counter = Counter {
+        id: "c1".into(),
+        hits: 0,
+        version: 0,
+    };
+    counters.writer().put(&mut counter).await.unwrap();
+    counters
+        .primary_key()
+        .update("c1", (), update())
+        .if_version(counter.version)
+        .await
+        .unwrap();
+    let read = counters.primary_key().get("c1", ()).await.unwrap().unwrap();
+    assert_eq!((read.hits, read.version), (1, counter.version + 1));
 }

@@ -278,7 +278,6 @@ pub(crate) fn schema_const(
     let p = private(model);
     let t = table(model);
     let attributes = model.stored().map(|(_, f)| &f.name);
-    let ttl = optional(model.ttl.map(|(id, _)| id));
     let version = optional(model.version.map(|(id, _)| id));
     let created_at = optional(model.created_at.map(|(id, _)| id));
     let updated_at = optional(model.updated_at.map(|(id, _)| id));
@@ -290,7 +289,7 @@ pub(crate) fn schema_const(
             range: #t.range,
             attributes: &[#t.entity_attribute, #(#attributes),*],
             indexes: #t.indexes,
-            ttl: #ttl,
+            ttl: #t.ttl,
             stream: #t.stream,
             version: #version,
             options: #t.options,

@@ -76,7 +76,7 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         )
     };
     let range_check = quote_spanned! {e.hash.span=>
-        const _: () = if #t.range.is_some() != #has_range {
+        const _: () = if !#p::entity::in_error(&#t) && #t.range.is_some() != #has_range {
             ::core::panic!(#range_message)
         };
     };
@@ -88,7 +88,7 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
             field.ident
         );
         private.extend(quote_spanned! {field.ident.span()=>
-            const _: () = if #p::entity::is_reserved(&#t, #attribute) {
+            const _: () = if !#p::entity::in_error(&#t) && #p::entity::is_reserved(&#t, #attribute) {
                 ::core::panic!(#message)
             };
         });
@@ -107,7 +107,19 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
         );
         let span = table_path.span();
         private.extend(quote_spanned! {span=>
-            const _: () = if !::core::matches!(#t.stream, ::core::option::Option::Some(#p::StreamView::#variant)) {
+            const _: () = if !#p::entity::in_error(&#t) && !::core::matches!(#t.stream, ::core::option::Option::Some(#p::StreamView::#variant)) {
+                ::core::panic!(#message)
+            };
+        });
+    }
+
+    if let Some((id, span)) = model.ttl {
+        let attribute = &model.field(id).name;
+        let message = format!(
+            "`{ident}` keeps its TTL in `{attribute}`, and its table `{table_name}` does not declare that TTL attribute: TTL is the table's, so declare `ttl = \"{attribute}\"` on `{table_name}` (every entity with a `ttl` stores it under that name)"
+        );
+        private.extend(quote_spanned! {span=>
+            const _: () = if !#p::entity::in_error(&#t) && !#p::entity::ttl_is(&#t, #attribute) {
                 ::core::panic!(#message)
             };
         });
@@ -147,7 +159,8 @@ pub(crate) fn key_schemas(model: &Model) -> (TokenStream, TokenStream) {
             )
         };
         private.extend(quote_spanned! {span=>
-            const _: () = if !#p::entity::has_index(&#t, #index_name) {
+            const _: () = if #p::entity::in_error(&#t) {
+            } else if !#p::entity::has_index(&#t, #index_name) {
                 ::core::panic!(#missing)
             } else if #p::entity::index_has_range(&#t, #index_name) != #index_range {
                 ::core::panic!(#range_message)

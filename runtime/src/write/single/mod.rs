@@ -171,7 +171,13 @@ fn missing_version<M: DynamoModel>(what: &str, key: &Item) -> Error {
     ))
 }
 
-/// Makes a prepared condition for transactions' `ConditionCheck`.
-pub(crate) fn render_condition<M>(condition: Condition<M>) -> Result<Rendered> {
-    render(vec![condition], None)
+/// Makes a prepared condition for transactions' `ConditionCheck` (with an entity's guard: the
+/// check holds only for an item of that entity, or none).
+pub(crate) fn render_condition<M: DynamoModel>(condition: Condition<M>) -> Result<Rendered> {
+    render(
+        std::iter::once(condition)
+            .chain(entity_guard::<M>(true))
+            .collect(),
+        None,
+    )
 }

@@ -25,7 +25,9 @@ use crate::write::{
 /// `UpdateItem` of one key, from a primary key's `update`. Await it.
 ///
 /// Like DynamoDB, an update of a key that holds no item creates one with the key and the
-/// updated attributes (add `.condition(...)` with `exists()` to prevent that). Return values:
+/// updated attributes (add `.condition(...)` with `exists()` to prevent that); except for an
+/// entity of a shared table, whose update needs an item of that entity at the key (see
+/// [`entity`](crate::entity)). Return values:
 /// [`return_all_old`](Self::return_all_old) and [`return_all_new`](Self::return_all_new)
 /// decode the whole item into the model (an item that lacks required attributes is a
 /// [`Error::Decode`], never a half-filled model);
@@ -156,6 +158,13 @@ impl<M: DynamoModel, R> UpdateItem<M, R> {
                 )));
             }
             match mode {
+                VersionMode::Expect(v) if v.initial && M::SCHEMA.entity.is_some() => {
+                    return Err(Error::Validation(format!(
+                        "update of {} in table `{}`: version 0 means no item is stored, and an update of an entity of a shared table needs its item (it would create one without its other fields or its entity name); create it with `put`",
+                        describe_key(&M::SCHEMA, &key),
+                        M::SCHEMA.table
+                    )));
+                }
                 VersionMode::Expect(v) => {
                     conditions.push(version_condition::<M>(&v)?);
                     update = update.set_raw(name, v.next);
