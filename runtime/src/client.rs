@@ -207,7 +207,57 @@ fn is_loopback(endpoint: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_loopback;
+    use super::{Client, is_loopback};
+
+    /// How many attempt counters a client's SDK client has (single writes read their attempts
+    /// from it to report `Error::Unconfirmed`: without one, they never would).
+    fn counters(client: &Client) -> usize {
+        client
+            .sdk()
+            .config()
+            .interceptors()
+            .filter(|i| {
+                aws_sdk_dynamodb::config::Intercept::name(i)
+                    == crate::telemetry::CountAttempts::NAME
+            })
+            .count()
+    }
+
+    /// Every way to make a client gives it exactly one attempt counter.
+    #[test]
+    fn every_client_counts_attempts_once() {
+        let raw = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::new()
+                .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+                .region(aws_sdk_dynamodb::config::Region::new("eu-west-1"))
+                .build(),
+        );
+        assert_eq!(
+            counters(&Client {
+                inner: std::sync::Arc::new(super::Inner {
+                    sdk: raw.clone(),
+                    streams: None,
+                    prefix: String::new(),
+                })
+            }),
+            0,
+            "the raw SDK client has none"
+        );
+        let wrapped = Client::new(raw);
+        let local = futures::executor::block_on(Client::local("http://127.0.0.1:1"));
+        let clients = [
+            wrapped.clone(),
+            // a client made from another's SDK client does not count twice
+            Client::new(wrapped.sdk().clone()),
+            local.clone(),
+            local.with_table_prefix("t_"),
+            local.with_streams(local.streams().unwrap().clone()),
+            Client::new(local.sdk().clone()),
+        ];
+        for client in &clients {
+            assert_eq!(counters(client), 1);
+        }
+    }
 
     #[test]
     fn loopback_endpoints() {
