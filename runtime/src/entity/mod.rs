@@ -224,7 +224,8 @@ pub const fn is_reserved(table: &EntityTableSchema, attribute: &str) -> bool {
     false
 }
 
-/// `&str` equality in a constant.
+/// `&str` equality in a constant. Not a public API.
+#[doc(hidden)]
 pub const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -281,12 +282,6 @@ pub struct OtherEntity {
     pub entity: Option<String>,
     /// The whole item, as read.
     pub item: Item,
-}
-
-/// Appends a template's literal part to the key text. Not a public API.
-#[doc(hidden)]
-pub fn push_literal(out: &mut String, literal: &str) {
-    out.push_str(literal);
 }
 
 /// A key text built by a template, as a key attribute value (checked as a key). Not a public

@@ -211,6 +211,14 @@ impl<T> RangeCondition<T> {
             if placed.len() != expected {
                 return Err(Error::Validation("malformed sort key condition".to_owned()));
             }
+            if *op == RangeOp::Between
+                && let [Ok(low), Ok(high)] = values.as_slice()
+                && reversed(low, high)
+            {
+                return Err(Error::Validation(format!(
+                    "`BETWEEN` on the sort key `{name}`: the low bound {low:?} is above the high bound {high:?} (DynamoDB refuses such a condition; swap them, or read nothing)"
+                )));
+            }
             clauses.push(match op {
                 RangeOp::Eq => format!("{path} = {}", placed[0]),
                 RangeOp::Lt => format!("{path} < {}", placed[0]),
@@ -222,6 +230,17 @@ impl<T> RangeCondition<T> {
             });
         }
         Ok(clauses.join(" AND "))
+    }
+}
+
+/// True when a `BETWEEN`'s low bound is above its high bound, for strings and binary (compared
+/// by their bytes, as DynamoDB compares them); numbers are left to the server, which refuses
+/// such a condition with a message that says so.
+fn reversed(low: &AttributeValue, high: &AttributeValue) -> bool {
+    match (low, high) {
+        (AttributeValue::S(low), AttributeValue::S(high)) => low.as_bytes() > high.as_bytes(),
+        (AttributeValue::B(low), AttributeValue::B(high)) => low.as_ref() > high.as_ref(),
+        _ => false,
     }
 }
 
@@ -430,6 +449,23 @@ mod tests {
         );
         let single = RangeCondition::<i64>::ge(5);
         assert_eq!(rendered(single, &["likes"]).unwrap(), "#n0 >= :v0");
+    }
+
+    /// A `BETWEEN` of strings or binary whose low bound is above its high bound (by bytes, as
+    /// DynamoDB compares them) is refused before sending; equal bounds and numbers go on.
+    #[test]
+    fn a_between_the_wrong_way_round_is_refused() {
+        let refused = rendered(RangeCondition::<String>::between("b", "a"), &["sk"]);
+        assert!(
+            matches!(&refused, Err(Error::Validation(m)) if m.contains("above the high bound")),
+            "{refused:?}"
+        );
+        // byte order, not char order: U+00E9 (0xC3 0xA9) is above `z`
+        assert!(rendered(RangeCondition::<String>::between("\u{e9}", "z"), &["sk"]).is_err());
+        assert!(rendered(RangeCondition::<String>::between("a", "a"), &["sk"]).is_ok());
+        let bytes = RangeCondition::<Vec<u8>>::between(vec![2u8], vec![1u8]);
+        assert!(rendered(bytes, &["sk"]).is_err());
+        assert!(rendered(RangeCondition::<i64>::between(9, 1), &["sk"]).is_ok());
     }
 
     /// A condition naming no attribute, or more than the key has, is refused, not sent.

@@ -96,9 +96,7 @@ fn write_outcome(error: Error, attempts: crate::retry::Attempts) -> Error {
 /// update needs one (an update of an absent item would create one with only the updated
 /// attributes and no entity name, which no read could decode). `None` for other models.
 pub(crate) fn entity_guard<M: DynamoModel>(absent_ok: bool) -> Option<Condition<M>> {
-    let entity = M::SCHEMA.entity?;
-    let is_entity =
-        Path::<M, String>::attribute(entity.attribute).is_in(entity.names.iter().copied());
+    let is_entity = M::SCHEMA.entity?.condition();
     Some(if absent_ok {
         Path::<M, ()>::attribute(M::SCHEMA.hash.name)
             .not_exists()
