@@ -252,18 +252,28 @@ pub fn check_entity(
 ) -> Result<(), DecodeError> {
     match found {
         Some(AttributeValue::S(name)) if name == expected => Ok(()),
-        Some(AttributeValue::S(name)) => Err(DecodeError::invalid_value(
+        found => Err(not_the_entity(
+            found.as_ref(),
+            attribute,
             format!("the entity `{expected}`"),
-            &format!("an item of the entity `{name}`"),
-        )
-        .at(attribute)),
-        Some(other) => Err(DecodeError::wrong_type("a string (S)", &other).at(attribute)),
-        None => Err(DecodeError::invalid_value(
-            format!("the entity `{expected}`"),
-            "an item without an entity attribute",
-        )
-        .at(attribute)),
+        )),
     }
+}
+
+/// The error for an item whose entity attribute (`found`) is not what the read expected.
+fn not_the_entity(
+    found: Option<&AttributeValue>,
+    attribute: &str,
+    expected: String,
+) -> DecodeError {
+    match found {
+        Some(AttributeValue::S(name)) => {
+            DecodeError::invalid_value(expected, &format!("an item of the entity `{name}`"))
+        }
+        Some(other) => DecodeError::wrong_type("a string (S)", other),
+        None => DecodeError::invalid_value(expected, "an item without an entity attribute"),
+    }
+    .at(attribute)
 }
 
 /// The entity name an item holds, if it holds one as a string.
@@ -527,17 +537,15 @@ where
 /// any), at the entity attribute. Not a public API.
 #[doc(hidden)]
 pub fn unlisted(found: Option<&str>, attribute: &str, collection: &str) -> DecodeError {
-    let found = match found {
-        Some(name) => format!("an item of the entity `{name}`"),
-        None => "an item without an entity attribute".to_owned(),
-    };
-    DecodeError::invalid_value(
+    not_the_entity(
+        found
+            .map(|name| AttributeValue::S(name.to_owned()))
+            .as_ref(),
+        attribute,
         format!(
             "an entity `{collection}` lists (add it to the enum, or a `#[dynamo(other)]` variant holding `OtherEntity` to receive such items)"
         ),
-        &found,
     )
-    .at(attribute)
 }
 
 /// Checks that the entity attribute an item holds (`found`) names one of `filter`'s entities.
@@ -549,15 +557,15 @@ pub fn check_entity_in(
 ) -> Result<(), DecodeError> {
     match (found, filter.names) {
         (Some(AttributeValue::S(name)), names) if names.contains(&name.as_str()) => Ok(()),
-        (found, [one]) => check_entity(found.cloned(), filter.attribute, one),
-        (found, names) => Err(DecodeError::invalid_value(
+        (found, [one]) => Err(not_the_entity(
+            found,
+            filter.attribute,
+            format!("the entity `{one}`"),
+        )),
+        (found, names) => Err(not_the_entity(
+            found,
+            filter.attribute,
             format!("one of the entities {names:?}"),
-            &match found {
-                Some(AttributeValue::S(name)) => format!("an item of the entity `{name}`"),
-                Some(_) => "an entity attribute that is not a string".to_owned(),
-                None => "an item without an entity attribute".to_owned(),
-            },
-        )
-        .at(filter.attribute)),
+        )),
     }
 }
